@@ -1,0 +1,125 @@
+"""Visits, commitment and churn: the first version of member engagement.
+
+- Visits: a member visits today with probability ``visit_base + visit_slope * c`` where
+  ``c`` in [0, 1] is the member's commitment.
+- Commitment: a running average of the benefit of visits, ``c += rate * (benefit - c)``
+  on a visit day; it decays, ``c *= 1 - decay``, on a day without a visit.
+- Churn: a member leaves today with hazard
+  ``min(churn_base + churn_inactivity * days_since_visit + churn_low_commitment * (1 - c),
+  churn_max)``. Churned members stop visiting and still count for their friends as
+  people who know the community.
+
+Every mechanism can be switched off (``enabled: false``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.params import param
+from agents.states import State
+from agents.world import World
+
+
+@dataclass(frozen=True)
+class VisitParams:
+    """``behaviour.visits.*``: the daily decision to visit."""
+
+    enabled: bool = param(True, unit="-", source="-", doc="switch visits on or off")
+    base: float = param(0.05, unit="1/day", low=0.0, high=1.0,
+                        source="assumption (occasional visitors, Nielsen 2006)",
+                        doc="visit chance of a member with no commitment")
+    slope: float = param(0.55, unit="1/day", low=0.0, high=1.0,
+                         source="assumption (daily actives ~ 60% of committed members)",
+                         doc="extra visit chance at full commitment")
+
+
+@dataclass(frozen=True)
+class CommitmentParams:
+    """``behaviour.commitment.*``: commitment as a running average of benefit."""
+
+    enabled: bool = param(True, unit="-", source="-", doc="switch commitment updates on or off")
+    initial: float = param(0.5, unit="score 0-1", low=0.0, high=1.0, source="assumption",
+                           doc="commitment of a member on the day they join")
+    rate: float = param(0.1, unit="1/visit", low=0.0, high=1.0,
+                        source="assumption (10-visit memory)",
+                        doc="weight of today's benefit in the running average")
+    visit_benefit: float = param(0.6, unit="score 0-1", low=0.0, high=1.0, source="assumption",
+                                 doc="benefit of a visit before content and social effects")
+    decay: float = param(0.03, unit="1/day", low=0.0, high=1.0,
+                         source="assumption (half-life ~ 23 days)",
+                         doc="share of commitment lost on a day without a visit")
+
+
+@dataclass(frozen=True)
+class ChurnParams:
+    """``behaviour.churn.*``: the daily hazard of leaving."""
+
+    enabled: bool = param(True, unit="-", source="-", doc="switch churn on or off")
+    base: float = param(0.0005, unit="1/day", low=0.0, high=1.0,
+                        source="assumption (~17% a year leave regardless)",
+                        doc="hazard of an active, committed member")
+    inactivity: float = param(0.001, unit="1/day per idle day", low=0.0, high=1.0,
+                              source="assumption", doc="extra hazard per day since last visit")
+    low_commitment: float = param(0.004, unit="1/day", low=0.0, high=1.0, source="assumption",
+                                  doc="extra hazard at zero commitment")
+    max_hazard: float = param(0.1, unit="1/day", low=0.0, high=1.0, source="assumption",
+                              doc="cap on the daily hazard")
+
+
+def decide_visits(world: World, members: np.ndarray, params: VisitParams,
+                  push: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask over ``members``: who visits today.
+
+    Args:
+        world: the model.
+        members: indices of current members.
+        params: visit parameters.
+        push: optional extra per-person visit chance today (events, notifications).
+    """
+    if not params.enabled:
+        return np.ones(len(members), dtype=bool)
+    prob = params.base + params.slope * world.pop.commitment[members]
+    if push is not None:
+        prob = prob + push[members]
+    return world.rng.random(len(members)) < prob
+
+
+def update_commitment(world: World, members: np.ndarray, visited: np.ndarray,
+                      benefit: np.ndarray | float, params: CommitmentParams) -> None:
+    """Move commitment toward today's benefit for visitors; decay it for the others."""
+    if not params.enabled:
+        return
+    c = world.pop.commitment
+    v, idle = members[visited], members[~visited]
+    b = benefit if np.isscalar(benefit) else np.asarray(benefit)[visited]
+    c[v] = np.clip(c[v] + params.rate * (b - c[v]), 0.0, 1.0)
+    c[idle] *= 1.0 - params.decay
+
+
+def churn_hazard(world: World, members: np.ndarray, params: ChurnParams) -> np.ndarray:
+    """Daily hazard of leaving for each member."""
+    pop = world.pop
+    idle = world.day - np.maximum(pop.last_visit[members], pop.joined_day[members])
+    h = (params.base + params.inactivity * idle
+         + params.low_commitment * (1.0 - pop.commitment[members]))
+    return np.minimum(h, params.max_hazard)
+
+
+def decide_churn(world: World, members: np.ndarray, params: ChurnParams,
+                 extra: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the members who leave today (never those who joined today)."""
+    if not params.enabled or len(members) == 0:
+        return np.empty(0, dtype=np.int64)
+    eligible = members[world.pop.joined_day[members] < world.day]
+    h = churn_hazard(world, eligible, params)
+    if extra is not None:
+        h = np.minimum(h + extra[eligible], 1.0)
+    return eligible[world.rng.random(len(eligible)) < h]
+
+
+def current_members(world: World) -> np.ndarray:
+    """Indices of current members."""
+    return np.flatnonzero(world.pop.state == State.MEMBER.value)

@@ -1,0 +1,83 @@
+"""The ``commsim`` command: ``commsim <command> [Hydra overrides]``.
+
+Commands:
+    run        one simulation (Hydra: ``-m`` sweeps, ``hydra.run.dir=DIR``, ``--cfg job``)
+    validate   reproduce known published results and print expected vs simulated
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from sim.errors import CommsimError, ConfigError
+
+USAGE = """usage: commsim <command> [overrides...]
+
+commands:
+  run        run one simulation; writes metrics.parquet, summary.json, config.yaml
+             into the Hydra run folder (hydra.run.dir=DIR chooses it)
+  validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
+             Centola) and print expected vs simulated with pass/fail
+
+examples:
+  commsim run days=180 community=ba community.n=20000
+  commsim run community=file community.path=../shared/data/facebook_combined.txt.gz
+  commsim run -m acquisition.q=0.02,0.05,0.1 seed='range(3)'
+  commsim validate
+"""
+
+
+def fail(error: Exception) -> int:
+    """Print a user-facing error (no traceback) and return exit code 2."""
+    print(f"commsim: error: {error}", file=sys.stderr)
+    return 2
+
+
+def cmd_run(args: Sequence[str]) -> int:
+    """``commsim run``: check the config first, then hand over to Hydra."""
+    from experiments.run_app import main as hydra_run
+    from experiments.run_app import precheck
+
+    try:
+        precheck(args)
+    except CommsimError as exc:
+        return fail(exc)
+    return hydra_run(args)
+
+
+def cmd_validate(args: Sequence[str]) -> int:
+    """``commsim validate``: the known-results suite."""
+    from experiments.validate import main as validate_main
+
+    return validate_main(args)
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``commsim`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        return fail(ConfigError("command", command,
+                                f"use one of: {', '.join(COMMANDS)} (commsim --help)"))
+    try:
+        code = COMMANDS[command](rest)
+    except CommsimError as exc:
+        return fail(exc)
+    except KeyboardInterrupt:
+        print("commsim: interrupted", file=sys.stderr)
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""The ``community=`` config group: which social graph the simulated people live on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ConfigError
+from sim.graphs import (
+    SocialGraph,
+    barabasi_albert,
+    check_fits,
+    complete,
+    holme_kim,
+    karate,
+    load_graph,
+    ring_lattice,
+    stochastic_block_model,
+    watts_strogatz,
+)
+
+#: kind -> {key: (type, low, high)}; every key is required (the YAML gives defaults)
+KINDS: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
+    "complete": {"n": (int, 2, None)},
+    "ring": {"n": (int, 2, None), "k": (int, 2, None)},
+    "ws": {"n": (int, 2, None), "k": (int, 2, None), "beta": (float, 0.0, 1.0)},
+    "ba": {"n": (int, 2, None), "m": (int, 1, None)},
+    "holme_kim": {"n": (int, 2, None), "m": (int, 1, None), "pt": (float, 0.0, 1.0)},
+    "sbm": {"n": (int, 2, None), "blocks": (list, None, None),
+            "p_in": (float, 0.0, 1.0), "p_out": (float, 0.0, 1.0)},
+    "karate": {},
+    "file": {"path": (str, None, None), "format": (str, None, None)},
+}
+
+
+@dataclass(frozen=True)
+class CommunitySpec:
+    """A checked ``community`` section: the kind and its parameters."""
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Number of people (for a file: known only once loaded, 0 until then)."""
+        if self.kind == "karate":
+            return 34
+        return int(self.params.get("n", 0))
+
+    def expected_edges(self) -> int:
+        """Expected undirected ties, for the memory check before building."""
+        p, n = self.params, self.n
+        if self.kind == "complete":
+            return n * (n - 1) // 2
+        if self.kind in ("ring", "ws"):
+            return n * p["k"] // 2
+        if self.kind in ("ba", "holme_kim"):
+            return n * p["m"]
+        if self.kind == "sbm":
+            return int(n * n / 2 * max(p["p_in"], p["p_out"]))
+        return 0
+
+
+def parse_community(values: Mapping[str, Any] | None) -> CommunitySpec:
+    """Check the ``community`` section (kind, required keys, ranges)."""
+    values = dict(values or {})
+    kind = values.pop("kind", None)
+    if kind not in KINDS:
+        raise ConfigError("community", kind, f"use one of: {', '.join(KINDS)}")
+    spec = KINDS[kind]
+    for key in values:
+        if key not in spec and key != "name":
+            raise ConfigError(f"community.{key}", values[key],
+                              f"unknown key for community={kind}; it takes: "
+                              f"{', '.join(spec) or 'no parameters'}")
+    params = {k: _check(f"community.{k}", values.get(k), *spec[k]) for k in spec}
+    if kind in ("ring", "ws") and params["k"] % 2:
+        raise ConfigError("community.k", params["k"], "use an even number of neighbours")
+    if kind in ("ring", "ws") and params["k"] >= params["n"]:
+        raise ConfigError("community.k", params["k"], "use k < community.n")
+    if kind in ("ba", "holme_kim") and params["m"] >= params["n"]:
+        raise ConfigError("community.m", params["m"], "use m < community.n")
+    if kind == "sbm":
+        params["blocks"] = _check_blocks(params["blocks"])
+    if kind == "file":
+        _check_path(params["path"])
+    return CommunitySpec(kind=kind, params=params)
+
+
+def _check(key: str, value: Any, typ: type, low: float | None, high: float | None) -> Any:
+    if typ is str:
+        if key == "community.format" and value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            raise ConfigError(key, value, "give a path to an edge list, GraphML or GEXF file"
+                              if key == "community.path" else "give a text value")
+        return value
+    if typ is list:
+        if not isinstance(value, list | tuple) or not value:
+            raise ConfigError(key, value, "give a list of block shares, e.g. [0.5,0.3,0.2]")
+        return list(value)
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if typ is int and ok and float(value) != int(value):
+        ok = False
+    if not ok:
+        what = "a whole number" if typ is int else "a number"
+        raise ConfigError(key, value, f"give {what}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        if key == "community.n":
+            raise ConfigError(key, value, "a community needs at least 2 people")
+        bounds = f"[{low}, {high}]" if high is not None else f">= {low}"
+        what = "a probability" if (low, high) == (0.0, 1.0) else "a value"
+        raise ConfigError(key, value, f"use {what} in {bounds}")
+    return typ(value)
+
+
+def _check_blocks(blocks: list) -> list[float]:
+    shares = []
+    for b in blocks:
+        if isinstance(b, bool) or not isinstance(b, int | float) or b <= 0:
+            raise ConfigError("community.blocks", blocks, "give positive block shares")
+        shares.append(float(b))
+    return shares
+
+
+def _check_path(path: str) -> None:
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise ConfigError("community.path", path,
+                          f"no such file ({p.resolve()}); give the path to an edge list, "
+                          "GraphML or GEXF file")
+    if p.is_dir():
+        raise ConfigError("community.path", path, "this is a folder; give a file")
+
+
+def build_community(spec: CommunitySpec, rng: np.random.Generator) -> SocialGraph:
+    """Build (or load) the social graph, refusing one too large for this machine first."""
+    p = spec.params
+    if spec.kind == "file":
+        return load_graph(Path(p["path"]).expanduser(), fmt=p.get("format"))
+    key = "community.n"
+    check_fits(key, spec.n, spec.expected_edges())
+    if spec.kind == "complete":
+        return complete(p["n"])
+    if spec.kind == "ring":
+        return ring_lattice(p["n"], p["k"])
+    if spec.kind == "ws":
+        return watts_strogatz(p["n"], p["k"], p["beta"], rng)
+    if spec.kind == "ba":
+        return barabasi_albert(p["n"], p["m"], rng)
+    if spec.kind == "holme_kim":
+        return holme_kim(p["n"], p["m"], p["pt"], rng)
+    if spec.kind == "sbm":
+        total = sum(p["blocks"])
+        sizes = _block_sizes(p["n"], [b / total for b in p["blocks"]])
+        return stochastic_block_model(sizes, p["p_in"], p["p_out"], rng)
+    return karate()
+
+
+def _block_sizes(n: int, shares: list[float]) -> list[int]:
+    sizes = [int(np.floor(n * s)) for s in shares]
+    sizes[0] += n - sum(sizes)
+    return sizes

@@ -1,0 +1,28 @@
+"""commsim's errors: one base class, and a config error that names the key, the value and the fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CommsimError(Exception):
+    """Base class of every error commsim raises on purpose."""
+
+
+class ConfigError(CommsimError, ValueError):
+    """A bad configuration value, file or command-line argument.
+
+    The message always names the key (or file), the bad value and how to fix it, so a
+    user can act on it without reading a traceback.
+
+    Args:
+        key: the config key (``acquisition.p``) or file path at fault.
+        value: the value that was given.
+        fix: what to do instead, as an imperative sentence.
+    """
+
+    def __init__(self, key: str, value: Any, fix: str) -> None:
+        self.key = key
+        self.value = value
+        self.fix = fix
+        super().__init__(f"{key}={value!r} is not valid: {fix}")

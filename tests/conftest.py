@@ -1,0 +1,24 @@
+"""Shared fixtures: small configs, the shared data folder, a quiet Mesa logger."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+
+#: shrinks any run to well under a second
+SMOKE = ["community.n=300", "days=30", "run.progress=off"]
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """``../shared/data`` beside the repository; skips the test when it is absent."""
+    if not DATA.is_dir():
+        pytest.skip(f"shared data folder {DATA} is absent (the real data sets live there)")
+    return DATA
