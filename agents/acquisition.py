@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from agents.params import param
-from agents.states import Channel, State
-from agents.world import World, neighbour_pairs
+from agents.states import MEMBER, PROSPECT, Channel
+from agents.world import World, neighbour_pairs, neighbours
 
 RULES = ("bass", "cascade", "threshold")
 
@@ -51,8 +51,9 @@ class AcquisitionParams:
                                 doc="whether threshold is a share of neighbours or a count")
     threshold_spread: float = param(0.0, unit="share or count", low=0.0, source="assumption",
                                     doc="per-person thresholds uniform in threshold +- spread")
-    max_joins_per_day: int | None = param(None, unit="people/day", low=0, source="assumption",
-                                          doc="platform capacity: joins accepted per day (null: none)")
+    max_joins_per_day: int | None = param(None, unit="people/day", low=0,
+                                          source="assumption",
+                                          doc="platform capacity: joins per day (null: no cap)")
 
 
 @dataclass
@@ -75,42 +76,50 @@ class Joins:
 
 def prospects(world: World) -> np.ndarray:
     """Indices of everyone who is not (and never was) a member."""
-    return np.flatnonzero(world.pop.state == State.PROSPECT.value)
+    return np.flatnonzero(world.pop.state == PROSPECT)
 
 
 def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
     """Bass rule: join with probability ``p + q * member neighbours / neighbours``.
+
+    Prospects with no member neighbour can only join by outside reach: their number is
+    drawn as one binomial and they are picked uniformly, which has exactly the same
+    distribution as one Bernoulli(p) draw each, at a fraction of the cost. Prospects on
+    the frontier (at least one member neighbour) draw once each with ``p + q * share``.
 
     Args:
         world: the model (population arrays, graph, rng).
         params: acquisition parameters.
         boost: optional per-person multiplier on word of mouth (sentiment, sharing), or None.
     """
-    cand = prospects(world)
-    deg = world.pop.degree[cand]
-    share = np.divide(world.pop.member_nbrs[cand], deg, out=np.zeros(len(cand)), where=deg > 0)
-    wom = params.q * share
-    if boost is not None:
-        wom = wom * boost[cand]
+    pop = world.pop
+    is_prospect = pop.state == PROSPECT
+    frontier = np.flatnonzero(is_prospect & (pop.member_nbrs > 0))
+    share = pop.member_nbrs[frontier] / pop.degree[frontier]
+    wom = params.q * share if boost is None else params.q * share * boost[frontier]
     prob = np.minimum(params.p + wom, 1.0)
-    draw = world.rng.random(len(cand))
+    draw = world.rng.random(len(frontier))
     hit = draw < prob
-    people = cand[hit]
+    people = frontier[hit]
     # attribute: the draw fell in the outside-reach part or the word-of-mouth part
-    organic = draw[hit] < np.minimum(params.p, 1.0)
+    organic = draw[hit] < min(params.p, 1.0)
     channel = np.where(organic, Channel.ORGANIC.value, Channel.WOM.value).astype(np.int8)
     referrer = np.full(len(people), -1, dtype=np.int64)
-    referrer[~organic] = random_member_neighbour(world, people[~organic])
-    return Joins(people, channel, referrer)
+    if not organic.all():
+        referrer[~organic] = random_member_neighbour(world, people[~organic])
+    n_rest = world.n_prospects - len(frontier)
+    outside = sample_outside_among(world, n_rest, params.p,
+                                   lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0))
+    return _merge(Joins(people, channel, referrer), outside)
 
 
 def join_by_cascade(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
     """Independent cascade: yesterday's joiners each try once on each prospect neighbour."""
     pop = world.pop
-    fresh = np.flatnonzero((pop.joined_day == world.day - 1) & (pop.state == State.MEMBER.value))
+    fresh = np.flatnonzero((pop.joined_day == world.day - 1) & (pop.state == MEMBER))
     pos, nbr = neighbour_pairs(world.csr, fresh)
     src = fresh[pos]
-    open_ = pop.state[nbr] == State.PROSPECT.value
+    open_ = pop.state[nbr] == PROSPECT
     src, nbr = src[open_], nbr[open_]
     w = np.full(len(nbr), params.w) if boost is None else np.minimum(params.w * boost[nbr], 1.0)
     ok = world.rng.random(len(nbr)) < w
@@ -141,10 +150,49 @@ def join_by_threshold(world: World, params: AcquisitionParams, boost: np.ndarray
 def outside_reach(world: World, p: float, exclude: np.ndarray) -> Joins:
     """Prospects who join on their own (search, the platform, press) with chance ``p``."""
     cand = prospects(world)
-    hit = cand[world.rng.random(len(cand)) < p]
-    hit = np.setdiff1d(hit, exclude, assume_unique=True)
-    return Joins(hit, np.full(len(hit), Channel.ORGANIC.value, np.int8),
-                 np.full(len(hit), -1, dtype=np.int64))
+    if len(exclude):
+        cand = np.setdiff1d(cand, exclude, assume_unique=True)
+    return sample_outside(world, cand, p)
+
+
+def sample_outside(world: World, cand: np.ndarray, p: float) -> Joins:
+    """Each of ``cand`` joins with chance ``p``: a binomial count, then a uniform pick.
+
+    Same distribution as one Bernoulli(p) draw per candidate, without drawing for all.
+    """
+    k = int(world.rng.binomial(len(cand), p)) if len(cand) and p > 0 else 0
+    hit = np.sort(world.rng.choice(cand, size=k, replace=False)) if k else cand[:0]
+    return _organic(hit)
+
+
+def sample_outside_among(world: World, size: int, p: float, member_of: Any) -> Joins:
+    """Like :func:`sample_outside` for a set given by a test ``member_of(indices) -> mask``
+    (``member_of(slice(None))`` gives the whole mask).
+
+    The count is one binomial over the set's ``size``; the people are drawn uniformly
+    without replacement by rejection from 0..N-1 (exact), or from the listed set when it
+    is small.
+    """
+    k = int(world.rng.binomial(size, p)) if size > 0 and p > 0 else 0
+    n = len(world.pop.state)
+    if k == 0:
+        return _organic(np.empty(0, dtype=np.int64))
+    if size < n // 4 or k > size // 4:
+        cand = np.flatnonzero(member_of(slice(None)))
+        return _organic(np.sort(world.rng.choice(cand, size=k, replace=False)))
+    chosen = np.empty(0, dtype=np.int64)
+    while len(chosen) < k:
+        draw = world.rng.integers(0, n, size=2 * k + 16)
+        draw = np.concatenate([chosen, draw[member_of(draw)]])
+        _, first = np.unique(draw, return_index=True)
+        chosen = draw[np.sort(first)]
+    return _organic(np.sort(chosen[:k]))
+
+
+def _organic(people: np.ndarray) -> Joins:
+    k = len(people)
+    return Joins(people.astype(np.int64), np.full(k, Channel.ORGANIC.value, np.int8),
+                 np.full(k, -1, dtype=np.int64))
 
 
 def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator) -> np.ndarray:
@@ -156,16 +204,21 @@ def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator)
 
 
 def random_member_neighbour(world: World, people: np.ndarray) -> np.ndarray:
-    """For each person, one member neighbour chosen at random (-1 where there is none)."""
+    """For each person, one member neighbour chosen at random (-1 where there is none).
+
+    Member ties of a person are contiguous in the gathered pairs, so the r-th one, with
+    ``r = floor(u * member neighbours)``, is a uniform pick without any sorting.
+    """
     out = np.full(len(people), -1, dtype=np.int64)
     if len(people) == 0:
         return out
-    src, nbr = neighbour_pairs(world.csr, people)
-    is_member = world.pop.state[nbr] == State.MEMBER.value
-    src, nbr = src[is_member], nbr[is_member]
-    order = np.lexsort((world.rng.random(len(src)), src))
-    first_src, first = np.unique(src[order], return_index=True)
-    out[first_src] = nbr[order][first]
+    nbr = neighbours(world.csr, people)
+    nbr = nbr[world.pop.state[nbr] == MEMBER]
+    counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
+    has = counts > 0
+    starts = np.cumsum(counts) - counts
+    pick = starts[has] + (world.rng.random(int(has.sum())) * counts[has]).astype(np.int64)
+    out[has] = nbr[pick]
     return out
 
 
@@ -178,6 +231,10 @@ def cap_joins(joins: Joins, cap: int | None, rng: np.random.Generator) -> Joins:
 
 
 def _merge(a: Joins, b: Joins) -> Joins:
+    if len(b) == 0:
+        return a
+    if len(a) == 0:
+        return b
     return Joins(np.concatenate([a.people, b.people]), np.concatenate([a.channel, b.channel]),
                  np.concatenate([a.referrer, b.referrer]))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.params import param
-from agents.states import State
+from agents.states import MEMBER
 from agents.world import World
 
 
@@ -122,4 +122,4 @@ def decide_churn(world: World, members: np.ndarray, params: ChurnParams,
 
 def current_members(world: World) -> np.ndarray:
     """Indices of current members."""
-    return np.flatnonzero(world.pop.state == State.MEMBER.value)
+    return np.flatnonzero(world.pop.state == MEMBER)

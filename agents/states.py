@@ -37,3 +37,9 @@ class Channel(Enum):
     SEEDED = 4  #: accepted an operator's invitation
     ADS = 5  #: paid advertising
     PARTNER = 6  #: sent by a partner community
+
+
+#: the array codes, as plain ints for the hot loop (``State.MEMBER.value`` is an attribute lookup)
+PROSPECT = State.PROSPECT.value
+MEMBER = State.MEMBER.value
+CHURNED = State.CHURNED.value

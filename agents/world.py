@@ -18,6 +18,7 @@ class World(Protocol):
 
     rng: np.random.Generator
     day: int
+    n_prospects: int
     pop: Any  # sim.population.Population: a struct of arrays
     csr: sp.csr_array
 
@@ -33,22 +34,36 @@ def neighbour_pairs(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, n
         ``(pos, nbr)``: for each tie of ``nodes[pos]``, the neighbour ``nbr``; ``pos``
         indexes into ``nodes`` and is non-decreasing.
     """
+    nbr, lengths = _gather(csr, nodes)
+    return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths), nbr
+
+
+def neighbours(csr: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
+    """The neighbours of ``nodes``, concatenated (with repeats), without a Python loop."""
+    return _gather(csr, nodes)[0]
+
+
+def _gather(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nodes = np.asarray(nodes, dtype=np.int64)
-    indptr = csr.indptr
-    starts = indptr[nodes].astype(np.int64)
-    lengths = indptr[nodes + 1].astype(np.int64) - starts
-    total = int(lengths.sum())
-    if total == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty.copy()
-    pos = np.repeat(np.arange(len(nodes), dtype=np.int64), lengths)
-    offsets = np.cumsum(lengths) - lengths
-    within = np.arange(total, dtype=np.int64) - np.repeat(offsets, lengths)
-    nbr = csr.indices[np.repeat(starts, lengths) + within].astype(np.int64)
-    return pos, nbr
+    starts = csr.indptr[nodes].astype(np.int64)
+    lengths = csr.indptr[nodes + 1] - starts
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    # position k of the output reads indices[k + starts[row] - offset[row]]
+    shift = np.repeat(starts - (ends - lengths), lengths)
+    return csr.indices[np.arange(total, dtype=np.int64) + shift], lengths
 
 
 def neighbour_counts(csr: sp.csr_array, nodes: np.ndarray, n: int) -> np.ndarray:
     """How many of ``nodes`` each person has as a neighbour (int64 array of length n)."""
-    _, nbr = neighbour_pairs(csr, nodes)
-    return np.bincount(nbr, minlength=n)
+    return np.bincount(neighbours(csr, nodes), minlength=n)
+
+
+def add_neighbour_counts(counts: np.ndarray, csr: sp.csr_array, nodes: np.ndarray,
+                         sign: int = 1) -> None:
+    """Add ``sign`` to ``counts[j]`` once for every tie between ``nodes`` and ``j``, in place."""
+    nbr = neighbours(csr, nodes)
+    if len(nbr) * 64 < len(counts):
+        np.add.at(counts, nbr, sign)
+    else:
+        counts += (sign * np.bincount(nbr, minlength=len(counts))).astype(counts.dtype)

@@ -37,8 +37,7 @@ class RunOptions:
     """``run.*``: how the run is carried out (never what it computes)."""
 
     progress: str = "auto"  # auto | on | off
-    handles: str = "auto"  # build Member agents: auto (n <= handles_max) | on | off
-    handles_max: int = 20000
+    handles: str = "auto"  # Member agents: auto (built on first use) | on (at start) | off
 
 
 @dataclass(frozen=True)
@@ -171,9 +170,8 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
     values = dict(values or {})
     for key in values:
-        if key not in ("progress", "handles", "handles_max"):
-            raise ConfigError(f"run.{key}", values[key],
-                              "unknown key; run has: progress, handles, handles_max")
+        if key not in ("progress", "handles"):
+            raise ConfigError(f"run.{key}", values[key], "unknown key; run has: progress, handles")
     opts = RunOptions(**values)
     for key in ("progress", "handles"):
         value = getattr(opts, key)

@@ -1,4 +1,4 @@
-"""commsim's errors: one base class, and a config error that names the key, the value and the fix."""
+"""commsim's errors: one base class, and a config error naming the key, the value and the fix."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Daily metrics (one row per day) and the run's summary KPIs.
 
-Reporters are small module-level functions of the model, collected by Mesa's
-``DataCollector``. Row ``day = d`` is the state at the end of day d; ``day = 0`` is the
-starting state.
+Reporters are small module-level functions of the model, called once a day (like Mesa's
+``DataCollector``, without its per-value deep copies). Row ``day = d`` is the state at the
+end of day d; ``day = 0`` is the starting state.
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import mesa
-import numpy as np
 import pandas as pd
 
 from agents.states import State
@@ -24,12 +22,12 @@ def day(model: Any) -> int:
 
 def members(model: Any) -> int:
     """Current members."""
-    return int(np.count_nonzero(model.pop.state == State.MEMBER.value))
+    return int(model.n_members)
 
 
 def prospects(model: Any) -> int:
     """People who have never joined."""
-    return int(np.count_nonzero(model.pop.state == State.PROSPECT.value))
+    return int(model.n_people - model.n_members - model.n_churned)
 
 
 def new_members(model: Any) -> int:
@@ -49,7 +47,7 @@ def churned(model: Any) -> int:
 
 def churned_total(model: Any) -> int:
     """Everyone who has left so far."""
-    return int(np.count_nonzero(model.pop.state == State.CHURNED.value))
+    return int(model.n_churned)
 
 
 def active(model: Any) -> int:
@@ -59,8 +57,10 @@ def active(model: Any) -> int:
 
 def mean_commitment(model: Any) -> float:
     """Mean commitment of current members (0 when there are none)."""
+    if not model.config.behaviour.commitment.enabled or model.n_members == 0:
+        return 0.0
     mask = model.pop.state == State.MEMBER.value
-    return float(model.pop.commitment[mask].mean()) if mask.any() else 0.0
+    return float(model.pop.commitment[mask].mean())
 
 
 REPORTERS: dict[str, Callable[[Any], Any]] = {
@@ -80,22 +80,23 @@ class MetricsRecorder:
     """Collects every reporter once a day into a table.
 
     Args:
-        model: the model (extra reporters may be registered in ``model.extra_reporters``).
+        model: the model; reporters in ``model.extra_reporters`` (a dict, if present) are
+            collected too.
     """
 
     def __init__(self, model: Any) -> None:
-        reporters = dict(REPORTERS)
-        reporters.update(getattr(model, "extra_reporters", {}))
-        self.collector = mesa.DataCollector(model_reporters=reporters)
+        self.reporters = dict(REPORTERS)
+        self.reporters.update(getattr(model, "extra_reporters", {}))
+        self.rows: dict[str, list[Any]] = {name: [] for name in self.reporters}
 
     def collect(self, model: Any) -> None:
         """Record today's row."""
-        self.collector.collect(model)
+        for name, reporter in self.reporters.items():
+            self.rows[name].append(reporter(model))
 
     def frame(self) -> pd.DataFrame:
-        """The daily table, one row per day, integer columns kept integer."""
-        df = pd.DataFrame(self.collector.model_vars)
-        return df.reset_index(drop=True)
+        """The daily table, one row per day."""
+        return pd.DataFrame(self.rows)
 
 
 def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:

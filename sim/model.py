@@ -23,7 +23,7 @@ from agents.acquisition import JOIN_RULES, Joins, cap_joins, draw_thresholds
 from agents.engagement import current_members, decide_churn, decide_visits, update_commitment
 from agents.member import Member
 from agents.states import Channel, Level, State
-from agents.world import neighbour_counts
+from agents.world import add_neighbour_counts
 from sim.community import build_community
 from sim.config import SimConfig
 from sim.errors import ConfigError
@@ -61,6 +61,8 @@ class CommunityModel(mesa.Model):
         self.csr: sp.csr_array = self.social.csr
         self.n_people = self.social.n
         self.pop = Population(self.social.degree)
+        self.n_members = 0  # current members, kept by admit/remove
+        self.n_churned = 0
         self.today = Today()
         self.phases: list[tuple[str, Phase]] = [
             ("acquisition", acquisition_phase),
@@ -72,9 +74,9 @@ class CommunityModel(mesa.Model):
             self.pop.threshold[:] = draw_thresholds(self.n_people, config.acquisition, self.rng)
         self._place_initial_members()
         self.today.active = self.today.new_members
-        if self._want_handles():
-            for i in range(self.n_people):
-                self._handles[i] = Member(self, i)
+        self._all_handles = False
+        if config.run.handles in ("on", True):
+            self._build_handles()
         self.recorder = MetricsRecorder(self)
         self.recorder.collect(self)
 
@@ -103,8 +105,9 @@ class CommunityModel(mesa.Model):
         pop.channel[people] = joins.channel
         pop.referrer[people] = joins.referrer
         pop.commitment[people] = self.config.behaviour.commitment.initial
-        pop.member_nbrs += neighbour_counts(self.csr, people, self.n_people).astype(np.int32)
+        add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
         self.today.new_members += len(people)
+        self.n_members += len(people)
 
     def remove(self, people: np.ndarray) -> None:
         """Members leave today (churn): they stop visiting, and stop counting as members."""
@@ -114,10 +117,33 @@ class CommunityModel(mesa.Model):
         pop.state[people] = State.CHURNED.value
         pop.level[people] = Level.NONE.value
         pop.churned_day[people] = self.day
-        pop.member_nbrs -= neighbour_counts(self.csr, people, self.n_people).astype(np.int32)
+        add_neighbour_counts(pop.member_nbrs, self.csr, people, -1)
         self.today.churned += len(people)
+        self.n_members -= len(people)
+        self.n_churned += len(people)
+
+    @property
+    def n_prospects(self) -> int:
+        """People who have never joined."""
+        return self.n_people - self.n_members - self.n_churned
 
     # ----- views --------------------------------------------------------------------------
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every person as a ``Member`` handle (built on first use unless ``run.handles=off``)."""
+        if not self._all_handles:
+            if self.config.run.handles in ("off", False):
+                raise ConfigError("run.handles", "off", "Member handles were switched off for "
+                                  "this run; set run.handles=auto to use model.agents")
+            self._build_handles()
+        return super().agents
+
+    def _build_handles(self) -> None:
+        for i in range(self.n_people):
+            if i not in self._handles:
+                self._handles[i] = Member(self, i)
+        self._all_handles = True
+
     def member(self, index: int) -> Member:
         """The ``Member`` handle of person ``index`` (made on demand when handles are off)."""
         if not 0 <= index < self.n_people:
@@ -151,14 +177,6 @@ class CommunityModel(mesa.Model):
         channel = np.full(k, Channel.INITIAL.value, dtype=np.int8)
         self.admit(Joins(people.astype(np.int64), channel, np.full(k, -1, dtype=np.int64)))
 
-    def _want_handles(self) -> bool:
-        opt = self.config.run.handles
-        if opt in ("on", True):
-            return True
-        if opt in ("off", False):
-            return False
-        return self.n_people <= self.config.run.handles_max
-
 
 # ----- phases: each a function of the model ------------------------------------------------
 def acquisition_phase(model: CommunityModel) -> None:
@@ -171,6 +189,9 @@ def acquisition_phase(model: CommunityModel) -> None:
 def visits_phase(model: CommunityModel) -> None:
     """Members decide whether to visit; commitment follows the benefit of visiting."""
     behaviour = model.config.behaviour
+    if not behaviour.visits.enabled and not behaviour.commitment.enabled:
+        model.today.active = model.n_members  # every member counts as visiting
+        return
     members = current_members(model)
     old = members[model.pop.joined_day[members] < model.day]
     visited = decide_visits(model, old, behaviour.visits)
@@ -184,4 +205,6 @@ def visits_phase(model: CommunityModel) -> None:
 
 def churn_phase(model: CommunityModel) -> None:
     """Members leave with a hazard that rises with inactivity and low commitment."""
+    if not model.config.behaviour.churn.enabled:
+        return
     model.remove(decide_churn(model, current_members(model), model.config.behaviour.churn))

@@ -103,9 +103,9 @@ def test_attribution_records_channel_and_referrer() -> None:
 
 
 def test_no_global_numpy_random_state_used() -> None:
-    before = np.random.get_state()[1].copy()
+    before = np.random.get_state()[1].copy()  # noqa: NPY002
     run(SMOKE)
-    assert np.array_equal(before, np.random.get_state()[1])
+    assert np.array_equal(before, np.random.get_state()[1])  # noqa: NPY002
 
 
 def test_outputs_written(tmp_path) -> None:
