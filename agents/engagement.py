@@ -1,9 +1,12 @@
 """Visits, commitment and churn: the first version of member engagement.
 
-- Visits: a member visits today with probability ``visit_base + visit_slope * c`` where
-  ``c`` in [0, 1] is the member's commitment.
-- Commitment: a running average of the benefit of visits, ``c += rate * (benefit - c)``
-  on a visit day; it decays, ``c *= 1 - decay``, on a day without a visit.
+- Visits: a member visits today with probability ``(base + slope * c) * v_g + push``
+  where ``c`` in [0, 1] is the member's commitment, ``v_g`` the segment's visit
+  multiplier and ``push`` any extra pull today (events, notifications).
+- Commitment: a running average of the net benefit of visits,
+  ``c += rate * (benefit - c)`` on a visit day; it decays, ``c *= 1 - decay``, on a day
+  without a visit (the phase lives in ``sim.phases``; the net benefit combines the visit,
+  the feed, replies received and neighbours' mood).
 - Churn: a member leaves today with hazard
   ``min(churn_base + churn_inactivity * days_since_visit + churn_low_commitment * (1 - c),
   churn_max)``. Churned members stop visiting and still count for their friends as
@@ -46,8 +49,16 @@ class CommitmentParams:
     rate: float = param(0.1, unit="1/visit", low=0.0, high=1.0,
                         source="assumption (10-visit memory)",
                         doc="weight of today's benefit in the running average")
-    visit_benefit: float = param(0.6, unit="score 0-1", low=0.0, high=1.0, source="assumption",
+    visit_benefit: float = param(0.35, unit="score 0-1", low=0.0, high=1.0,
+                                 source="assumption",
                                  doc="benefit of a visit before content and social effects")
+    novelty_days: float = param(90.0, unit="days", low=1e-9,
+                                source="assumption (novelty wears off; CollegeMsg decay)",
+                                doc="time scale on which the benefit of visiting wanes")
+    novelty_floor: float = param(0.5, unit="share", low=0.0, high=1.0, source="assumption",
+                                 doc="share of the benefit left once novelty has worn off")
+    reply_benefit: float = param(0.15, unit="score", low=0.0, source="Joyce & Kraut 2006",
+                                 doc="benefit of receiving replies (full at 3 in a day)")
     decay: float = param(0.03, unit="1/day", low=0.0, high=1.0,
                          source="assumption (half-life ~ 23 days)",
                          doc="share of commitment lost on a day without a visit")
@@ -70,33 +81,24 @@ class ChurnParams:
 
 
 def decide_visits(world: World, members: np.ndarray, params: VisitParams,
-                  push: np.ndarray | None = None) -> np.ndarray:
+                  push: np.ndarray | None = None,
+                  multiplier: np.ndarray | float = 1.0) -> np.ndarray:
     """Boolean mask over ``members``: who visits today.
 
     Args:
         world: the model.
         members: indices of current members.
         params: visit parameters.
-        push: optional extra per-person visit chance today (events, notifications).
+        push: optional extra per-person visit chance today (events, notifications),
+            an array over all people.
+        multiplier: segment visit multiplier, aligned with ``members``.
     """
     if not params.enabled:
         return np.ones(len(members), dtype=bool)
-    prob = params.base + params.slope * world.pop.commitment[members]
+    prob = (params.base + params.slope * world.pop.commitment[members]) * multiplier
     if push is not None:
         prob = prob + push[members]
     return world.rng.random(len(members)) < prob
-
-
-def update_commitment(world: World, members: np.ndarray, visited: np.ndarray,
-                      benefit: np.ndarray | float, params: CommitmentParams) -> None:
-    """Move commitment toward today's benefit for visitors; decay it for the others."""
-    if not params.enabled:
-        return
-    c = world.pop.commitment
-    v, idle = members[visited], members[~visited]
-    b = benefit if np.isscalar(benefit) else np.asarray(benefit)[visited]
-    c[v] = np.clip(c[v] + params.rate * (b - c[v]), 0.0, 1.0)
-    c[idle] *= 1.0 - params.decay
 
 
 def churn_hazard(world: World, members: np.ndarray, params: ChurnParams) -> np.ndarray:

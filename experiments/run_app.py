@@ -38,7 +38,12 @@ def format_summary(summary: dict, out_dir: Path | None) -> str:
     width = max(len(k) for k in summary)
     lines = ["commsim run summary", "-" * (width + 16)]
     for key, value in summary.items():
-        shown = f"{value:,.4f}" if isinstance(value, float) else f"{value:,}"
+        if value is None:
+            shown = "n/a"
+        elif isinstance(value, float):
+            shown = f"{value:,.4f}"
+        else:
+            shown = f"{value:,}"
         lines.append(f"{key:<{width}}  {shown:>14}")
     if out_dir is not None:
         lines.append("")

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from agents.acquisition import AcquisitionParams
+from agents.consumption import ConsumptionParams
+from agents.contribution import ContributionParams
 from agents.engagement import ChurnParams, CommitmentParams, VisitParams
+from agents.interests import ContentParams
+from agents.levels import LevelParams
+from agents.money import MoneyParams
+from agents.segments import SegmentParams, SegmentsParams
+from agents.sentiment import SentimentParams
 from sim.community import CommunitySpec, parse_community
 from sim.errors import ConfigError
 
@@ -27,9 +34,39 @@ class BehaviourParams:
     """``behaviour.*``: every member mechanism, each with its own switch."""
 
     name: str = "default"
+    segments: SegmentsParams = field(default_factory=SegmentsParams)
+    content: ContentParams = field(default_factory=ContentParams)
     visits: VisitParams = field(default_factory=VisitParams)
+    consumption: ConsumptionParams = field(default_factory=ConsumptionParams)
+    contribution: ContributionParams = field(default_factory=ContributionParams)
     commitment: CommitmentParams = field(default_factory=CommitmentParams)
+    levels: LevelParams = field(default_factory=LevelParams)
+    sentiment: SentimentParams = field(default_factory=SentimentParams)
     churn: ChurnParams = field(default_factory=ChurnParams)
+    money: MoneyParams = field(default_factory=MoneyParams)
+
+
+#: the plain parameter sections of ``behaviour`` (segments is parsed on its own)
+SECTIONS: dict[str, type] = {
+    "content": ContentParams,
+    "visits": VisitParams,
+    "consumption": ConsumptionParams,
+    "contribution": ContributionParams,
+    "commitment": CommitmentParams,
+    "levels": LevelParams,
+    "sentiment": SentimentParams,
+    "churn": ChurnParams,
+    "money": MoneyParams,
+}
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """A scheduled crisis: on ``day``, a ``share`` of members turn negative (``severity``)."""
+
+    day: int
+    share: float
+    severity: float
 
 
 @dataclass(frozen=True)
@@ -52,6 +89,7 @@ class SimConfig:
     initial_placement: str
     behaviour: BehaviourParams
     run: RunOptions
+    crises: tuple[Crisis, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -128,14 +166,70 @@ def _int(cfg: Mapping[str, Any], key: str, low: int, fix: str) -> int:
 def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
     """``behaviour.*`` to :class:`BehaviourParams`."""
     values = dict(values or {})
-    sections = {"visits": VisitParams, "commitment": CommitmentParams, "churn": ChurnParams}
-    unknown = set(values) - set(sections) - {"name"}
+    unknown = set(values) - set(SECTIONS) - {"name", "segments"}
     if unknown:
         key = sorted(unknown)[0]
         raise ConfigError(f"behaviour.{key}", values[key],
-                          f"unknown section; behaviour has: {', '.join(sections)}")
-    parsed = {k: parse_params(cls, values.get(k), f"behaviour.{k}") for k, cls in sections.items()}
-    return BehaviourParams(name=str(values.get("name", "custom")), **parsed)
+                          f"unknown section; behaviour has: segments, {', '.join(SECTIONS)}")
+    parsed = {k: parse_params(cls, values.get(k), f"behaviour.{k}") for k, cls in SECTIONS.items()}
+    content = parsed["content"]
+    if content.focus_topics > content.topics:
+        raise ConfigError("behaviour.content.focus_topics", content.focus_topics,
+                          f"use at most behaviour.content.topics ({content.topics})")
+    return BehaviourParams(name=str(values.get("name", "custom")),
+                           segments=parse_segments(values.get("segments")), **parsed)
+
+
+def parse_segments(values: Mapping[str, Any] | None) -> SegmentsParams:
+    """``behaviour.segments``: ``assign`` and ``groups: {name: {share: ..., ...}}``."""
+    values = dict(values or {})
+    for key in values:
+        if key not in ("assign", "groups"):
+            raise ConfigError(f"behaviour.segments.{key}", values[key],
+                              "unknown key; behaviour.segments has: assign, groups")
+    assign = values.get("assign", "share")
+    if assign not in ("share", "block"):
+        raise ConfigError("behaviour.segments.assign", assign, "use one of: share, block")
+    groups_in = values.get("groups") or {}
+    if not isinstance(groups_in, Mapping):
+        raise ConfigError("behaviour.segments.groups", groups_in,
+                          "give a mapping of segment name -> parameters")
+    groups = {str(name): parse_params(SegmentParams, g, f"behaviour.segments.groups.{name}")
+              for name, g in groups_in.items()}
+    if groups and sum(g.share for g in groups.values()) <= 0:
+        raise ConfigError("behaviour.segments.groups", {k: g.share for k, g in groups.items()},
+                          "give at least one segment a positive share")
+    if len(groups) > 100:
+        raise ConfigError("behaviour.segments.groups", len(groups), "use at most 100 segments")
+    return SegmentsParams(assign=assign, groups=groups or None)
+
+
+def parse_crises(values: Any, days: int) -> tuple[Crisis, ...]:
+    """``crises: [{day: D, share: S, severity: X}, ...]``."""
+    if values is None:
+        return ()
+    if not isinstance(values, list | tuple):
+        raise ConfigError("crises", values, "give a list, e.g. crises=[{day:60,share:0.2,"
+                          "severity:0.8}]")
+    out = []
+    for i, item in enumerate(values):
+        key = f"crises[{i}]"
+        if not isinstance(item, Mapping) or set(item) != {"day", "share", "severity"}:
+            raise ConfigError(key, item, "give {day: D, share: S, severity: X}")
+        day = item["day"]
+        if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= days:
+            raise ConfigError(f"{key}.day", day, f"use a whole day in [1, {days}]")
+        share = _check_range(f"{key}.share", _number(f"{key}.share", item["share"]), 0.0, 1.0)
+        sev = _check_range(f"{key}.severity", _number(f"{key}.severity", item["severity"]),
+                           0.0, 1.0)
+        out.append(Crisis(day=day, share=share, severity=sev))
+    return tuple(sorted(out, key=lambda c: c.day))
+
+
+def _number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(key, value, "give a number")
+    return float(value)
 
 
 def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
@@ -161,10 +255,14 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
     placement = cfg.get("initial_placement", "random")
     if placement not in PLACEMENTS:
         raise ConfigError("initial_placement", placement, f"use one of: {', '.join(PLACEMENTS)}")
+    behaviour = parse_behaviour(cfg.get("behaviour"))
+    if behaviour.segments.assign == "block" and community.kind != "sbm":
+        raise ConfigError("behaviour.segments.assign", "block",
+                          "segments by block need community=sbm; use assign=share otherwise")
     return SimConfig(seed=seed, days=days, community=community, acquisition=acquisition,
                      initial_members=initial, initial_placement=placement,
-                     behaviour=parse_behaviour(cfg.get("behaviour")),
-                     run=_parse_run(cfg.get("run")), raw=dict(cfg))
+                     behaviour=behaviour, run=_parse_run(cfg.get("run")),
+                     crises=parse_crises(cfg.get("crises"), days), raw=dict(cfg))
 
 
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:

@@ -1,8 +1,9 @@
-"""Daily metrics (one row per day) and the run's summary KPIs.
+"""Daily metrics (one row per day).
 
 Reporters are small module-level functions of the model, called once a day (like Mesa's
 ``DataCollector``, without its per-value deep copies). Row ``day = d`` is the state at the
-end of day d; ``day = 0`` is the starting state.
+end of day d; ``day = 0`` is the starting state. The run's summary KPIs are in
+``sim.kpis``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from agents.states import State
+from agents.states import MEMBER, Level
 
 
 def day(model: Any) -> int:
@@ -27,7 +29,7 @@ def members(model: Any) -> int:
 
 def prospects(model: Any) -> int:
     """People who have never joined."""
-    return int(model.n_people - model.n_members - model.n_churned)
+    return int(model.n_prospects)
 
 
 def new_members(model: Any) -> int:
@@ -37,7 +39,7 @@ def new_members(model: Any) -> int:
 
 def joined_total(model: Any) -> int:
     """Everyone who has ever joined, including initial members."""
-    return int(model.n_people - prospects(model))
+    return int(model.n_members + model.n_churned)
 
 
 def churned(model: Any) -> int:
@@ -55,12 +57,65 @@ def active(model: Any) -> int:
     return int(model.today.active)
 
 
-def mean_commitment(model: Any) -> float:
-    """Mean commitment of current members (0 when there are none)."""
-    if not model.config.behaviour.commitment.enabled or model.n_members == 0:
+def posts(model: Any) -> int:
+    """Member posts written today."""
+    return int(model.today.posts)
+
+
+def replies(model: Any) -> int:
+    """Replies written today."""
+    return int(model.today.replies)
+
+
+def _member_mean(model: Any, values: np.ndarray) -> float:
+    if model.n_members == 0:
         return 0.0
-    mask = model.pop.state == State.MEMBER.value
-    return float(model.pop.commitment[mask].mean())
+    return float(values[model.pop.state == MEMBER].mean())
+
+
+def sentiment(model: Any) -> float:
+    """Mean sentiment of current members (0 with sentiment off or no members)."""
+    if not model.config.behaviour.sentiment.enabled:
+        return 0.0
+    return _member_mean(model, model.pop.sentiment)
+
+
+def mean_commitment(model: Any) -> float:
+    """Mean commitment of current members (0 with commitment off or no members)."""
+    if not model.config.behaviour.commitment.enabled:
+        return 0.0
+    return _member_mean(model, model.pop.commitment)
+
+
+def _level_counter(level: Level) -> Callable[[Any], int]:
+    def count(model: Any) -> int:
+        if model.n_members == 0:
+            return 0
+        return int(np.count_nonzero(model.pop.level == level.value))
+
+    count.__name__ = f"level_{level.name.lower()}"
+    count.__doc__ = f"Current members at level {level.name.lower()}."
+    return count
+
+
+def revenue(model: Any) -> float:
+    """Revenue today."""
+    return float(model.today.revenue)
+
+
+def cost(model: Any) -> float:
+    """Cost booked today."""
+    return float(model.today.cost)
+
+
+def gravity(model: Any) -> float:
+    """Orbit gravity today: sum over members of love x reach (see ``agents.levels``)."""
+    return float(model.today.gravity)
+
+
+def items(model: Any) -> int:
+    """Items in the feed (operator content and member posts) at the end of the day."""
+    return len(model.pool)
 
 
 REPORTERS: dict[str, Callable[[Any], Any]] = {
@@ -72,7 +127,18 @@ REPORTERS: dict[str, Callable[[Any], Any]] = {
     "churned": churned,
     "churned_total": churned_total,
     "active": active,
+    "posts": posts,
+    "replies": replies,
+    "sentiment": sentiment,
     "mean_commitment": mean_commitment,
+    "level_newcomer": _level_counter(Level.NEWCOMER),
+    "level_lurker": _level_counter(Level.LURKER),
+    "level_contributor": _level_counter(Level.CONTRIBUTOR),
+    "level_core": _level_counter(Level.CORE),
+    "revenue": revenue,
+    "cost": cost,
+    "gravity": gravity,
+    "items": items,
 }
 
 
@@ -97,25 +163,3 @@ class MetricsRecorder:
     def frame(self) -> pd.DataFrame:
         """The daily table, one row per day."""
         return pd.DataFrame(self.rows)
-
-
-def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
-    """The run's KPIs as plain Python numbers."""
-    peak = int(metrics["active"].idxmax())
-    n = int(model.n_people)
-    last = metrics.iloc[-1]
-    return {
-        "seed": int(model.config.seed),
-        "days": int(model.day),
-        "n_people": n,
-        "n_ties": int(model.social.n_edges),
-        "members_final": int(last["members"]),
-        "joined_total": int(last["joined_total"]),
-        "churned_total": int(last["churned_total"]),
-        "adoption_final": float(last["joined_total"]) / n,
-        "peak_active": int(metrics["active"].iloc[peak]),
-        "peak_active_day": int(metrics["day"].iloc[peak]),
-        "active_final": int(last["active"]),
-        "mean_active": float(metrics["active"].iloc[1:].mean()) if len(metrics) > 1 else 0.0,
-        "commitment_final": float(last["mean_commitment"]),
-    }

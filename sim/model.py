@@ -3,14 +3,14 @@
 The population is a struct of NumPy arrays (``model.pop``), the social graph a SciPy CSR
 matrix (``model.csr``), and every daily rule a function over whole arrays drawing from the
 model's one ``numpy.random.Generator`` (``model.rng``). ``Member`` agents are handles onto
-the arrays, built for communities up to ``run.handles_max`` people (or on request).
+the arrays, built when ``model.agents`` is first used (or never, with ``run.handles=off``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -19,33 +19,53 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from agents.acquisition import JOIN_RULES, Joins, cap_joins, draw_thresholds
-from agents.engagement import current_members, decide_churn, decide_visits, update_commitment
+from agents.acquisition import Joins, draw_thresholds
+from agents.consumption import ConsumptionParams
+from agents.interests import draw_interests
 from agents.member import Member
+from agents.segments import assign_segments
 from agents.states import Channel, Level, State
 from agents.world import add_neighbour_counts
 from sim.community import build_community
 from sim.config import SimConfig
+from sim.content import ContentPool
+from sim.contributions import ContributionsMixin
 from sim.errors import ConfigError
 from sim.graphs import SocialGraph
 from sim.metrics import MetricsRecorder
+from sim.phases import PHASES
 from sim.population import Population
+from sim.transitions import LevelTransitions
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 Phase = Callable[["CommunityModel"], None]
+_EMPTY = np.empty(0, dtype=np.int64)
 
 
 @dataclass
 class Today:
-    """Counters of the current day, reset at its start."""
+    """Counters and per-visitor arrays of the current day, reset at its start."""
 
     new_members: int = 0
     churned: int = 0
     active: int = 0
+    posts: int = 0
+    replies: int = 0
+    revenue: float = 0.0
+    cost: float = 0.0
+    gravity: float = 0.0
+    crisis_hit: int = 0
+    members: np.ndarray = field(default_factory=lambda: _EMPTY)
+    visited: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    visitors: np.ndarray = field(default_factory=lambda: _EMPTY)
+    benefit: np.ndarray = field(default_factory=lambda: np.empty(0))
+    read_cost: np.ndarray = field(default_factory=lambda: np.empty(0))
+    net_benefit: np.ndarray = field(default_factory=lambda: np.empty(0))
+    replies_got: np.ndarray = field(default_factory=lambda: _EMPTY)  # per person, today
 
 
-class CommunityModel(mesa.Model):
+class CommunityModel(ContributionsMixin, mesa.Model):
     """An online community on a social graph.
 
     Args:
@@ -56,27 +76,34 @@ class CommunityModel(mesa.Model):
     def __init__(self, config: SimConfig, graph: SocialGraph | None = None) -> None:
         super().__init__(rng=np.random.default_rng(config.seed))
         self.config = config
+        b = config.behaviour
         self.day = 0
         self.social = graph if graph is not None else build_community(config.community, self.rng)
         self.csr: sp.csr_array = self.social.csr
         self.n_people = self.social.n
-        self.pop = Population(self.social.degree)
+        self.pop = Population(self.social.degree, n_topics=b.content.topics)
         self.n_members = 0  # current members, kept by admit/remove
         self.n_churned = 0
         self.today = Today()
-        self.phases: list[tuple[str, Phase]] = [
-            ("acquisition", acquisition_phase),
-            ("visits", visits_phase),
-            ("churn", churn_phase),
-        ]
+        self.segments = b.segments.table()
+        self.pool = ContentPool(b.content.topics, b.content.lifetime, b.content.low_quality)
+        self.nbr_sentiment = np.zeros(self.n_people)
+        self.has_talker = np.zeros(self.n_people, dtype=bool)
+        #: levers strategies pull (None / 1.0: no effect)
+        self.visit_push: np.ndarray | None = None
+        self.post_multiplier: np.ndarray | float = 1.0
+        self.purchase_multiplier: np.ndarray | float = 1.0
+        self.benefit_bonus: np.ndarray | float = 0.0
+        self.phases: list[tuple[str, Phase]] = [p for p in PHASES if self._phase_on(p[0])]
+        self._visits_on = any(name == "visits" for name, _ in self.phases)
         self._handles: dict[int, Member] = {}
-        if config.acquisition.rule == "threshold":
-            self.pop.threshold[:] = draw_thresholds(self.n_people, config.acquisition, self.rng)
+        self._setup_people()
         self._place_initial_members()
         self.today.active = self.today.new_members
         self._all_handles = False
         if config.run.handles in ("on", True):
             self._build_handles()
+        self.transitions = LevelTransitions(self)
         self.recorder = MetricsRecorder(self)
         self.recorder.collect(self)
 
@@ -87,6 +114,9 @@ class CommunityModel(mesa.Model):
         self.today = Today()
         for _name, phase in self.phases:
             phase(self)
+        if not self._visits_on:
+            self.today.active = self.n_members  # no visit decisions: every member counts
+        self.transitions.observe(self)
         self.recorder.collect(self)
         if self.day >= self.config.days:
             self.running = False
@@ -105,6 +135,10 @@ class CommunityModel(mesa.Model):
         pop.channel[people] = joins.channel
         pop.referrer[people] = joins.referrer
         pop.commitment[people] = self.config.behaviour.commitment.initial
+        pop.sentiment[people] = self.config.behaviour.sentiment.initial
+        ref = joins.referrer[joins.referrer >= 0]
+        if len(ref):
+            np.add.at(pop.referrals, ref, 1)
         add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
         self.today.new_members += len(people)
         self.n_members += len(people)
@@ -122,10 +156,47 @@ class CommunityModel(mesa.Model):
         self.n_members -= len(people)
         self.n_churned += len(people)
 
+    def book_cost(self, amount: float) -> None:
+        """Book a cost today (strategies: content, events, incentives, ads...)."""
+        if amount < 0:
+            raise ValueError(f"a cost cannot be negative (got {amount})")
+        self.today.cost += float(amount)
+
     @property
     def n_prospects(self) -> int:
         """People who have never joined."""
         return self.n_people - self.n_members - self.n_churned
+
+    # ----- what the phases read -----------------------------------------------------------
+    def feed_params(self, params: ConsumptionParams) -> ConsumptionParams:
+        """The feed settings in force today (strategies may change ranking and filtering)."""
+        return getattr(self, "feed_override", None) or params
+
+    def post_boost(self, people: np.ndarray) -> np.ndarray | float:
+        """Multiplier on posting and replying (incentives, challenges) for ``people``."""
+        m = self.post_multiplier
+        return m[people] if isinstance(m, np.ndarray) else m
+
+    def purchase_boost(self, people: np.ndarray) -> np.ndarray | float:
+        """Multiplier on purchases (coupons, promotions) for ``people``."""
+        m = self.purchase_multiplier
+        return m[people] if isinstance(m, np.ndarray) else m
+
+    def net_benefit(self) -> np.ndarray:
+        """Net benefit of today's visit for each visitor, in [0, 1]."""
+        b, t = self.config.behaviour, self.today
+        v = t.visitors
+        c = b.commitment
+        tenure = self.day - self.pop.joined_day[v]
+        novelty = c.novelty_floor + (1 - c.novelty_floor) * np.exp(-tenure / c.novelty_days)
+        net = (c.visit_benefit + t.benefit) * novelty - t.read_cost
+        if len(t.replies_got):
+            net = net + b.commitment.reply_benefit * np.minimum(t.replies_got[v], 3) / 3.0
+        if b.sentiment.enabled:
+            net = net - b.sentiment.commitment_effect * np.maximum(0.0, -self.nbr_sentiment[v])
+        bonus = self.benefit_bonus
+        net = net + (bonus[v] if isinstance(bonus, np.ndarray) else bonus)
+        return np.clip(net, 0.0, 1.0)
 
     # ----- views --------------------------------------------------------------------------
     @property
@@ -138,14 +209,8 @@ class CommunityModel(mesa.Model):
             self._build_handles()
         return super().agents
 
-    def _build_handles(self) -> None:
-        for i in range(self.n_people):
-            if i not in self._handles:
-                self._handles[i] = Member(self, i)
-        self._all_handles = True
-
     def member(self, index: int) -> Member:
-        """The ``Member`` handle of person ``index`` (made on demand when handles are off)."""
+        """The ``Member`` handle of person ``index`` (made on demand)."""
         if not 0 <= index < self.n_people:
             raise IndexError(f"person {index} is not in this community of {self.n_people}")
         if index not in self._handles:
@@ -160,9 +225,37 @@ class CommunityModel(mesa.Model):
     @property
     def members_frame(self) -> Any:
         """One row per person: final state (see ``Population.to_frame``)."""
-        return self.pop.to_frame()
+        return self.pop.to_frame(self.segments.names)
 
     # ----- setup --------------------------------------------------------------------------
+    def _phase_on(self, name: str) -> bool:
+        b = self.config.behaviour
+        needs_visitors = any(s.enabled for s in (b.visits, b.consumption, b.contribution,
+                                                 b.commitment, b.sentiment, b.money))
+        switch = {"talk": b.sentiment.enabled, "visits": needs_visitors,
+                  "consumption": needs_visitors, "commitment": needs_visitors,
+                  "sentiment": b.sentiment.enabled, "contribution": b.contribution.enabled,
+                  "levels": b.levels.enabled, "churn": b.churn.enabled,
+                  "money": b.money.enabled, "content": b.contribution.enabled,
+                  "crises": bool(self.config.crises)}
+        return switch.get(name, True)
+
+    def _setup_people(self) -> None:
+        b, pop = self.config.behaviour, self.pop
+        if self.config.acquisition.rule == "threshold":
+            pop.threshold[:] = draw_thresholds(self.n_people, self.config.acquisition, self.rng)
+        needs = any(s.enabled for s in (b.contribution, b.consumption, b.money, b.visits))
+        if not needs:
+            return
+        try:
+            pop.segment[:] = assign_segments(self.n_people, self.segments, b.segments.assign,
+                                             self.social.blocks, self.rng)
+        except ValueError as exc:
+            raise ConfigError("behaviour.segments.assign", b.segments.assign, str(exc)) from None
+        pop.interests[:] = draw_interests(self.n_people, b.content, self.rng)
+        sigma = b.contribution.voice_sigma
+        pop.voice[:] = self.rng.lognormal(-sigma**2 / 2, sigma, size=self.n_people)
+
     def _place_initial_members(self) -> None:
         k = self.config.initial_members
         if k > self.n_people:
@@ -177,34 +270,8 @@ class CommunityModel(mesa.Model):
         channel = np.full(k, Channel.INITIAL.value, dtype=np.int8)
         self.admit(Joins(people.astype(np.int64), channel, np.full(k, -1, dtype=np.int64)))
 
-
-# ----- phases: each a function of the model ------------------------------------------------
-def acquisition_phase(model: CommunityModel) -> None:
-    """Prospects join by the configured rule, up to the platform's daily capacity."""
-    params = model.config.acquisition
-    joins = JOIN_RULES[params.rule](model, params, None)
-    model.admit(cap_joins(joins, params.max_joins_per_day, model.rng))
-
-
-def visits_phase(model: CommunityModel) -> None:
-    """Members decide whether to visit; commitment follows the benefit of visiting."""
-    behaviour = model.config.behaviour
-    if not behaviour.visits.enabled and not behaviour.commitment.enabled:
-        model.today.active = model.n_members  # every member counts as visiting
-        return
-    members = current_members(model)
-    old = members[model.pop.joined_day[members] < model.day]
-    visited = decide_visits(model, old, behaviour.visits)
-    who = old[visited]
-    model.pop.last_visit[who] = model.day
-    model.pop.visits[who] += 1
-    update_commitment(model, old, visited, behaviour.commitment.visit_benefit,
-                      behaviour.commitment)
-    model.today.active = len(who) + model.today.new_members
-
-
-def churn_phase(model: CommunityModel) -> None:
-    """Members leave with a hazard that rises with inactivity and low commitment."""
-    if not model.config.behaviour.churn.enabled:
-        return
-    model.remove(decide_churn(model, current_members(model), model.config.behaviour.churn))
+    def _build_handles(self) -> None:
+        for i in range(self.n_people):
+            if i not in self._handles:
+                self._handles[i] = Member(self, i)
+        self._all_handles = True

@@ -21,7 +21,26 @@ FIELDS: dict[str, tuple[type, float]] = {
     "member_nbrs": (np.int32, 0),
     "degree": (np.int32, 0),
     "threshold": (np.float64, 0.0),
+    "segment": (np.int8, 0),
+    "sentiment": (np.float64, 0.0),
+    "voice": (np.float32, 1.0),
+    "posts": (np.int32, 0),
+    "replies": (np.int32, 0),
+    "replies_received": (np.int32, 0),
+    "activity": (np.float32, 0.0),  # contributions in about the last month (moving sum)
+    "visit_avg": (np.float32, 0.0),  # visits in about the last month (moving sum)
+    "recognition": (np.float32, 0.0),  # replies received in about the last month
+    "first_post_day": (np.int32, -1),
+    "first_replied": (np.int8, 0),
+    "purchases": (np.int32, 0),
+    "revenue": (np.float64, 0.0),
+    "referrals": (np.int32, 0),
+    "active_d23_30": (np.int8, 0),  # visited in days 23-30 after joining (retention)
 }
+
+#: arrays kept out of the members table (internal bookkeeping)
+INTERNAL = ("member_nbrs", "threshold", "voice", "activity", "visit_avg", "recognition",
+            "active_d23_30")
 
 
 class Population:
@@ -43,27 +62,46 @@ class Population:
     member_nbrs: np.ndarray
     degree: np.ndarray
     threshold: np.ndarray
+    segment: np.ndarray
+    sentiment: np.ndarray
+    voice: np.ndarray
+    posts: np.ndarray
+    replies: np.ndarray
+    replies_received: np.ndarray
+    activity: np.ndarray
+    visit_avg: np.ndarray
+    recognition: np.ndarray
+    first_post_day: np.ndarray
+    first_replied: np.ndarray
+    purchases: np.ndarray
+    revenue: np.ndarray
+    referrals: np.ndarray
+    active_d23_30: np.ndarray
 
-    def __init__(self, degree: np.ndarray) -> None:
+    def __init__(self, degree: np.ndarray, n_topics: int = 1) -> None:
         self.n = len(degree)
         for name, (dtype, init) in FIELDS.items():
             setattr(self, name, np.full(self.n, init, dtype=dtype))
         self.degree[:] = degree
+        #: interest profile of each person over K topics (rows sum to 1)
+        self.interests = np.full((self.n, n_topics), 1.0 / n_topics, dtype=np.float32)
 
     def is_member(self) -> np.ndarray:
         """Boolean mask of current members."""
         return self.state == State.MEMBER.value
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per person, final state, with readable state/level/channel names."""
+    def to_frame(self, segment_names: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """One row per person, final state, with readable state/level/channel/segment names."""
         df = pd.DataFrame({"id": np.arange(self.n)})
         for name in FIELDS:
-            if name in ("member_nbrs", "threshold"):
-                continue
-            df[name] = getattr(self, name)
+            if name not in INTERNAL:
+                df[name] = getattr(self, name)
         df["state"] = _names(State, self.state)
         df["level"] = _names(Level, self.level)
         df["channel"] = _names(Channel, self.channel)
+        if segment_names:
+            df["segment"] = pd.Categorical.from_codes(self.segment.astype(np.int64),
+                                                      categories=list(segment_names))
         return df
 
 

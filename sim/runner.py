@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import SimConfig, parse_config
 from sim.errors import ConfigError
 from sim.io import write_json, write_parquet, write_text
-from sim.metrics import summarise
+from sim.kpis import summarise
 from sim.model import CommunityModel
 
 CONFIG_MODULE = "configs"
@@ -34,6 +34,7 @@ class RunResult:
         metrics: one row per day (day 0 is the starting state).
         summary: KPIs as plain Python numbers.
         members: one row per person, final state.
+        transitions: monthly level transitions (month, from_level, to_level, count).
         config: the resolved configuration as a plain dict.
         out_dir: where outputs were written, or None.
     """
@@ -41,6 +42,7 @@ class RunResult:
     metrics: pd.DataFrame
     summary: dict[str, Any]
     members: pd.DataFrame
+    transitions: pd.DataFrame = field(default_factory=pd.DataFrame)
     config: dict[str, Any] = field(default_factory=dict)
     out_dir: Path | None = None
 
@@ -119,7 +121,8 @@ def run_config(cfg: DictConfig | dict[str, Any], *, out_dir: str | Path | None =
     _run_days(model, settings, progress)
     metrics = model.recorder.frame()
     result = RunResult(metrics=metrics, summary=summarise(model, metrics),
-                       members=model.members_frame, config=to_plain(cfg))
+                       members=model.members_frame, transitions=model.transitions.frame(),
+                       config=to_plain(cfg))
     if out_dir is not None:
         result.out_dir = write_outputs(result, Path(out_dir))
     return result
@@ -147,6 +150,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     write_parquet(out_dir / "metrics.parquet", result.metrics)
     write_parquet(out_dir / "members.parquet", result.members)
+    write_parquet(out_dir / "level_transitions.parquet", result.transitions)
     write_json(out_dir / "summary.json", result.summary)
     write_text(out_dir / "config.yaml", OmegaConf.to_yaml(OmegaConf.create(result.config)))
     write_json(out_dir / "seed.json", {"seed": result.summary["seed"],
