@@ -45,16 +45,21 @@ class SentimentParams:
                                 doc="extra churn hazard at sentiment -1")
 
 
-def neighbour_sentiment(csr: sp.csr_array, sentiment: np.ndarray,
-                        talks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def neighbour_sentiment(csr: sp.csr_array, sentiment: np.ndarray, talks: np.ndarray,
+                        n_talkers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean sentiment of each person's talking neighbours, and whether there is any.
 
-    One sparse product of the graph with a two-column matrix (sum of opinions, count).
+    Args:
+        csr: the graph (float32 data).
+        sentiment: everyone's sentiment.
+        talks: who talks about the community (members and churned members).
+        n_talkers: talking neighbours of each person (kept exact by the model).
+
+    One float32 sparse product per day (the sum of talking neighbours' opinions).
     """
-    talk = talks.astype(np.float64)
-    both = csr @ np.column_stack([sentiment * talk, talk])
-    has = both[:, 1] > 0
-    mean = np.divide(both[:, 0], both[:, 1], out=np.zeros(len(talk)), where=has)
+    total = csr @ np.where(talks, sentiment, 0.0).astype(np.float32)
+    has = n_talkers > 0
+    mean = np.divide(total, n_talkers, out=np.zeros(len(total)), where=has)
     return mean, has
 
 

@@ -152,6 +152,7 @@ class CommunityModel(ContributionsMixin, mesa.Model):
         pop.level[people] = Level.NONE.value
         pop.churned_day[people] = self.day
         add_neighbour_counts(pop.member_nbrs, self.csr, people, -1)
+        add_neighbour_counts(pop.churned_nbrs, self.csr, people, +1)
         self.today.churned += len(people)
         self.n_members -= len(people)
         self.n_churned += len(people)

@@ -15,7 +15,7 @@ from agents import consumption, contribution, levels, money, sentiment
 from agents.acquisition import JOIN_RULES, cap_joins
 from agents.engagement import current_members, decide_churn, decide_visits
 from agents.interests import is_offtopic
-from agents.states import CHURNED, MEMBER
+from agents.states import PROSPECT
 from sim.content import UGC
 
 if TYPE_CHECKING:
@@ -39,9 +39,10 @@ def talk_phase(model: CommunityModel) -> None:
     """Members and churned members talk: each person's neighbours' mean sentiment."""
     if not model.config.behaviour.sentiment.enabled:
         return
-    talks = (model.pop.state == MEMBER) | (model.pop.state == CHURNED)
+    pop = model.pop
+    talks = pop.state != PROSPECT
     model.nbr_sentiment, model.has_talker = sentiment.neighbour_sentiment(
-        model.csr, model.pop.sentiment, talks)
+        model.csr, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs)
 
 
 def acquisition_phase(model: CommunityModel) -> None:

@@ -19,6 +19,7 @@ FIELDS: dict[str, tuple[type, float]] = {
     "last_visit": (np.int32, -1),
     "visits": (np.int32, 0),
     "member_nbrs": (np.int32, 0),
+    "churned_nbrs": (np.int32, 0),
     "degree": (np.int32, 0),
     "threshold": (np.float64, 0.0),
     "segment": (np.int8, 0),
@@ -39,7 +40,7 @@ FIELDS: dict[str, tuple[type, float]] = {
 }
 
 #: arrays kept out of the members table (internal bookkeeping)
-INTERNAL = ("member_nbrs", "threshold", "voice", "activity", "visit_avg", "recognition",
+INTERNAL = ("member_nbrs", "churned_nbrs", "threshold", "voice", "activity", "visit_avg", "recognition",
             "active_d23_30")
 
 
@@ -60,6 +61,7 @@ class Population:
     last_visit: np.ndarray
     visits: np.ndarray
     member_nbrs: np.ndarray
+    churned_nbrs: np.ndarray
     degree: np.ndarray
     threshold: np.ndarray
     segment: np.ndarray

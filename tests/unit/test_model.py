@@ -69,6 +69,8 @@ def test_member_neighbour_counts_stay_exact() -> None:
         model.step()
     is_member = (model.pop.state == State.MEMBER.value).astype(float)
     assert np.array_equal(model.pop.member_nbrs, (model.csr @ is_member).astype(np.int32))
+    is_churned = (model.pop.state == State.CHURNED.value).astype(float)
+    assert np.array_equal(model.pop.churned_nbrs, (model.csr @ is_churned).astype(np.int32))
 
 
 @pytest.mark.parametrize("rule", ["bass", "cascade", "threshold"])
