@@ -40,8 +40,8 @@ FIELDS: dict[str, tuple[type, float]] = {
 }
 
 #: arrays kept out of the members table (internal bookkeeping)
-INTERNAL = ("member_nbrs", "churned_nbrs", "threshold", "voice", "activity", "visit_avg", "recognition",
-            "active_d23_30")
+INTERNAL = ("member_nbrs", "churned_nbrs", "threshold", "voice", "activity", "visit_avg",
+            "recognition", "active_d23_30")
 
 
 class Population:
