@@ -51,6 +51,9 @@ class ContributionParams:
     first_reply_boost: float = param(0.5, unit="x", low=0.0,
                                      source="Joyce & Kraut 2006 (44% -> 56% post again)",
                                      doc="extra posting after a reply to one's first post")
+    removal_effect: float = param(0.5, unit="x per removed post", low=0.0,
+                                  source="Ren & Kraut 2014 (deleted posts discourage posting)",
+                                  doc="drop in posting per own post removed in the last month")
     reply_window: int = param(3, unit="days", low=1, source="assumption",
                               doc="how old a post can be and still get replies")
     quality_mean: float = param(0.55, unit="0-1", low=0.0, high=1.0, source="assumption",

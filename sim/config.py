@@ -255,6 +255,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
     placement = cfg.get("initial_placement", "random")
     if placement not in PLACEMENTS:
         raise ConfigError("initial_placement", placement, f"use one of: {', '.join(PLACEMENTS)}")
+    _check_known_top_level(cfg)
     behaviour = parse_behaviour(cfg.get("behaviour"))
     if behaviour.segments.assign == "block" and community.kind != "sbm":
         raise ConfigError("behaviour.segments.assign", "block",
@@ -276,3 +277,19 @@ def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
         if value not in ("auto", "on", "off", True, False):
             raise ConfigError(f"run.{key}", value, "use auto, on or off")
     return opts
+
+
+TOP_LEVEL = {"seed", "days", "community", "acquisition", "initial_members", "initial_placement",
+             "behaviour", "run", "crises", "strategies", "playbook_name", "playbook_description"}
+
+
+def _check_known_top_level(cfg: Mapping[str, Any]) -> None:
+    """Keys the engine does not know are errors, except those experiments add."""
+    for key in cfg:
+        if key not in TOP_LEVEL and key not in EXTRA_TOP_LEVEL:
+            raise ConfigError(key, cfg[key],
+                              f"unknown key; the config has: {', '.join(sorted(TOP_LEVEL))}")
+
+
+#: keys that experiment entry points (compare, sweep...) add to the config
+EXTRA_TOP_LEVEL: set[str] = set()

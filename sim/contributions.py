@@ -38,6 +38,7 @@ class ContributionsMixin:
         pop.posts[posters] += 1
         pop.activity[posters] += 1.0
         self.today.posts += len(posters)
+        self.today.posters = np.concatenate([self.today.posters, posters])
         return self.pool.add(kind=UGC, topic=topics, quality=quality,
                              tone=pop.sentiment[posters], day=self.day, author=posters,
                              first=first, offtopic=is_offtopic(topics, b.content))
@@ -73,6 +74,7 @@ class ContributionsMixin:
         members = repliers[~staff]
         pop.replies[members] += 1
         pop.activity[members] += 1.0
+        self.today.repliers = np.concatenate([self.today.repliers, members])
         if len(self.today.replies_got):
             self.today.replies_got += got
         else:

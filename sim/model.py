@@ -9,7 +9,7 @@ the arrays, built when ``model.agents`` is first used (or never, with ``run.hand
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -36,6 +36,7 @@ from sim.metrics import MetricsRecorder
 from sim.phases import PHASES
 from sim.population import Population
 from sim.transitions import LevelTransitions
+from sim.verbs import OperatorVerbs
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -56,6 +57,10 @@ class Today:
     cost: float = 0.0
     gravity: float = 0.0
     crisis_hit: int = 0
+    removed: int = 0
+    ties_added: int = 0
+    posters: np.ndarray = field(default_factory=lambda: _EMPTY)
+    repliers: np.ndarray = field(default_factory=lambda: _EMPTY)
     members: np.ndarray = field(default_factory=lambda: _EMPTY)
     visited: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
     visitors: np.ndarray = field(default_factory=lambda: _EMPTY)
@@ -65,15 +70,18 @@ class Today:
     replies_got: np.ndarray = field(default_factory=lambda: _EMPTY)  # per person, today
 
 
-class CommunityModel(ContributionsMixin, mesa.Model):
+class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
     """An online community on a social graph.
 
     Args:
         config: checked settings (``sim.config.parse_config``).
         graph: a prebuilt social graph; built from ``config.community`` when None.
+        strategies: the operator's strategies: objects with ``setup(model)``, ``act(model)``
+            (each morning) and ``settle(model)`` (each evening); see ``strategies.base``.
     """
 
-    def __init__(self, config: SimConfig, graph: SocialGraph | None = None) -> None:
+    def __init__(self, config: SimConfig, graph: SocialGraph | None = None,
+                 strategies: Sequence[Any] = ()) -> None:
         super().__init__(rng=np.random.default_rng(config.seed))
         self.config = config
         b = config.behaviour
@@ -89,11 +97,13 @@ class CommunityModel(ContributionsMixin, mesa.Model):
         self.pool = ContentPool(b.content.topics, b.content.lifetime, b.content.low_quality)
         self.nbr_sentiment = np.zeros(self.n_people)
         self.has_talker = np.zeros(self.n_people, dtype=bool)
-        #: levers strategies pull (None / 1.0: no effect)
-        self.visit_push: np.ndarray | None = None
-        self.post_multiplier: np.ndarray | float = 1.0
-        self.purchase_multiplier: np.ndarray | float = 1.0
-        self.benefit_bonus: np.ndarray | float = 0.0
+        self.reset_levers()
+        self.feed_override: ConsumptionParams | None = None
+        self.budget_left: float | None = None
+        self.budget_exhausted_day = -1
+        self.cost_by_item: dict[str, float] = {}
+        self.crisis_days: list[int] = []
+        self.strategies = list(strategies)
         self.phases: list[tuple[str, Phase]] = [p for p in PHASES if self._phase_on(p[0])]
         self._visits_on = any(name == "visits" for name, _ in self.phases)
         self._handles: dict[int, Member] = {}
@@ -103,6 +113,8 @@ class CommunityModel(ContributionsMixin, mesa.Model):
         self._all_handles = False
         if config.run.handles in ("on", True):
             self._build_handles()
+        for strategy in self.strategies:
+            strategy.setup(self)
         self.transitions = LevelTransitions(self)
         self.recorder = MetricsRecorder(self)
         self.recorder.collect(self)
@@ -112,8 +124,13 @@ class CommunityModel(ContributionsMixin, mesa.Model):
         """One day: every phase in order, then the day's metrics."""
         self.day += 1
         self.today = Today()
+        self.reset_levers()
+        for strategy in self.strategies:
+            strategy.act(self)
         for _name, phase in self.phases:
             phase(self)
+        for strategy in self.strategies:
+            strategy.settle(self)
         if not self._visits_on:
             self.today.active = self.n_members  # no visit decisions: every member counts
         self.transitions.observe(self)
@@ -157,12 +174,6 @@ class CommunityModel(ContributionsMixin, mesa.Model):
         self.n_members -= len(people)
         self.n_churned += len(people)
 
-    def book_cost(self, amount: float) -> None:
-        """Book a cost today (strategies: content, events, incentives, ads...)."""
-        if amount < 0:
-            raise ValueError(f"a cost cannot be negative (got {amount})")
-        self.today.cost += float(amount)
-
     @property
     def n_prospects(self) -> int:
         """People who have never joined."""
@@ -171,12 +182,15 @@ class CommunityModel(ContributionsMixin, mesa.Model):
     # ----- what the phases read -----------------------------------------------------------
     def feed_params(self, params: ConsumptionParams) -> ConsumptionParams:
         """The feed settings in force today (strategies may change ranking and filtering)."""
-        return getattr(self, "feed_override", None) or params
+        return self.feed_override or params
 
     def post_boost(self, people: np.ndarray) -> np.ndarray | float:
-        """Multiplier on posting and replying (incentives, challenges) for ``people``."""
+        """Multiplier on posting and replying for ``people``: incentives and challenges
+        raise it; one's own posts removed by moderation lower it (Ren & Kraut 2014)."""
         m = self.post_multiplier
-        return m[people] if isinstance(m, np.ndarray) else m
+        boost = m[people] if isinstance(m, np.ndarray) else m
+        effect = self.config.behaviour.contribution.removal_effect
+        return boost / (1.0 + effect * self.pop.removed_recent[people])
 
     def purchase_boost(self, people: np.ndarray) -> np.ndarray | float:
         """Multiplier on purchases (coupons, promotions) for ``people``."""

@@ -33,6 +33,7 @@ def crises_phase(model: CommunityModel) -> None:
         s = model.pop.sentiment
         s[hit] = np.minimum(s[hit], -crisis.severity)
         model.today.crisis_hit += k
+        model.crisis_days.append(model.day)
 
 
 def talk_phase(model: CommunityModel) -> None:
@@ -51,6 +52,9 @@ def acquisition_phase(model: CommunityModel) -> None:
     boost = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
+    if model.wom_multiplier != 1.0:
+        boost = model.wom_multiplier * (boost if boost is not None else 1.0)
+        boost = np.broadcast_to(boost, (model.n_people,))
     joins = JOIN_RULES[params.rule](model, params, boost)
     model.admit(cap_joins(joins, params.max_joins_per_day, model.rng))
 
@@ -148,7 +152,7 @@ def levels_phase(model: CommunityModel) -> None:
     pop, m = model.pop, current_members(model)
     pop.level[m] = levels.assign_levels(pop.activity[m], model.day - pop.joined_day[m], params)
     model.today.gravity = levels.gravity(pop.activity[m], pop.visit_avg[m], pop.member_nbrs[m])
-    for avg in (pop.activity, pop.visit_avg, pop.recognition):
+    for avg in (pop.activity, pop.visit_avg, pop.recognition, pop.removed_recent):
         levels.decay(avg, params.memory_days)
 
 

@@ -37,11 +37,13 @@ FIELDS: dict[str, tuple[type, float]] = {
     "revenue": (np.float64, 0.0),
     "referrals": (np.int32, 0),
     "active_d23_30": (np.int8, 0),  # visited in days 23-30 after joining (retention)
+    "points": (np.float64, 0.0),  # incentive points held
+    "removed_recent": (np.float32, 0.0),  # own posts removed by moderation, about a month
 }
 
 #: arrays kept out of the members table (internal bookkeeping)
 INTERNAL = ("member_nbrs", "churned_nbrs", "threshold", "voice", "activity", "visit_avg",
-            "recognition", "active_d23_30")
+            "recognition", "active_d23_30", "removed_recent")
 
 
 class Population:
@@ -79,6 +81,8 @@ class Population:
     revenue: np.ndarray
     referrals: np.ndarray
     active_d23_30: np.ndarray
+    points: np.ndarray
+    removed_recent: np.ndarray
 
     def __init__(self, degree: np.ndarray, n_topics: int = 1) -> None:
         self.n = len(degree)

@@ -113,11 +113,43 @@ def run(overrides: Sequence[str] = (), *, out_dir: str | Path | None = None,
     return run_config(compose(overrides), out_dir=out_dir, progress=progress)
 
 
+def build_strategies(cfg: DictConfig | dict[str, Any]) -> list[Any]:
+    """Instantiate the strategies under ``strategies.<kind>`` (each names its ``_target_``).
+
+    The model never imports a strategy class: Hydra instantiates them from the config.
+
+    Raises:
+        ConfigError: naming the strategy and the lever at fault.
+    """
+    from hydra.errors import InstantiationException
+    from hydra.utils import instantiate
+
+    section = to_plain(cfg).get("strategies") or {}
+    if not isinstance(section, dict):
+        raise ConfigError("strategies", section, "give a mapping kind -> strategy settings")
+    out = []
+    for kind, spec in section.items():
+        if spec is None:
+            continue
+        if not isinstance(spec, dict) or "_target_" not in spec:
+            raise ConfigError(f"strategies.{kind}", spec, "each strategy needs its _target_ "
+                              "class; use a playbook (playbook=...) or copy one")
+        try:
+            out.append(instantiate(spec, _convert_="all"))
+        except InstantiationException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ConfigError):
+                raise cause from None
+            raise ConfigError(f"strategies.{kind}", spec.get("_target_"),
+                              str(exc).splitlines()[0]) from None
+    return sorted(out, key=lambda s: getattr(s, "order", 10))
+
+
 def run_config(cfg: DictConfig | dict[str, Any], *, out_dir: str | Path | None = None,
                progress: bool | None = None) -> RunResult:
     """Run one simulation from a composed config (the pure function behind every backend)."""
     settings = check(cfg)
-    model = CommunityModel(settings)
+    model = CommunityModel(settings, strategies=build_strategies(cfg))
     _run_days(model, settings, progress)
     metrics = model.recorder.frame()
     result = RunResult(metrics=metrics, summary=summarise(model, metrics),

@@ -55,6 +55,14 @@ class SocialGraph:
             self._degree = np.diff(self.csr.indptr).astype(np.int64)
         return self._degree
 
+    def with_ties(self, u: np.ndarray, v: np.ndarray) -> SocialGraph:
+        """A copy of the graph with extra undirected ties ``(u[i], v[i])`` (meetups, mentors)."""
+        upper = sp.triu(self.csr, k=1, format="coo")
+        rows = np.concatenate([upper.row.astype(np.int64), np.asarray(u, np.int64)])
+        cols = np.concatenate([upper.col.astype(np.int64), np.asarray(v, np.int64)])
+        return from_edges(rows, cols, self.n, self.name, original_ids=self.original_ids,
+                          blocks=self.blocks)
+
     def to_networkx(self) -> nx.Graph:
         """Return the graph as a NetworkX ``Graph`` with nodes 0..n-1.
 
