@@ -87,7 +87,10 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
         "post_again_replied": _rate(again, first_old & replied),
         "post_again_unreplied": _rate(again, first_old & ~replied),
         "peak_gravity": float(metrics["gravity"].max()),
+        "budget_exhausted_day": int(model.budget_exhausted_day),
     }
+    for item, amount in sorted(model.cost_by_item.items()):
+        out[f"cost_{item}"] = float(amount)
     for ch in (Channel.ORGANIC, Channel.WOM, Channel.SEEDED, Channel.ADS, Channel.PARTNER):
         out[f"joined_{ch.name.lower()}"] = int(np.count_nonzero(pop.channel == ch.value))
     return out

@@ -103,6 +103,9 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         self.budget_exhausted_day = -1
         self.cost_by_item: dict[str, float] = {}
         self.crisis_days: list[int] = []
+        self.crisis_hits: list[np.ndarray] = []  # members each crisis turned negative
+        #: extra daily metrics strategies register in setup (name -> function of the model)
+        self.extra_reporters: dict[str, Callable[[Any], Any]] = {}
         self.strategies = list(strategies)
         self.phases: list[tuple[str, Phase]] = [p for p in PHASES if self._phase_on(p[0])]
         self._visits_on = any(name == "visits" for name, _ in self.phases)

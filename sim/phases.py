@@ -34,6 +34,7 @@ def crises_phase(model: CommunityModel) -> None:
         s[hit] = np.minimum(s[hit], -crisis.severity)
         model.today.crisis_hit += k
         model.crisis_days.append(model.day)
+        model.crisis_hits.append(hit)
 
 
 def talk_phase(model: CommunityModel) -> None:
