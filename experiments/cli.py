@@ -2,6 +2,7 @@
 
 Commands:
     run        one simulation (Hydra: ``-m`` sweeps, ``hydra.run.dir=DIR``, ``--cfg job``)
+    playbooks  the ready playbooks, one line each
     validate   reproduce known published results and print expected vs simulated
 """
 
@@ -17,6 +18,7 @@ USAGE = """usage: commsim <command> [overrides...]
 commands:
   run        run one simulation; writes metrics.parquet, summary.json, config.yaml
              into the Hydra run folder (hydra.run.dir=DIR chooses it)
+  playbooks  list the ready playbooks (strategy bundles), one line each
   validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
              Centola) and print expected vs simulated with pass/fail
 
@@ -46,6 +48,13 @@ def cmd_run(args: Sequence[str]) -> int:
     return hydra_run(args)
 
 
+def cmd_playbooks(args: Sequence[str]) -> int:
+    """``commsim playbooks``: list the ready playbooks."""
+    from experiments.playbooks import main as playbooks_main
+
+    return playbooks_main(args)
+
+
 def cmd_validate(args: Sequence[str]) -> int:
     """``commsim validate``: the known-results suite."""
     from experiments.validate import main as validate_main
@@ -55,6 +64,7 @@ def cmd_validate(args: Sequence[str]) -> int:
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "run": cmd_run,
+    "playbooks": cmd_playbooks,
     "validate": cmd_validate,
 }
 
