@@ -10,8 +10,12 @@ per member), in the spirit of Ren & Kraut (2014):
 - Value: ``G_i = F * sum_k f_ik * min(K I_ik, 2) * v_gk * (1 - z_k)`` with ``v_gk`` the
   segment-preference-weighted mean quality of topic k and ``z_k`` its noise share;
   benefit ``B_i = max_benefit * (1 - exp(-G_i / half_items))`` (diminishing returns).
-- Reading cost: ``R_i = read_cost * F / feed_size * sum_k f_ik * (z_k + max(0, 1 - K I_ik))``:
-  noise and off-interest items cost time.
+- Reading cost: ``R_i = read_cost * F / feed_size * (1 - h) * sum_k f_ik * (z_k + max(0,
+  1 - K I_ik))``: noise and off-interest items cost time; ``h`` (``filter_strength``) is
+  the share of them a personalised moderation filter hides from each reader.
+- Exposure diversity: the normalised entropy of a visitor's feed mix,
+  ``D_i = -sum_k f_ik ln f_ik / ln K`` (0: one topic only, 1: all topics equally;
+  Nikolov et al. 2015 measure the diversity of what people see the same way).
 """
 
 from __future__ import annotations
@@ -66,11 +70,8 @@ def feed_value(interests: np.ndarray, prefs: np.ndarray, count: np.ndarray,
     v = len(interests)
     if not params.enabled or total == 0 or v == 0:
         return np.zeros(v), np.zeros(v)
-    k = interests.shape[1]
-    rel = k * interests
-    s = params.personalisation if params.ranking == "personalised" else 0.0
-    weight = count[None, :] * np.maximum(0.0, 1.0 + s * (rel - 1.0))
-    mix = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
+    rel = interests.shape[1] * interests
+    mix = feed_mix(interests, count, params)
     safe = np.maximum(count, 1.0)
     z = noise / safe
     hidden = params.filter_strength
@@ -82,3 +83,55 @@ def feed_value(interests: np.ndarray, prefs: np.ndarray, count: np.ndarray,
     exposure = np.sum(mix * (z + irrelevant), axis=1) * (1.0 - hidden)
     cost = params.read_cost * (items / params.feed_size) * exposure
     return benefit, cost
+
+
+def feed_mix(interests: np.ndarray, count: np.ndarray, params: ConsumptionParams) -> np.ndarray:
+    """Each visitor's feed mix: the share of their feed from each topic.
+
+    Args:
+        interests: (V, K) interest profiles of the visitors (rows sum to 1).
+        count: (K,) items per topic.
+        params: consumption parameters (ranking and personalisation).
+
+    Returns:
+        (V, K) shares ``f_ik``; rows sum to 1, or are all zero when the pool is empty.
+    """
+    rel = interests.shape[1] * interests
+    s = params.personalisation if params.ranking == "personalised" else 0.0
+    weight = count[None, :] * np.maximum(0.0, 1.0 + s * (rel - 1.0))
+    return weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
+
+
+def feed_diversity(mix: np.ndarray) -> np.ndarray:
+    """Normalised entropy of each row of a feed mix (exposure diversity).
+
+    Args:
+        mix: (V, K) topic shares of each visitor's feed.
+
+    Returns:
+        (V,) values in [0, 1]: 0 when the feed shows one topic only, 1 when it shows all
+        K topics equally; NaN for an empty feed (a row of zeros); 0 when K = 1.
+    """
+    mix = np.asarray(mix, dtype=float)
+    k = mix.shape[1] if mix.ndim == 2 else 0
+    total = mix.sum(axis=1) if k else np.zeros(len(mix))
+    if k <= 1:
+        return np.where(total > 0, 0.0, np.nan)
+    p = mix / np.where(total > 0, total, 1.0)[:, None]
+    terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    return np.where(total > 0, -terms.sum(axis=1) / np.log(k), np.nan)
+
+
+def mean_feed_diversity(interests: np.ndarray, count: np.ndarray, total: int,
+                        params: ConsumptionParams) -> float:
+    """Mean exposure diversity over a set of visitors (NaN when no feed was read).
+
+    Args:
+        interests: (V, K) interest profiles of the visitors.
+        count: (K,) items per topic.
+        total: items in the pool.
+        params: consumption parameters.
+    """
+    if not params.enabled or total == 0 or len(interests) == 0:
+        return float("nan")
+    return float(np.mean(feed_diversity(feed_mix(interests, count, params))))

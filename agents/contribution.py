@@ -5,13 +5,15 @@ A visitor posts with probability
 ``min(post_base * L * voice_i * social_g * (0.5 + c_i) * R_i * (1 + first_reply_boost * F_i)
 * M_i, 1)``
 
-where ``L`` is the level multiplier, ``voice_i`` a lifelong propensity drawn log-normally
-on joining (so that a few members write most: Nielsen 2006), ``social_g`` the segment's
-sociality, ``c_i`` commitment, ``R_i = 1 + recognition * min(1, r_i / recognition_scale)``
-recognition from replies received recently (``r_i``), ``F_i`` = 1 when the member's first
+where ``L`` is the level multiplier, ``voice_i`` a lifelong propensity drawn
+log-normally for everyone before day 1 (so that a few members write most: Nielsen 2006),
+``social_g`` the segment's sociality, ``c_i`` commitment,
+``R_i = 1 + recognition * min(1, r_i / recognition_scale)`` the recognition from
+replies received in about the last month (``r_i``), ``F_i`` = 1 when the member's first
 post got a reply (Joyce & Kraut 2006: 44% -> 56% post again), and ``M_i`` any multiplier
 from strategies (incentives, challenges). Replies follow the same form with
-``reply_base`` and go to recent member posts, weighted by quality.
+``reply_base`` and ``sqrt(voice_i)`` in place of ``voice_i`` (replying is less unequal than
+posting), and go to recent member posts, weighted by quality.
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@
   without a visit (the phase lives in ``sim.phases``; the net benefit combines the visit,
   the feed, replies received and neighbours' mood).
 - Churn: a member leaves today with hazard
-  ``min(churn_base + churn_inactivity * days_since_visit + churn_low_commitment * (1 - c),
-  churn_max)``. Churned members stop visiting and still count for their friends as
-  people who know the community.
+  ``min(min(base + inactivity * days_since_visit + low_commitment * (1 - c), max_hazard)
+  + extra, 1)``, where ``extra`` is the sentiment term (``sentiment.churn_effect *
+  max(0, -s)``), added after the cap so that a crisis can push churn beyond it.
+  Churned members stop visiting and still talk to their friends.
 
 Every mechanism can be switched off (``enabled: false``).
 """

@@ -1,6 +1,7 @@
 """Interests: K topics; each member has an interest profile (a probability vector over topics).
 
-Profiles are drawn on joining from a Dirichlet distribution centred on the community's
+Profiles are drawn once for everyone before day 1 (prospects too, so that strategies
+can target them) from a Dirichlet distribution centred on the community's
 focus: the first ``focus_topics`` topics carry ``focus_weight`` times the weight of the
 others (people join a community for its theme), and ``concentration`` sets how alike
 members are (small: each cares about few topics).

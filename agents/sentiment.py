@@ -8,8 +8,9 @@ where ``V_i`` is 1 on a visit day, ``e_i = clip((b_i - neutral) / neutral, -1, 1
 experience of the visit (net benefit ``b_i``), ``n_i`` the mean sentiment of the
 neighbours who talk about the community (members and churned members), ``T_i`` = 1 when
 there is any, and ``a_e``, ``a_s`` the experience and social weights. Negative members
-spread negative word of mouth: prospects' word-of-mouth chance is scaled by
-``clip(1 + wom_effect * n_i, 0, 2)`` and members' benefit lowered by
+spread negative word of mouth: prospects' word of mouth (the bass chance, the cascade
+chance, or under the threshold rule the neighbour level compared with the threshold) is
+scaled by ``clip(1 + wom_effect * n_i, 0, 2)`` and members' benefit lowered by
 ``commitment_effect * max(0, -n_i)``. Scheduled crises turn a share of members negative.
 """
 

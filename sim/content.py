@@ -101,5 +101,6 @@ class ContentPool:
         return Supply(count, quality, noise, len(self))
 
     def open_posts(self, today: int, window: int) -> np.ndarray:
-        """Positions of member posts young enough to be replied to."""
-        return np.flatnonzero((self.kind == UGC) & (self.day > today - window))
+        """Positions of member posts (not the operator's) young enough to be replied to."""
+        return np.flatnonzero((self.kind == UGC) & (self.author >= 0)
+                              & (self.day > today - window))

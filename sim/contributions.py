@@ -66,10 +66,12 @@ class ContributionsMixin:
             return 0
         np.add.at(self.pool.replies, targets, 1)
         pop = self.pop
-        got = np.bincount(authors, minlength=self.n_people)
+        members_targets = authors >= 0  # replies to operator items recognise nobody
+        got = np.bincount(authors[members_targets], minlength=self.n_people)
         pop.replies_received += got.astype(np.int32)
         pop.recognition += got.astype(np.float32)
-        pop.first_replied[authors[self.pool.first[targets]]] = 1
+        first = self.pool.first[targets] & members_targets
+        pop.first_replied[authors[first]] = 1
         staff = repliers < 0
         members = repliers[~staff]
         pop.replies[members] += 1

@@ -8,7 +8,8 @@ Definitions (also in docs/model.md):
   ever joined) who posted most; ``top10_poster_share`` the same among posters only.
 - ``gini_posts``: Gini coefficient of posts over everyone who ever joined.
 - ``roi``: (revenue - cost) / cost, None when nothing was spent; ``cost_per_member``:
-  cost per member acquired after day 0 (None when none); ``ltv``: revenue per member who
+  cost per member acquired after day 0 (None when nothing was spent or nobody was
+  acquired); ``ltv``: revenue per member who
   ever joined, over the simulated horizon.
 - ``post_again_replied`` / ``post_again_unreplied``: among members whose first post was
   at least 30 days before the end, the share who posted again, by whether the first post

@@ -113,6 +113,11 @@ def gravity(model: Any) -> float:
     return float(model.today.gravity)
 
 
+def crisis_hit(model: Any) -> int:
+    """Members a scheduled crisis turned negative today."""
+    return int(model.today.crisis_hit)
+
+
 def items(model: Any) -> int:
     """Items in the feed (operator content and member posts) at the end of the day."""
     return len(model.pool)
@@ -139,6 +144,7 @@ REPORTERS: dict[str, Callable[[Any], Any]] = {
     "cost": cost,
     "gravity": gravity,
     "items": items,
+    "crisis_hit": crisis_hit,
 }
 
 

@@ -255,6 +255,7 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
                   "sentiment": b.sentiment.enabled, "contribution": b.contribution.enabled,
                   "levels": b.levels.enabled, "churn": b.churn.enabled,
                   "money": b.money.enabled, "content": b.contribution.enabled,
+                  "ageing": needs_visitors,
                   "crises": bool(self.config.crises)}
         return switch.get(name, True)
 

@@ -1,8 +1,10 @@
 """The phases of a day: each a function of the model, over whole arrays.
 
-Order (DESIGN.md): crises, talk (neighbours' sentiment), acquisition, visits,
-consumption, contribution, commitment, sentiment, levels, churn, money, content ageing.
-A switched-off mechanism's phase returns at once.
+Order: crises, talk (neighbours' sentiment), acquisition, visits, consumption,
+contribution, commitment, sentiment, levels, churn, money, content expiry, ageing of the
+month-long activity sums. This follows
+DESIGN.md except that commitment comes before sentiment: the sentiment update uses the
+net benefit the commitment phase computes. A switched-off mechanism's phase is left out.
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ def consumption_phase(model: CommunityModel) -> None:
                                            model.feed_params(b.consumption))
     model.today.benefit = benefit
     model.today.read_cost = cost
+    # exposure diversity: mean normalised entropy of visitors' topic mix (NaN: no feed read)
+    model.today.exposure_diversity = consumption.mean_feed_diversity(  # type: ignore[attr-defined]
+        model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption))
 
 
 def contribution_phase(model: CommunityModel) -> None:
@@ -146,15 +151,21 @@ def sentiment_phase(model: CommunityModel) -> None:
 
 
 def levels_phase(model: CommunityModel) -> None:
-    """Levels from recent activity; then the month-long activity sums age by a day."""
+    """Levels and Orbit gravity from recent activity."""
     params = model.config.behaviour.levels
-    if not params.enabled:
-        return
     pop, m = model.pop, current_members(model)
     pop.level[m] = levels.assign_levels(pop.activity[m], model.day - pop.joined_day[m], params)
     model.today.gravity = levels.gravity(pop.activity[m], pop.visit_avg[m], pop.member_nbrs[m])
+
+
+def ageing_phase(model: CommunityModel) -> None:
+    """The month-long sums (activity, visits, recognition, removed posts) age by a day.
+
+    Always on when members act at all, so recognition fades even with levels switched off.
+    """
+    pop = model.pop
     for avg in (pop.activity, pop.visit_avg, pop.recognition, pop.removed_recent):
-        levels.decay(avg, params.memory_days)
+        levels.decay(avg, model.config.behaviour.levels.memory_days)
 
 
 def churn_phase(model: CommunityModel) -> None:
@@ -203,6 +214,7 @@ PHASES = (
     ("churn", churn_phase),
     ("money", money_phase),
     ("content", content_phase),
+    ("ageing", ageing_phase),
 )
 
 __all__ = ["PHASES", "UGC", "is_offtopic"]

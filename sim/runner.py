@@ -107,7 +107,7 @@ def run(overrides: Sequence[str] = (), *, out_dir: str | Path | None = None,
     Args:
         overrides: Hydra overrides, e.g. ``["community=ba", "acquisition.p=0.01"]``.
         out_dir: if given, write ``metrics.parquet``, ``summary.json``, ``config.yaml``,
-            ``seed.json`` and ``members.parquet`` there.
+            ``seed.json``, ``members.parquet`` and ``level_transitions.parquet`` there.
         progress: show a progress bar (default: when the run takes more than 2 seconds).
     """
     return run_config(compose(overrides), out_dir=out_dir, progress=progress)
