@@ -18,6 +18,8 @@ USAGE = """usage: commsim <command> [overrides...]
 commands:
   run        run one simulation; writes metrics.parquet, summary.json, config.yaml
              into the Hydra run folder (hydra.run.dir=DIR chooses it)
+  compare    playbooks side by side: R replications each with common random numbers,
+             KPI table with 95% CIs, paired differences, ranking, report.html
   playbooks  list the ready playbooks (strategy bundles), one line each
   validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
              Centola) and print expected vs simulated with pass/fail
@@ -26,6 +28,7 @@ examples:
   commsim run days=180 community=ba community.n=20000
   commsim run community=file community.path=../shared/data/facebook_combined.txt.gz
   commsim run -m acquisition.q=0.02,0.05,0.1 seed='range(3)'
+  commsim compare playbooks=[baseline,weekly_qa,points] reps=10 rank_by=members_final
   commsim validate
 """
 
@@ -48,6 +51,13 @@ def cmd_run(args: Sequence[str]) -> int:
     return hydra_run(args)
 
 
+def cmd_compare(args: Sequence[str]) -> int:
+    """``commsim compare``: playbooks side by side with confidence intervals."""
+    from experiments.compare import main as compare_main
+
+    return compare_main(args)
+
+
 def cmd_playbooks(args: Sequence[str]) -> int:
     """``commsim playbooks``: list the ready playbooks."""
     from experiments.playbooks import main as playbooks_main
@@ -64,6 +74,7 @@ def cmd_validate(args: Sequence[str]) -> int:
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "run": cmd_run,
+    "compare": cmd_compare,
     "playbooks": cmd_playbooks,
     "validate": cmd_validate,
 }

@@ -38,6 +38,7 @@ class JobResult:
     key: str
     summary: dict[str, Any] = field(default_factory=dict)
     metrics: pd.DataFrame | None = None
+    transitions: pd.DataFrame | None = None
     error: str | None = None
     seconds: float = 0.0
 
@@ -84,4 +85,4 @@ def run_job(job: Job) -> JobResult:
         return JobResult(job.label_dict, key="", error=detail,
                          seconds=time.perf_counter() - start)
     return JobResult(job.label_dict, key=key, summary=result.summary, metrics=result.metrics,
-                     seconds=time.perf_counter() - start)
+                     transitions=result.transitions, seconds=time.perf_counter() - start)

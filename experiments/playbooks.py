@@ -7,6 +7,8 @@ from importlib.resources import files
 
 from omegaconf import OmegaConf
 
+from sim.errors import ConfigError
+
 
 def playbooks() -> dict[str, str]:
     """Playbook name -> one-line description, from ``configs/playbook/*.yaml``."""
@@ -14,8 +16,12 @@ def playbooks() -> dict[str, str]:
     for item in sorted(files("configs").joinpath("playbook").iterdir(), key=lambda p: p.name):
         if not item.name.endswith(".yaml"):
             continue
-        cfg = OmegaConf.create(item.read_text(encoding="utf-8"))
         name = item.name.removesuffix(".yaml")
+        try:
+            cfg = OmegaConf.create(item.read_text(encoding="utf-8"))
+        except Exception as exc:  # a broken playbook file is named, not a traceback
+            raise ConfigError(f"configs/playbook/{item.name}", name,
+                              f"the YAML does not parse: {str(exc).splitlines()[0]}") from None
         out[name] = str(cfg.get("playbook_description", ""))
     return out
 

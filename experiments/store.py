@@ -41,10 +41,21 @@ class RunStore:
         metrics = result.metrics.copy() if result.metrics is not None else pd.DataFrame()
         for name, value in reversed(list(result.labels.items())):
             metrics.insert(0, name, value)
+        if result.transitions is not None and len(result.transitions):
+            trans = result.transitions.copy()
+            for name, value in reversed(list(result.labels.items())):
+                trans.insert(0, name, value)
+            write_parquet(self.dir / f"{result.key}.transitions.parquet", trans)
         write_parquet(self.dir / f"{result.key}.parquet", metrics)
         write_json(self.dir / f"{result.key}.json", {"labels": result.labels, "key": result.key,
                                                      "summary": result.summary,
                                                      "seconds": result.seconds})
+
+    def transitions(self, keys: set[str] | None = None) -> pd.DataFrame:
+        """Monthly level transitions of the saved runs (or those in ``keys``)."""
+        frames = [pd.read_parquet(p) for p in sorted(self.dir.glob("*.transitions.parquet"))
+                  if keys is None or p.name.split(".")[0] in keys]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def load(self, keys: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """All saved runs (or those in ``keys``): (tidy daily table, one summary row per run)."""

@@ -47,7 +47,7 @@ class RunResult:
     out_dir: Path | None = None
 
 
-def compose(overrides: Sequence[str] = ()) -> DictConfig:
+def compose(overrides: Sequence[str] = (), config_name: str = CONFIG_NAME) -> DictConfig:
     """Compose commsim's Hydra config with command-line style overrides.
 
     Raises:
@@ -62,9 +62,9 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     overrides = list(overrides)
     try:
         if GlobalHydra.instance().is_initialized():
-            return hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
+            return hydra_compose(config_name=config_name, overrides=overrides)
         with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            return hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
+            return hydra_compose(config_name=config_name, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise hydra_error(exc, overrides) from None
 

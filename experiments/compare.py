@@ -1,0 +1,176 @@
+"""``commsim compare``: playbooks side by side, with confidence intervals.
+
+Every playbook runs ``reps`` times; replication r uses seed ``seed + r`` for every
+playbook (common random numbers), so differences are paired. Outputs in the run folder:
+``runs.parquet`` (playbook, rep, seed, day, every metric), ``runs_summary.csv`` (one row
+per run, every KPI), ``summary.csv`` (per playbook and KPI: mean and 95% CI),
+``differences.csv`` (paired differences against the first playbook: mean, CI, paired t
+and Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``), PNG plots and a
+self-contained ``report.html``. A rerun in the same folder skips finished runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig
+
+from experiments.executors import EXECUTORS, execute
+from experiments.jobs import Job, config_key
+from experiments.kpi import DEFAULT_KPIS, KPIS
+from experiments.playbooks import playbooks as available_playbooks
+from experiments.stats import paired_differences, ranking, summary_table
+from experiments.store import RunStore
+from sim.config import EXTRA_TOP_LEVEL
+from sim.errors import ConfigError
+from sim.io import write_text
+
+COMPARE_KEYS = ("playbooks", "reps", "rank_by", "kpis", "executor", "workers")
+EXTRA_TOP_LEVEL.update(COMPARE_KEYS)
+
+
+@dataclass
+class Comparison:
+    """The tables of a finished comparison."""
+
+    runs: pd.DataFrame
+    per_run: pd.DataFrame
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    ranking: pd.DataFrame
+    failed: list[dict[str, Any]]
+    out_dir: Path
+
+
+def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
+    """Validate the compare keys; returns them as plain values."""
+    books = list(cfg.get("playbooks") or [])
+    known = available_playbooks()
+    if not books:
+        raise ConfigError("playbooks", books, "give at least one, e.g. playbooks=[baseline,points]")
+    for name in books:
+        if name not in known:
+            raise ConfigError("playbooks", name, f"no such playbook; use: {', '.join(known)}")
+    if len(set(books)) != len(books):
+        raise ConfigError("playbooks", books, "name each playbook once")
+    reps = cfg.get("reps")
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        raise ConfigError("reps", reps, "give a whole number of replications >= 1")
+    kpis = list(cfg.get("kpis") or DEFAULT_KPIS)
+    rank_by = cfg.get("rank_by")
+    for key, names in (("kpis", kpis), ("rank_by", [rank_by])):
+        for name in names:
+            if name not in KPIS:
+                raise ConfigError(key, name, f"use one of: {', '.join(KPIS)}")
+    if rank_by not in kpis:
+        kpis.append(rank_by)
+    executor = cfg.get("executor")
+    if executor not in EXECUTORS:
+        raise ConfigError("executor", executor, f"use one of: {', '.join(EXECUTORS)}")
+    workers = cfg.get("workers")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ConfigError("workers", workers, "give a whole number >= 1, or null for one per core")
+    return {"playbooks": books, "reps": reps, "kpis": kpis, "rank_by": rank_by,
+            "executor": executor, "workers": workers, "seed": int(cfg.get("seed", 0))}
+
+
+def make_jobs(options: dict[str, Any], overrides: Sequence[str]) -> list[Job]:
+    """One job per playbook and replication; replication r uses the same seed everywhere."""
+    base = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") not in
+            (*COMPARE_KEYS, "seed", "playbook") and not o.startswith("hydra")]
+    jobs = []
+    for book in options["playbooks"]:
+        for rep in range(options["reps"]):
+            seed = options["seed"] + rep
+            jobs.append(Job((*base, f"playbook={book}", f"seed={seed}"),
+                            (("playbook", book), ("rep", rep), ("seed", seed))))
+    return jobs
+
+
+def compare(options: dict[str, Any], overrides: Sequence[str], out_dir: Path,
+            progress: bool | None = None) -> Comparison:
+    """Run (or resume) a comparison into ``out_dir`` and write every table and the report."""
+    store = RunStore(out_dir)
+    jobs = make_jobs(options, overrides)
+    keys = {job: config_key(job.overrides) for job in jobs}
+    done = store.done_keys()
+    todo = [job for job in jobs if keys[job] not in done]
+    if len(todo) < len(jobs):
+        print(f"resuming: {len(jobs) - len(todo)} of {len(jobs)} runs already done", flush=True)
+    execute(todo, executor=options["executor"], workers=options["workers"],
+            on_result=store.save, progress=progress)
+    runs, per_run = store.load(set(keys.values()))
+    if per_run.empty:
+        raise ConfigError("playbooks", options["playbooks"], "every run failed; see errors.json")
+    order = {b: i for i, b in enumerate(options["playbooks"])}
+    per_run = per_run.sort_values(["playbook", "rep"], key=lambda c: c.map(order)
+                                  if c.name == "playbook" else c).reset_index(drop=True)
+    runs = runs.sort_values(["playbook", "rep", "day"], key=lambda c: c.map(order)
+                            if c.name == "playbook" else c).reset_index(drop=True)
+    kpis = options["kpis"]
+    table = summary_table(per_run, kpis)
+    result = Comparison(runs, per_run, table,
+                        paired_differences(per_run, kpis, options["playbooks"][0]),
+                        ranking(table, options["rank_by"]), store.errors, out_dir)
+    write_tables(result)
+    from experiments.report import write_report
+
+    write_report(result, options)
+    return result
+
+
+def write_tables(result: Comparison) -> None:
+    """Every table, written atomically."""
+    from sim.io import write_parquet
+
+    out = result.out_dir
+    write_parquet(out / "runs.parquet", result.runs)
+    for name, df in (("runs_summary", result.per_run), ("summary", result.summary),
+                     ("differences", result.differences), ("ranking", result.ranking)):
+        write_text(out / f"{name}.csv", df.to_csv(index=False))
+
+
+def format_table(result: Comparison, options: dict[str, Any]) -> str:
+    """The KPI table printed at the end: mean [95% CI] per playbook."""
+    wide = {}
+    for _, row in result.summary.iterrows():
+        cell = f"{row['mean']:,.3g} [{row['ci_low']:,.3g}, {row['ci_high']:,.3g}]"
+        wide.setdefault(row["kpi"], {})[row["playbook"]] = cell
+    frame = pd.DataFrame(wide).T[options["playbooks"]]
+    lines = [f"commsim compare: {len(options['playbooks'])} playbooks x {options['reps']} "
+             f"replications (mean [95% CI])", frame.to_string(), "",
+             f"ranking by {options['rank_by']}:",
+             result.ranking.to_string(index=False, float_format=lambda v: f"{v:,.4g}")]
+    if result.failed:
+        lines.append(f"\n{len(result.failed)} runs failed: see {result.out_dir / 'errors.json'}")
+    lines.append(f"\noutputs: {result.out_dir.resolve()}\nreport:  "
+                 f"{(result.out_dir / 'report.html').resolve()}")
+    return "\n".join(lines)
+
+
+def main(args: Sequence[str]) -> int:
+    """Run ``commsim compare`` as a Hydra application with ``args`` as its command line."""
+    from experiments.hydra_apps import run_app
+
+    return run_app("compare", args, _job, check=_precheck)
+
+
+def _precheck(cfg: DictConfig) -> None:
+    from sim.runner import check, to_plain
+
+    check_options(cfg)
+    plain = to_plain(cfg)
+    check({k: v for k, v in plain.items() if k not in COMPARE_KEYS})
+
+
+def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
+    options = check_options(cfg)
+    result = compare(options, overrides, out_dir)
+    print(format_table(result, options))
+    sys.stdout.flush()
