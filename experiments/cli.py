@@ -20,6 +20,7 @@ commands:
              into the Hydra run folder (hydra.run.dir=DIR chooses it)
   compare    playbooks side by side: R replications each with common random numbers,
              KPI table with 95% CIs, paired differences, ranking, report.html
+  collect    aggregate a sweep's jobs into one runs.parquet and summary.csv
   playbooks  list the ready playbooks (strategy bundles), one line each
   validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
              Centola) and print expected vs simulated with pass/fail
@@ -51,6 +52,13 @@ def cmd_run(args: Sequence[str]) -> int:
     return hydra_run(args)
 
 
+def cmd_collect(args: Sequence[str]) -> int:
+    """``commsim collect DIR``: aggregate a sweep's jobs."""
+    from experiments.collect import main as collect_main
+
+    return collect_main(args)
+
+
 def cmd_compare(args: Sequence[str]) -> int:
     """``commsim compare``: playbooks side by side with confidence intervals."""
     from experiments.compare import main as compare_main
@@ -75,6 +83,7 @@ def cmd_validate(args: Sequence[str]) -> int:
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "run": cmd_run,
     "compare": cmd_compare,
+    "collect": cmd_collect,
     "playbooks": cmd_playbooks,
     "validate": cmd_validate,
 }

@@ -1,25 +1,34 @@
 """``commsim run``: one simulation as a Hydra application.
 
-Hydra gives ``-m`` multiruns, launchers, ``hydra.run.dir=DIR`` and ``--cfg job``. Outputs
-go to ``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir).
+Hydra gives ``-m`` multiruns (with any launcher: basic, joblib, submitit for SLURM),
+``hydra.run.dir=DIR`` and ``--cfg job``. Outputs go to
+``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir). A job whose folder
+already holds the finished run of the same resolved config is skipped, so an interrupted
+sweep rerun with the same ``hydra.sweep.dir`` redoes nothing; a crashed job writes
+``error.json`` and the others go on. At the end of a multirun a callback collects every
+job into ``runs.parquet`` and ``summary.csv`` (``experiments.collect``).
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.hydra_apps import HYDRA_FLAGS, user_overrides
+from experiments.jobs import plain_key
 from sim.errors import CommsimError
-from sim.runner import check, compose, run_config
+from sim.io import write_json
+from sim.runner import check, compose, run_config, to_plain
 
-HYDRA_FLAGS = ("-m", "--multirun", "--cfg", "-c", "--info", "--help", "-h", "--hydra-help",
-               "--resolve", "--package", "-p", "--config-dir", "-cd", "--config-name", "-cn",
-               "--shell-completion", "-sc", "--run", "-r", "--experimental-rerun")
+__all__ = ["HYDRA_FLAGS", "format_summary", "main", "precheck", "run_job"]
 
 
 def precheck(args: Sequence[str]) -> None:
@@ -27,10 +36,9 @@ def precheck(args: Sequence[str]) -> None:
 
     Multiruns and Hydra's own flags are left to Hydra (each job checks its own config).
     """
-    if any(a in HYDRA_FLAGS or a.startswith("--") for a in args):
-        return
-    overrides = [a for a in args if not a.startswith("hydra.") and not a.startswith("hydra/")]
-    check(compose(overrides))
+    overrides = user_overrides(args)
+    if overrides is not None:
+        check(compose(overrides))
 
 
 def format_summary(summary: dict, out_dir: Path | None) -> str:
@@ -51,15 +59,43 @@ def format_summary(summary: dict, out_dir: Path | None) -> str:
     return "\n".join(lines)
 
 
+def finished(out_dir: Path, key: str) -> dict[str, Any] | None:
+    """The summary of a finished run of this config in ``out_dir``, if there is one."""
+    seed_file, summary_file = out_dir / "seed.json", out_dir / "summary.json"
+    if not (seed_file.exists() and summary_file.exists()):
+        return None
+    if json.loads(seed_file.read_text()).get("config_key") != key:
+        return None
+    return json.loads(summary_file.read_text())
+
+
 @hydra.main(version_base="1.3", config_path="pkg://configs", config_name="config")
-def run_job(cfg: DictConfig) -> dict:
+def run_job(cfg: DictConfig) -> dict | None:
     """One Hydra job: run, write outputs into the job's folder, print the summary."""
     out_dir = Path(HydraConfig.get().runtime.output_dir)
+    key = plain_key(to_plain(cfg))
+    done = finished(out_dir, key)
+    if done is not None:
+        print(f"already done (same config and seed): {out_dir}")
+        return done
+    single = HydraConfig.get().mode.name == "RUN"
     try:
         result = run_config(cfg, out_dir=out_dir)
     except CommsimError as exc:
         print(f"commsim: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        if single:
+            sys.exit(2)
+        write_json(out_dir / "error.json", {"error": str(exc), "traceback": ""})
+        return None  # in a sweep, the other jobs go on; collect lists this one
+    except Exception as exc:  # a crashed run is reported, the sweep goes on
+        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        write_json(out_dir / "error.json", {"error": str(exc), "traceback": detail})
+        print(f"commsim: run crashed ({exc}); see {out_dir / 'error.json'}", file=sys.stderr)
+        if single:
+            sys.exit(1)
+        return None
+    write_json(out_dir / "seed.json", {"seed": result.summary["seed"], "config_key": key,
+                                       "generator": "numpy.random.default_rng(seed)"})
     print(format_summary(result.summary, result.out_dir))
     return result.summary
 
