@@ -21,6 +21,9 @@ commands:
   compare    playbooks side by side: R replications each with common random numbers,
              KPI table with 95% CIs, paired differences, ranking, report.html
   collect    aggregate a sweep's jobs into one runs.parquet and summary.csv
+  optimise   search levers for a KPI under a budget (Optuna): commsim optimise search=NAME
+  sensitivity  which uncertain parameters move a KPI most (Morris, then Sobol; SALib)
+  robustness regret and share of wins of playbooks across sampled scenarios
   playbooks  list the ready playbooks (strategy bundles), one line each
   validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
              Centola) and print expected vs simulated with pass/fail
@@ -66,6 +69,27 @@ def cmd_compare(args: Sequence[str]) -> int:
     return compare_main(args)
 
 
+def cmd_optimise(args: Sequence[str]) -> int:
+    """``commsim optimise``: search levers for a KPI under a budget."""
+    from experiments.optimise import main as optimise_main
+
+    return optimise_main(args)
+
+
+def cmd_sensitivity(args: Sequence[str]) -> int:
+    """``commsim sensitivity``: Morris screen and Sobol indices."""
+    from experiments.sensitivity import main as sensitivity_main
+
+    return sensitivity_main(args)
+
+
+def cmd_robustness(args: Sequence[str]) -> int:
+    """``commsim robustness``: playbooks across sampled scenarios."""
+    from experiments.robustness import main as robustness_main
+
+    return robustness_main(args)
+
+
 def cmd_playbooks(args: Sequence[str]) -> int:
     """``commsim playbooks``: list the ready playbooks."""
     from experiments.playbooks import main as playbooks_main
@@ -84,6 +108,9 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "run": cmd_run,
     "compare": cmd_compare,
     "collect": cmd_collect,
+    "optimise": cmd_optimise,
+    "sensitivity": cmd_sensitivity,
+    "robustness": cmd_robustness,
     "playbooks": cmd_playbooks,
     "validate": cmd_validate,
 }

@@ -1,0 +1,177 @@
+"""``commsim optimise search=<name>``: search levers for a KPI under a budget (Optuna).
+
+The search file (``configs/search/<name>.yaml``) declares the KPI, the budget (mean
+``cost_total`` must not exceed it), the lever space, the number of trials, the
+replications per trial and the base overrides (e.g. a playbook to tune). Each trial runs
+its levers ``reps`` times with seeds ``seed..seed+reps-1`` (the same for every trial, so
+trials are compared on common random numbers) and scores their mean. Optuna's TPE sampler
+is seeded; an over-budget trial is infeasible (Optuna's constraints), never the best.
+Outputs: ``best.yaml`` (the best levers as overrides and their score), ``trials.csv``,
+``optimisation.png``; ``storage`` (e.g. ``sqlite:///study.db``) makes the study resumable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.evaluate import evaluate
+from experiments.executors import EXECUTORS
+from experiments.kpi import KPIS, direction
+from experiments.space import Dimension, as_overrides, parse_space
+from sim.config import EXTRA_TOP_LEVEL
+from sim.errors import ConfigError
+from sim.io import write_text
+
+OPTIMISE_KEYS = ("search", "executor", "workers")
+EXTRA_TOP_LEVEL.update(OPTIMISE_KEYS)
+
+
+def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
+    """Validate the ``search`` section."""
+    s = OmegaConf.to_container(cfg["search"], resolve=True) if isinstance(cfg, DictConfig) \
+        else dict(cfg["search"])
+    assert isinstance(s, dict)
+    if s.get("kpi") not in KPIS:
+        raise ConfigError("search.kpi", s.get("kpi"), f"use one of: {', '.join(KPIS)}")
+    for key, low in (("n_trials", 1), ("reps", 1)):
+        if not isinstance(s.get(key), int) or s[key] < low:
+            raise ConfigError(f"search.{key}", s.get(key), f"give a whole number >= {low}")
+    budget = s.get("budget")
+    if budget is not None and (not isinstance(budget, int | float) or budget < 0):
+        raise ConfigError("search.budget", budget, "give a budget >= 0 (currency) or null")
+    if cfg.get("executor") not in EXECUTORS:
+        raise ConfigError("executor", cfg.get("executor"), f"use one of: {', '.join(EXECUTORS)}")
+    return {**s, "dims": parse_space(s.get("space"), "search.space"),
+            "base": list(s.get("base") or []), "seed": int(s.get("seed", 0)),
+            "executor": cfg.get("executor"), "workers": cfg.get("workers")}
+
+
+def suggest(trial: Any, dims: list[Dimension]) -> dict[str, Any]:
+    """Optuna suggestions for every lever."""
+    out: dict[str, Any] = {}
+    for d in dims:
+        if d.type == "categorical":
+            out[d.key] = trial.suggest_categorical(d.key, list(d.choices))
+        elif d.type == "int":
+            out[d.key] = trial.suggest_int(d.key, int(d.low), int(d.high), log=d.log)
+        else:
+            out[d.key] = trial.suggest_float(d.key, d.low, d.high, log=d.log)
+    return out
+
+
+def optimise(search: dict[str, Any], overrides: Sequence[str], out_dir: Path,
+             progress: bool | None = None) -> pd.DataFrame:
+    """Run the study; returns the trial table (one row per trial)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    kpi, budget = search["kpi"], search.get("budget")
+    base = [*search["base"], *overrides]
+
+    def objective(trial: optuna.Trial) -> float:
+        levers = suggest(trial, search["dims"])
+        runs = evaluate([levers], base, search["reps"], search["seed"], search["executor"],
+                        search["workers"], progress=False)
+        cost = float(runs["cost_total"].mean())
+        trial.set_user_attr("cost_total", cost)
+        slack = cost - budget if budget is not None else -1.0
+        trial.set_user_attr("constraint", [slack])
+        trial.set_constraint("budget", slack)  # feasible when <= 0
+        value = float(runs[kpi].astype(float).mean())
+        trial.set_user_attr("kpi", value)
+        return value
+
+    sampler = optuna.samplers.TPESampler(seed=search["seed"])
+    study = optuna.create_study(direction="maximize" if direction(kpi) == "max" else "minimize",
+                                sampler=sampler, storage=search.get("storage"),
+                                study_name=search.get("name"), load_if_exists=True)
+    remaining = search["n_trials"] - len(study.trials)
+    if remaining > 0:
+        study.optimize(objective, n_trials=remaining, show_progress_bar=bool(progress))
+    trials = trial_table(study)
+    write_outputs(trials, search, out_dir)
+    return trials
+
+
+def trial_table(study: Any) -> pd.DataFrame:
+    """One row per finished trial: levers, KPI, cost, feasibility."""
+    rows = []
+    for t in study.trials:
+        if t.state.name != "COMPLETE":
+            continue
+        rows.append({"trial": t.number, **t.params, "kpi": t.value,
+                     "cost_total": t.user_attrs.get("cost_total"),
+                     "feasible": t.user_attrs.get("constraint", [0])[0] <= 0})
+    return pd.DataFrame(rows)
+
+
+def best_trial(trials: pd.DataFrame, kpi: str) -> pd.Series:
+    """The best feasible trial."""
+    feasible = trials[trials["feasible"]]
+    if feasible.empty:
+        raise ConfigError("search.budget", None, "no trial stayed within the budget; raise "
+                          "search.budget or narrow the lever ranges")
+    best = feasible["kpi"].idxmax() if direction(kpi) == "max" else feasible["kpi"].idxmin()
+    return feasible.loc[best]
+
+
+def write_outputs(trials: pd.DataFrame, search: dict[str, Any], out_dir: Path) -> None:
+    """best.yaml, trials.csv and the optimisation plot."""
+    kpi = search["kpi"]
+    best = best_trial(trials, kpi)
+    levers = {d.key: best[d.key] for d in search["dims"]}
+    levers = {k: (v.item() if hasattr(v, "item") else v) for k, v in levers.items()}
+    text = OmegaConf.to_yaml(OmegaConf.create({
+        "kpi": kpi, "value": float(best["kpi"]), "cost_total": float(best["cost_total"]),
+        "budget": search.get("budget"), "trial": int(best["trial"]), "levers": levers,
+        "overrides": [*search["base"], *as_overrides(levers)]}))
+    write_text(out_dir / "best.yaml", text)
+    write_text(out_dir / "trials.csv", trials.to_csv(index=False))
+    plot(trials, kpi, out_dir / "optimisation.png")
+
+
+def plot(trials: pd.DataFrame, kpi: str, path: Path) -> None:
+    """KPI per trial, infeasible trials marked, best-so-far line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.io import atomic_write
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ok = trials[trials["feasible"]]
+    ax.scatter(ok["trial"], ok["kpi"], label="within budget", s=20)
+    bad = trials[~trials["feasible"]]
+    ax.scatter(bad["trial"], bad["kpi"], marker="x", color="grey", label="over budget")
+    best = ok["kpi"].cummax() if direction(kpi) == "max" else ok["kpi"].cummin()
+    ax.step(ok["trial"], best, where="post", color="black", label="best so far")
+    ax.set_xlabel("trial")
+    ax.set_ylabel(kpi)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
+    plt.close(fig)
+
+
+def main(args: Sequence[str]) -> int:
+    """``commsim optimise search=<name> [overrides]``."""
+    from experiments.hydra_apps import run_app
+
+    return run_app("optimise", args, _job, check=check_search)
+
+
+def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
+    search = check_search(cfg)
+    rest = [o for o in overrides if o.split("=", 1)[0].lstrip("+~").split(".")[0]
+            not in OPTIMISE_KEYS and not o.startswith("hydra")]
+    trials = optimise(search, rest, out_dir, progress=None)
+    best = best_trial(trials, search["kpi"])
+    print(f"best {search['kpi']}: {best['kpi']:,.4g} (cost {best['cost_total']:,.0f}) at trial "
+          f"{int(best['trial'])} of {len(trials)}")
+    print(f"levers: {out_dir.resolve() / 'best.yaml'}")

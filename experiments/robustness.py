@@ -1,0 +1,102 @@
+"""``commsim robustness``: how each playbook fares across sampled scenarios.
+
+Scenarios are drawn over the uncertain parameters of ``configs/uncertainty/<name>.yaml``
+with a seeded Latin hypercube. Every playbook runs in every scenario (the same seeds), and
+for each scenario its regret is the gap to the best playbook in that scenario (in the KPI's
+direction). Reported per playbook: mean KPI, mean and maximum regret, and the share of
+scenarios it wins. Outputs: ``scenarios.csv``, ``robustness.csv``, ``robustness.png``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig
+
+from experiments.evaluate import evaluate
+from experiments.kpi import direction
+from experiments.playbooks import playbooks as available
+from experiments.sensitivity import check_uncertainty
+from experiments.space import latin_hypercube
+from sim.config import EXTRA_TOP_LEVEL
+from sim.errors import ConfigError
+from sim.io import atomic_write, write_text
+
+ROBUSTNESS_KEYS = ("playbooks", "scenarios", "reps", "uncertainty", "executor", "workers")
+EXTRA_TOP_LEVEL.update(ROBUSTNESS_KEYS)
+
+
+def check_options(cfg: DictConfig) -> dict[str, Any]:
+    """Validate playbooks, scenarios and the uncertainty section."""
+    u = check_uncertainty(cfg)
+    books = list(cfg.get("playbooks") or [])
+    known = available()
+    if len(books) < 2:
+        raise ConfigError("playbooks", books, "give at least two playbooks to compare")
+    for b in books:
+        if b not in known:
+            raise ConfigError("playbooks", b, f"no such playbook; use: {', '.join(known)}")
+    for key in ("scenarios", "reps"):
+        if not isinstance(cfg.get(key), int) or cfg.get(key) < 1:
+            raise ConfigError(key, cfg.get(key), "give a whole number >= 1")
+    return {**u, "playbooks": books, "scenarios": int(cfg["scenarios"]), "reps": int(cfg["reps"])}
+
+
+def robustness(o: dict[str, Any], overrides: Sequence[str], out_dir: Path,
+               progress: bool | None = None) -> pd.DataFrame:
+    """Run every playbook in every scenario; returns the per-playbook table."""
+    scenarios = latin_hypercube(o["dims"], o["scenarios"], o["seed"])
+    settings = [{**s, "playbook": b} for s in scenarios for b in o["playbooks"]]
+    runs = evaluate(settings, [*o["base"], *overrides], o["reps"], o["seed"], o["executor"],
+                    o["workers"], progress=progress)
+    kpi = o["kpi"]
+    runs["scenario"] = runs["setting"] // len(o["playbooks"])
+    per = runs.groupby(["scenario", "playbook"], as_index=False)[kpi].mean()
+    best = per.groupby("scenario")[kpi].transform("max" if direction(kpi) == "max" else "min")
+    per["regret"] = (best - per[kpi]).abs()
+    per["won"] = per["regret"] == 0
+    table = per.groupby("playbook").agg(mean_kpi=(kpi, "mean"), mean_regret=("regret", "mean"),
+                                        max_regret=("regret", "max"),
+                                        share_won=("won", "mean")).reindex(o["playbooks"])
+    table = table.reset_index().sort_values("mean_regret").reset_index(drop=True)
+    params = pd.DataFrame(scenarios).rename_axis("scenario").reset_index()
+    write_text(out_dir / "scenarios.csv", per.merge(params, on="scenario").to_csv(index=False))
+    write_text(out_dir / "robustness.csv", table.to_csv(index=False))
+    plot(per, o["playbooks"], kpi, out_dir / "robustness.png")
+    return table
+
+
+def plot(per: pd.DataFrame, books: list[str], kpi: str, path: Path) -> None:
+    """Regret across scenarios, one box per playbook."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(books)), 4))
+    ax.boxplot([per.loc[per["playbook"] == b, "regret"] for b in books], tick_labels=books)
+    ax.set_ylabel(f"regret in {kpi} (gap to the best playbook)")
+    ax.tick_params(axis="x", rotation=30)
+    ax.grid(alpha=0.3)
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
+    plt.close(fig)
+
+
+def main(args: Sequence[str]) -> int:
+    """``commsim robustness playbooks=[a,b] scenarios=S [uncertainty=<name>]``."""
+    from experiments.hydra_apps import run_app
+
+    return run_app("robustness", args, _job, check=check_options)
+
+
+def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
+    o = check_options(cfg)
+    rest = [x for x in overrides if x.split("=", 1)[0].lstrip("+~").split(".")[0]
+            not in ROBUSTNESS_KEYS and not x.startswith("hydra")]
+    table = robustness(o, rest, out_dir)
+    print(f"robustness of {o['kpi']} over {o['scenarios']} scenarios:")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
+    print(f"\noutputs: {out_dir.resolve()}")
