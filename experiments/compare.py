@@ -142,7 +142,8 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
     for _, row in result.summary.iterrows():
         cell = f"{row['mean']:,.3g} [{row['ci_low']:,.3g}, {row['ci_high']:,.3g}]"
         wide.setdefault(row["kpi"], {})[row["playbook"]] = cell
-    frame = pd.DataFrame(wide).T[options["playbooks"]]
+    frame = pd.DataFrame(wide).T
+    frame = frame[[b for b in options["playbooks"] if b in frame]]
     lines = [f"commsim compare: {len(options['playbooks'])} playbooks x {options['reps']} "
              f"replications (mean [95% CI])", frame.to_string(), "",
              f"ranking by {options['rank_by']}:",

@@ -41,6 +41,8 @@ def curves_plot(runs: pd.DataFrame, books: list[str], path: Path) -> Path:
     for ax, (col, title) in zip(axes.ravel(), CURVES, strict=True):
         for book in books:
             part = runs[runs["playbook"] == book]
+            if part.empty:  # every run of this playbook failed (see errors.json)
+                continue
             wide = part.pivot_table(index="day", columns="rep", values=col)
             stats = np.array([mean_ci(row) for row in wide.to_numpy()])
             ax.plot(wide.index, stats[:, 0], label=book, lw=1.6)
@@ -93,6 +95,8 @@ def transitions_plot(trans: pd.DataFrame, books: list[str], path: Path) -> Path 
     order = ["newcomer", "lurker", "contributor", "core", "churned"]
     fig, axes = plt.subplots(1, len(books), figsize=(3.6 * len(books), 3.4), squeeze=False)
     for ax, book in zip(axes[0], books, strict=True):
+        if book not in set(trans["playbook"]):
+            continue
         part = trans[(trans["playbook"] == book) & trans["from_level"].isin(order[:-1])]
         mat = part.pivot_table(index="from_level", columns="to_level", values="count",
                                aggfunc="sum").reindex(index=order[:-1], columns=order).fillna(0)
@@ -133,7 +137,8 @@ def write_report(result: Any, options: dict[str, Any]) -> Path:
     wide = result.summary.assign(cell=[f"{m:,.4g} [{lo:,.4g}, {hi:,.4g}]" for m, lo, hi in
                                        zip(result.summary["mean"], result.summary["ci_low"],
                                            result.summary["ci_high"], strict=True)])
-    kpi_table = wide.pivot(index="kpi", columns="playbook", values="cell")[books].reset_index()
+    kpi_table = wide.pivot(index="kpi", columns="playbook", values="cell")
+    kpi_table = kpi_table.reindex(columns=[b for b in books if b in kpi_table]).reset_index()
     page = TEMPLATE.format(
         title=html.escape(f"commsim comparison: {', '.join(books)}"),
         meta=html.escape(f"{len(books)} playbooks x {options['reps']} replications, seeds "

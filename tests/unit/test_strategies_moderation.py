@@ -1,0 +1,198 @@
+"""Moderation, crisis response and recommendation: mechanisms, contract and directions.
+
+Directions (means over seeds, default community): Ren & Kraut (2014) - personalised
+moderation gives the most posts and community-wide moderation the fewest, while
+community-wide moderation raises visits; a slow good crisis response ends with higher
+sentiment than a fast poor one; a personalised feed narrows exposure diversity.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from agents.consumption import feed_diversity
+from sim import run
+from sim.errors import ConfigError
+from sim.model import CommunityModel
+from sim.runner import build_strategies, check, compose
+from strategies.moderation import CrisisResponse, Moderation
+from strategies.recommendation import Recommendation
+
+SMALL = ["community.n=1500", "days=120", "run.progress=off", "run.handles=off"]
+MINE = ["moderation_none", "moderation_community", "moderation_personalised",
+        "crisis_fast_poor", "crisis_slow_good", "ugc_personalised_feed"]
+
+
+def make_model(playbook: str, *overrides: str) -> CommunityModel:
+    cfg = compose([f"playbook={playbook}", *SMALL, *overrides])
+    return CommunityModel(check(cfg), strategies=build_strategies(cfg))
+
+
+def strategy(model: CommunityModel, kind: str) -> object:
+    return next(s for s in model.strategies if s.kind == kind)
+
+
+def steps(model: CommunityModel, n: int) -> CommunityModel:
+    for _ in range(n):
+        model.step()
+    return model
+
+
+@cache
+def summary_means(playbook: str, n_seeds: int = 6) -> dict[str, float]:
+    """Mean KPIs of a playbook over seeds 0.. on the default community (cached)."""
+    runs = [run([f"playbook={playbook}", f"seed={s}", "run.progress=off"]).summary
+            for s in range(n_seeds)]
+    return {k: float(np.mean([r[k] for r in runs]))
+            for k in ("posts_total", "mean_active", "sentiment_final", "cost_total")}
+
+
+# ----- contract --------------------------------------------------------------------------
+@pytest.mark.parametrize("playbook", MINE)
+def test_same_seed_same_result_and_costs_never_negative(playbook: str) -> None:
+    a = run([f"playbook={playbook}", *SMALL, "seed=3"])
+    b = run([f"playbook={playbook}", *SMALL, "seed=3"])
+    assert a.metrics.equals(b.metrics)
+    assert (a.metrics["cost"] >= 0).all()
+
+
+@pytest.mark.parametrize("playbook", ["moderation_community", "moderation_personalised",
+                                      "ugc_personalised_feed", "crisis_slow_good"])
+def test_setup_resets(playbook: str) -> None:
+    first = steps(make_model(playbook), 125)
+    reused = CommunityModel(first.config, strategies=first.strategies)  # setup() again
+    fresh = make_model(playbook)
+    steps(reused, 125), steps(fresh, 125)
+    assert reused.recorder.frame().equals(fresh.recorder.frame())
+
+
+@pytest.mark.parametrize(("override", "key"), [
+    ("strategies.moderation.mode=harsh", "strategies.moderation.mode"),
+    ("strategies.moderation.strictness=2", "strategies.moderation.strictness"),
+    ("strategies.moderation.capacity=-5", "strategies.moderation.capacity"),
+])
+def test_invalid_moderation_levers_name_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        run(["playbook=moderation_community", *SMALL, override])
+
+
+def test_invalid_crisis_and_recommendation_levers_name_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"strategies\.crisis_response\.delay"):
+        run(["playbook=crisis_fast_poor", *SMALL, "strategies.crisis_response.delay=-1"])
+    with pytest.raises(ConfigError, match=r"strategies\.recommendation\.ranking"):
+        Recommendation(ranking="random")
+
+
+# ----- moderation ------------------------------------------------------------------------
+def test_community_moderation_removes_noise_and_pays_moderators() -> None:
+    model = steps(make_model("moderation_community", "strategies.moderation.strictness=1",
+                             "strategies.moderation.false_positive=0"), 90)
+    mod = strategy(model, "moderation")
+    assert isinstance(mod, Moderation)
+    assert mod.reviewed_ > 0 and mod.removed_ > 0
+    assert model.cost_by_item["moderation_staff"] > 0
+    # strictness 1 and no false positives: whatever is left of the day's posts is clean
+    pool = model.pool
+    today = np.flatnonzero((pool.author >= 0) & (pool.day == model.day))
+    clean = pool.quality[today] >= model.config.behaviour.content.low_quality
+    assert (clean & (pool.tone[today] >= 0) & ~pool.offtopic[today]).all()
+    assert model.pop.removed_recent.sum() > 0
+
+
+def test_capacity_limits_review_and_zero_capacity_costs_nothing() -> None:
+    small = steps(make_model("moderation_community", "strategies.moderation.capacity=1"), 60)
+    assert strategy(small, "moderation").reviewed_ <= 60  # type: ignore[attr-defined]
+    none = steps(make_model("moderation_community", "strategies.moderation.capacity=0"), 60)
+    assert "moderation_staff" not in none.cost_by_item
+    assert strategy(none, "moderation").removed_ == 0  # type: ignore[attr-defined]
+
+
+def test_personalised_moderation_filters_without_deleting() -> None:
+    model = steps(make_model("moderation_personalised"), 60)
+    assert model.feed_override is not None and model.feed_override.filter_strength == 0.7
+    assert model.pop.removed_recent.sum() == 0
+    assert model.cost_by_item["moderation_filter"] == pytest.approx(60 * 40.0)
+
+
+def test_no_moderation_does_nothing_and_costs_nothing() -> None:
+    model = steps(make_model("moderation_none"), 60)
+    assert model.feed_override is None and model.pop.removed_recent.sum() == 0
+    assert set(model.cost_by_item) == {"content"}
+
+
+def test_personalised_filter_stops_when_the_budget_runs_out() -> None:
+    model = make_model("moderation_personalised", "strategies.content.cost_per_item=0")
+    model.set_budget(100.0)  # pays two days of filtering
+    steps(model, 5)
+    assert model.feed_override is not None
+    assert model.feed_override.filter_strength == model.config.behaviour.consumption.filter_strength
+    assert model.budget_exhausted_day == 3
+
+
+# ----- crisis response -------------------------------------------------------------------
+def test_poor_response_backfires_and_good_response_helps() -> None:
+    assert CrisisResponse(quality=0.2, delay=1).immediate_shift() < 0
+    assert CrisisResponse(quality=0.9, delay=7).immediate_shift() > 0
+    fast = CrisisResponse(quality=0.9, delay=0).immediate_shift()
+    assert fast > CrisisResponse(quality=0.9, delay=10).immediate_shift()
+
+
+def test_response_comes_after_the_delay_and_shifts_the_hit_members() -> None:
+    crisis = "crises=[{day:100,share:0.3,severity:0.8}]"
+    model = steps(make_model("crisis_slow_good", crisis), 106)
+    resp = strategy(model, "crisis_response")
+    assert isinstance(resp, CrisisResponse) and resp.responses_ == 0
+    hit = model.crisis_hits[0]
+    before = model.pop.sentiment[hit].copy()
+    steps(model, 1)  # day 107: the response
+    assert resp.responses_ == 1 and model.cost_by_item["crisis_response"] == 3000.0
+    assert np.mean(model.pop.sentiment[hit] - before) > 0.05
+    assert set(model.cost_by_item) == {"crisis_response"}
+
+
+# ----- recommendation and exposure diversity ---------------------------------------------
+def test_feed_diversity_is_normalised_entropy() -> None:
+    mix = np.array([[1.0, 0, 0, 0], [0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0, 0], [0, 0, 0, 0]])
+    d = feed_diversity(mix)
+    assert d[0] == 0 and d[1] == pytest.approx(1.0) and d[2] == pytest.approx(0.5)
+    assert np.isnan(d[3])
+    assert feed_diversity(np.ones((2, 1)))[0] == 0
+
+
+def test_exposure_diversity_metric_is_robust_without_visitors() -> None:
+    result = run(["playbook=ugc_personalised_feed", *SMALL, "days=20"])
+    d = result.metrics["exposure_diversity"]
+    assert np.isnan(d.iloc[0])  # day 0: no feed was read yet
+    valid = d.dropna()
+    assert len(valid) > 0 and ((valid >= 0) & (valid <= 1)).all()
+
+
+def test_personalised_feed_narrows_exposure_diversity() -> None:
+    target = "strategies.recommendation._target_=strategies.recommendation.Recommendation"
+    means = {}
+    for ranking in ("chronological", "personalised"):
+        means[ranking] = np.mean([
+            run(["community.n=2000", "days=150", "run.progress=off", f"seed={s}", f"+{target}",
+                 f"+strategies.recommendation.ranking={ranking}"]).metrics["exposure_diversity"]
+            .mean() for s in range(3)])
+    assert means["personalised"] < means["chronological"] - 0.05
+
+
+# ----- directions (Ren & Kraut 2014; crisis response) ------------------------------------
+def test_moderation_directions_ren_kraut_2014() -> None:
+    none = summary_means("moderation_none")
+    community = summary_means("moderation_community")
+    personalised = summary_means("moderation_personalised")
+    assert personalised["posts_total"] > 1.1 * none["posts_total"]
+    assert none["posts_total"] > 1.03 * community["posts_total"]
+    assert community["mean_active"] > 1.05 * none["mean_active"]
+    assert min(none["cost_total"], community["cost_total"], personalised["cost_total"]) > 0
+
+
+def test_slow_good_response_beats_fast_poor_response() -> None:
+    fast, slow = summary_means("crisis_fast_poor", 4), summary_means("crisis_slow_good", 4)
+    assert slow["sentiment_final"] > fast["sentiment_final"] + 0.03
+    assert fast["cost_total"] > 0 and slow["cost_total"] > 0
