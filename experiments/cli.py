@@ -24,6 +24,8 @@ commands:
   optimise   search levers for a KPI under a budget (Optuna): commsim optimise search=NAME
   sensitivity  which uncertain parameters move a KPI most (Morris, then Sobol; SALib)
   robustness regret and share of wins of playbooks across sampled scenarios
+  calibrate  fit uncertain parameters to a real interaction log: commsim calibrate data=PATH
+  ui         the classroom web page (Mesa/Solara): commsim ui [playbook=NAME] [port=P]
   playbooks  list the ready playbooks (strategy bundles), one line each
   validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
              Centola) and print expected vs simulated with pass/fail
@@ -90,6 +92,20 @@ def cmd_robustness(args: Sequence[str]) -> int:
     return robustness_main(args)
 
 
+def cmd_ui(args: Sequence[str]) -> int:
+    """``commsim ui``: the classroom web page."""
+    from experiments.ui import main as ui_main
+
+    return ui_main(args)
+
+
+def cmd_calibrate(args: Sequence[str]) -> int:
+    """``commsim calibrate data=PATH``: fit to a community's real history."""
+    from experiments.calibrate import main as calibrate_main
+
+    return calibrate_main(args)
+
+
 def cmd_playbooks(args: Sequence[str]) -> int:
     """``commsim playbooks``: list the ready playbooks."""
     from experiments.playbooks import main as playbooks_main
@@ -111,6 +127,8 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "optimise": cmd_optimise,
     "sensitivity": cmd_sensitivity,
     "robustness": cmd_robustness,
+    "calibrate": cmd_calibrate,
+    "ui": cmd_ui,
     "playbooks": cmd_playbooks,
     "validate": cmd_validate,
 }

@@ -57,6 +57,7 @@ class Today:
     cost: float = 0.0
     gravity: float = 0.0
     crisis_hit: int = 0
+    exposure_diversity: float = float("nan")  # mean feed topic entropy of visitors (0..1)
     removed: int = 0
     ties_added: int = 0
     posters: np.ndarray = field(default_factory=lambda: _EMPTY)

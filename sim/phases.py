@@ -97,7 +97,7 @@ def consumption_phase(model: CommunityModel) -> None:
     model.today.benefit = benefit
     model.today.read_cost = cost
     # exposure diversity: mean normalised entropy of visitors' topic mix (NaN: no feed read)
-    model.today.exposure_diversity = consumption.mean_feed_diversity(  # type: ignore[attr-defined]
+    model.today.exposure_diversity = consumption.mean_feed_diversity(
         model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption))
 
 
