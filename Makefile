@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/commsim run hydra.run.dir=outputs/demo
+	$(BIN)/commsim compare playbooks=[baseline,weekly_qa,welcome_newcomers] reps=5 hydra.run.dir=outputs/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
