@@ -8,6 +8,7 @@ Commands:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -151,6 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("commsim: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # no bare traceback: say what failed (COMMSIM_DEBUG=1 shows it)
+        if os.environ.get("COMMSIM_DEBUG"):
+            raise
+        print(f"commsim: error: {type(exc).__name__}: {exc}\n(set COMMSIM_DEBUG=1 to see "
+              "the traceback)", file=sys.stderr)
+        return 1
     return int(code or 0)
 
 

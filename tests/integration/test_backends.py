@@ -71,3 +71,14 @@ def test_ray_local_cluster_matches_serial(serial, tmp_path: Path, monkeypatch) -
         ray.shutdown()
         subprocess.run([ray_bin, "stop", "--force"], capture_output=True, timeout=120)
         shutil.rmtree(short, ignore_errors=True)
+
+
+def test_slurm_launcher_settings_in_the_docs_compose() -> None:
+    """docs/experiments.md's SLURM command uses keys the submitit launcher really has."""
+    proc = subprocess.run([sys.executable, "-m", "experiments.cli", "run",
+                           "hydra/launcher=submitit_slurm", "hydra.launcher.partition=compute",
+                           "hydra.launcher.timeout_min=60", "hydra.launcher.cpus_per_task=1",
+                           "hydra.launcher.mem_gb=4", "hydra.launcher.array_parallelism=100",
+                           "--cfg", "hydra"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "partition: compute" in proc.stdout and "array_parallelism: 100" in proc.stdout
