@@ -96,8 +96,11 @@ def feed_mix(interests: np.ndarray, count: np.ndarray, params: ConsumptionParams
     Returns:
         (V, K) shares ``f_ik``; rows sum to 1, or are all zero when the pool is empty.
     """
-    rel = interests.shape[1] * interests
     s = params.personalisation if params.ranking == "personalised" else 0.0
+    if s == 0.0:  # chronological: the same mix for everyone, broadcast as one row
+        share = count / max(float(count.sum()), 1e-12)
+        return np.broadcast_to(share[None, :], interests.shape)
+    rel = interests.shape[1] * interests
     weight = count[None, :] * np.maximum(0.0, 1.0 + s * (rel - 1.0))
     return weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
 

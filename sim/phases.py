@@ -67,20 +67,23 @@ def visits_phase(model: CommunityModel) -> None:
     b = model.config.behaviour
     pop, day = model.pop, model.day
     members = current_members(model)
-    old = members[pop.joined_day[members] < day]
+    is_old = pop.joined_day[members] < day
+    old = members[is_old]
     if b.visits.enabled:
         mult = model.segments.visit[pop.segment[old]]
         visited = decide_visits(model, old, b.visits, push=model.visit_push, multiplier=mult)
     else:
         visited = np.ones(len(old), dtype=bool)
-    visitors = np.concatenate([old[visited], members[pop.joined_day[members] == day]])
+    came = ~is_old  # today's joiners visit
+    came[is_old] = visited
+    visitors = members[came]  # sorted, like members
     pop.last_visit[old[visited]] = day
     pop.visits[old[visited]] += 1
     pop.visit_avg[visitors] += 1.0
     age = day - pop.joined_day[visitors]
     pop.active_d23_30[visitors[(age >= 23) & (age <= 30)]] = 1
     model.today.members = members
-    model.today.visited = np.isin(members, visitors, assume_unique=True)
+    model.today.visited = came
     model.today.visitors = visitors
     model.today.active = len(visitors)
 
@@ -96,9 +99,10 @@ def consumption_phase(model: CommunityModel) -> None:
                                            model.feed_params(b.consumption))
     model.today.benefit = benefit
     model.today.read_cost = cost
-    # exposure diversity: mean normalised entropy of visitors' topic mix (NaN: no feed read)
-    model.today.exposure_diversity = consumption.mean_feed_diversity(
-        model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption))
+    if "exposure_diversity" in model.extra_reporters:  # only when someone reports it
+        # mean normalised entropy of visitors' topic mix (NaN: no feed read)
+        model.today.exposure_diversity = consumption.mean_feed_diversity(
+            model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption))
 
 
 def contribution_phase(model: CommunityModel) -> None:

@@ -56,12 +56,23 @@ class SocialGraph:
         return self._degree
 
     def with_ties(self, u: np.ndarray, v: np.ndarray) -> SocialGraph:
-        """A copy of the graph with extra undirected ties ``(u[i], v[i])`` (meetups, mentors)."""
-        upper = sp.triu(self.csr, k=1, format="coo")
-        rows = np.concatenate([upper.row.astype(np.int64), np.asarray(u, np.int64)])
-        cols = np.concatenate([upper.col.astype(np.int64), np.asarray(v, np.int64)])
-        return from_edges(rows, cols, self.n, self.name, original_ids=self.original_ids,
-                          blocks=self.blocks)
+        """A copy of the graph with extra undirected ties ``(u[i], v[i])`` (meetups, mentors).
+
+        A sparse sum with the new ties (both directions), so the cost is one pass over the
+        stored ties, not a rebuild from an edge list.
+        """
+        u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
+        keep = u != v
+        rows, cols = np.concatenate([u[keep], v[keep]]), np.concatenate([v[keep], u[keep]])
+        extra = sp.csr_array((np.ones(len(rows), np.float32), (rows, cols)),
+                             shape=self.csr.shape)
+        merged = sp.csr_array(self.csr + extra)
+        merged.data[:] = 1.0
+        merged.sort_indices()
+        if merged.nnz < 2**31:
+            merged.indices = merged.indices.astype(np.int32, copy=False)
+            merged.indptr = merged.indptr.astype(np.int32, copy=False)
+        return SocialGraph(merged, self.name, original_ids=self.original_ids, blocks=self.blocks)
 
     def to_networkx(self) -> nx.Graph:
         """Return the graph as a NetworkX ``Graph`` with nodes 0..n-1.

@@ -1,0 +1,217 @@
+"""Content plan and event calendar: mechanisms, lever checks and directions vs baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import ConfigError, run
+from sim.model import CommunityModel
+from sim.runner import check, compose
+from strategies.content import ContentPlan, items_today
+from strategies.events import EventCalendar
+
+SMALL = ["community.n=600", "days=90", "run.progress=off", "run.handles=off"]
+SEEDS = range(5)
+PLAYBOOKS = ("baseline", "weekly_qa", "monthly_meetup", "knowledge_sessions_offline")
+QA = {"type": "qa", "every": "weekly", "day": 3, "capacity": 40}
+MEETUP = {"type": "meetup", "every": "monthly", "day": 10, "capacity": 30, "cost": 500.0,
+          "cost_per_attendee": 10.0}
+
+
+def simulate(*strategies: Any, seed: int = 0, overrides: tuple[str, ...] = ()) -> CommunityModel:
+    """A small community run to the end with the given strategies."""
+    model = CommunityModel(check(compose([*SMALL, f"seed={seed}", *overrides])),
+                           strategies=list(strategies))
+    for _ in range(model.config.days):
+        model.step()
+    return model
+
+
+def calendar() -> EventCalendar:
+    lottery = {"type": "lottery", "every": "monthly", "day": 20, "capacity": 20}
+    challenge = {"type": "challenge", "every": "weekly", "day": 5, "capacity": 50,
+                 "segments": ["students"], "topic": 1}
+    return EventCalendar(items={"qa": QA, "meetup": MEETUP, "lottery": lottery,
+                                "challenge": challenge})
+
+
+def plan() -> ContentPlan:
+    return ContentPlan(promotional_per_week=2, target_segments=["professionals"])
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, list[Any]]:
+    """Each playbook over the same seeds with the default community (common random numbers)."""
+    return {pb: [run([f"playbook={pb}", "run.progress=off", f"seed={s}"]) for s in SEEDS]
+            for pb in PLAYBOOKS}
+
+
+@pytest.fixture(scope="module")
+def summaries(results: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The summaries of ``results``."""
+    return {pb: [r.summary for r in runs] for pb, runs in results.items()}
+
+
+def mean(summaries: dict[str, list[dict[str, Any]]], pb: str, key: str) -> float:
+    return float(np.mean([s[key] for s in summaries[pb]]))
+
+
+# ----- determinism, reset, costs -------------------------------------------------------------
+@pytest.mark.parametrize("make", [calendar, plan], ids=["events", "content"])
+def test_same_seed_same_result(make: Any) -> None:
+    a, b = simulate(make(), seed=2), simulate(make(), seed=2)
+    pd.testing.assert_frame_equal(a.recorder.frame(), b.recorder.frame())
+    assert a.cost_by_item == b.cost_by_item and a.social.n_edges == b.social.n_edges
+
+
+@pytest.mark.parametrize("make", [calendar, plan], ids=["events", "content"])
+def test_setup_resets(make: Any) -> None:
+    strategy = make()
+    first = simulate(strategy, seed=4).recorder.frame()
+    again = simulate(strategy, seed=4).recorder.frame()  # the same instance, reused
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_costs_never_negative_and_booked() -> None:
+    model = simulate(calendar(), plan())
+    metrics = model.recorder.frame()
+    assert (metrics["cost"] >= 0).all()
+    assert model.cost_by_item["events"] > 0 and model.cost_by_item["content"] > 0
+    assert np.isclose(metrics["cost"].sum(), sum(model.cost_by_item.values()))
+
+
+def test_playbooks_cost_something(summaries: dict[str, list[dict[str, Any]]]) -> None:
+    for pb in PLAYBOOKS[1:]:
+        assert all(s["cost_total"] > 0 for s in summaries[pb]), pb
+
+
+def test_no_budget_no_action() -> None:
+    events, content = calendar(), plan()
+    model = CommunityModel(check(compose([*SMALL, "seed=1"])), strategies=[events, content])
+    model.set_budget(0.0)
+    edges = model.social.n_edges
+    for _ in range(30):
+        model.step()
+    assert model.cost_by_item == {} and not (model.pool.author == -1).any()
+    assert events.attendance_total_ == 0 and model.social.n_edges == edges
+    assert model.budget_exhausted_day == 1
+
+
+# ----- invalid levers ------------------------------------------------------------------------
+@pytest.mark.parametrize("override, key", [
+    ("strategies.events.items.qa.capacity=-5", "strategies.events.items.qa.capacity"),
+    ("strategies.events.items.qa.type=party", "strategies.events.items.qa.type"),
+    ("strategies.events.items.qa.every=daily", "strategies.events.items.qa.every"),
+    ("strategies.events.items.qa.day=0", "strategies.events.items.qa.day"),
+    ("strategies.events.items.qa.until=3", "strategies.events.items.qa.until"),
+    ("strategies.events.items.qa.segments=[pensioners]", "strategies.events.items.qa.segments"),
+    ("strategies.events.items.qa.segments=students", "strategies.events.items.qa.segments"),
+    ("strategies.events.items.qa.topic=99", "strategies.events.items.qa.topic"),
+    ("+strategies.events.items.qa.colour=red", "strategies.events.items.qa.colour"),
+    ("strategies.events.attendance=1.5", "strategies.events.attendance"),
+])
+def test_invalid_event_levers_name_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        run(["playbook=weekly_qa", *SMALL, override])
+    assert err.value.key == key
+
+
+@pytest.mark.parametrize("override, key", [
+    ("strategies.content.target_segments=[pensioners]", "strategies.content.target_segments"),
+    ("strategies.content.topic_breadth=9", "strategies.content.topic_breadth"),
+    ("strategies.content.quality=2", "strategies.content.quality"),
+    ("strategies.content.educational_per_week=-1", "strategies.content.educational_per_week"),
+    ("strategies.content.cost_per_item=-3", "strategies.content.cost_per_item"),
+])
+def test_invalid_content_levers_name_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        run(["playbook=knowledge_sessions_offline", *SMALL, override])
+    assert err.value.key == key
+
+
+def test_items_must_be_a_mapping() -> None:
+    with pytest.raises(ConfigError) as err:
+        EventCalendar(items=["qa"])
+    assert err.value.key == "strategies.events.items"
+
+
+# ----- mechanisms ----------------------------------------------------------------------------
+@pytest.mark.parametrize("per_week", [0, 1, 2, 3, 5, 7, 10, 15])
+def test_schedule_spreads_the_weekly_count(per_week: int) -> None:
+    week = [items_today(per_week, day) for day in range(1, 8)]
+    assert sum(week) == per_week
+    assert max(week) - min(week) <= 1
+    assert week == [items_today(per_week, day) for day in range(8, 15)]
+
+
+def test_content_is_published_on_schedule_within_breadth() -> None:
+    content = ContentPlan(educational_per_week=3, entertaining_per_week=0, prompts_per_week=0,
+                          topic_breadth=2, cost_per_item=10.0)
+    model = CommunityModel(check(compose([*SMALL, "days=14"])), strategies=[content])
+    for _ in range(14):
+        model.step()
+    ours = model.pool.author == -1  # items live a week: the second week's three are left
+    assert content.n_published_ == 6 and ours.sum() == 3
+    assert list(model.pool.day[ours]) == [8, 10, 12]
+    assert set(model.pool.topic[ours]) <= {0, 1}
+    assert model.cost_by_item["content"] == 60.0
+
+
+def test_event_attendance_metric() -> None:
+    events = EventCalendar(items={"qa": QA})
+    metrics = simulate(events).recorder.frame()
+    held = (metrics["day"] >= 3) & ((metrics["day"] - 3) % 7 == 0)
+    assert (metrics.loc[~held, "event_attendance"] == 0).all()
+    assert metrics.loc[held, "event_attendance"].gt(0).all()
+    assert metrics["event_attendance"].max() <= QA["capacity"]
+
+
+def test_meetups_add_ties() -> None:
+    events = EventCalendar(items={"meetup": MEETUP})
+    model = simulate(events)
+    assert events.ties_added_ > 0
+    assert model.social.n_edges == simulate().social.n_edges + events.ties_added_
+
+
+def test_meetups_grow_the_graph_in_a_full_run(summaries: dict[str, list[dict[str, Any]]]) -> None:
+    for base, meet in zip(summaries["baseline"], summaries["monthly_meetup"], strict=True):
+        assert meet["n_ties"] > base["n_ties"] + 1000
+
+
+def test_lottery_brings_low_commitment_entrants() -> None:
+    lottery = {"type": "lottery", "every": "once", "day": 5, "capacity": 40}
+    events = EventCalendar(items={"lottery": lottery}, lottery_commitment=0.05)
+    model = CommunityModel(check(compose([*SMALL, "days=5"])), strategies=[events])
+    for _ in range(5):
+        model.step()
+    joined = model.pop.joined_day == 5
+    assert events.attendance_total_ >= 20 and np.count_nonzero(joined) >= 20
+    assert np.count_nonzero(model.pop.commitment[joined] < 0.2) >= 20
+
+
+def test_challenges_raise_posts_on_challenge_days(results: dict[str, list[Any]]) -> None:
+    day, base = 7, results["baseline"][0].metrics  # seed 0
+    chal = run(["playbook=weekly_qa", "run.progress=off", "seed=0",
+                "strategies.events.items.qa.type=challenge"]).metrics
+    on = (chal["day"] >= day) & ((chal["day"] - day) % 7 == 0) & (chal["day"] <= 200)
+    assert chal.loc[on, "posts"].mean() > 1.5 * base.loc[on, "posts"].mean()
+
+
+# ----- directions vs baseline (default community, common seeds) ------------------------------
+@pytest.mark.parametrize("pb", ["weekly_qa", "monthly_meetup"])
+def test_events_raise_active_and_retention(summaries: dict[str, list[dict[str, Any]]],
+                                           pb: str) -> None:
+    assert mean(summaries, pb, "mean_active") > 1.03 * mean(summaries, "baseline", "mean_active")
+    assert mean(summaries, pb, "retention_d30") > mean(summaries, "baseline",
+                                                       "retention_d30") + 0.004
+
+
+def test_knowledge_sessions_raise_posts_and_active(
+        summaries: dict[str, list[dict[str, Any]]]) -> None:
+    pb = "knowledge_sessions_offline"
+    assert mean(summaries, pb, "posts_total") > 1.2 * mean(summaries, "baseline", "posts_total")
+    assert mean(summaries, pb, "mean_active") > 1.15 * mean(summaries, "baseline", "mean_active")
