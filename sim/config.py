@@ -171,7 +171,8 @@ def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
         key = sorted(unknown)[0]
         raise ConfigError(f"behaviour.{key}", values[key],
                           f"unknown section; behaviour has: segments, {', '.join(SECTIONS)}")
-    parsed = {k: parse_params(cls, values.get(k), f"behaviour.{k}") for k, cls in SECTIONS.items()}
+    parsed: dict[str, Any] = {k: parse_params(cls, values.get(k), f"behaviour.{k}")
+                              for k, cls in SECTIONS.items()}
     content = parsed["content"]
     if content.focus_topics > content.topics:
         raise ConfigError("behaviour.content.focus_topics", content.focus_topics,

@@ -10,6 +10,7 @@ topic (:meth:`ContentPool.supply`), never item by item per member.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,11 +43,25 @@ class Supply:
 class ContentPool:
     """All live items, one array per attribute.
 
+    Attributes:
+        kind, topic, quality, tone, day, author, replies, first, offtopic: one array each,
+        aligned (position i is one item).
+
     Args:
         n_topics: number of topics K.
         lifetime: days an item stays in the feed.
         low_quality: quality below which an item is noise.
     """
+
+    kind: np.ndarray
+    topic: np.ndarray
+    quality: np.ndarray
+    tone: np.ndarray
+    day: np.ndarray
+    author: np.ndarray
+    replies: np.ndarray
+    first: np.ndarray
+    offtopic: np.ndarray
 
     def __init__(self, n_topics: int, lifetime: int, low_quality: float) -> None:
         self.n_topics = n_topics
@@ -64,10 +79,11 @@ class ContentPool:
         """Append items; returns their positions in the pool."""
         k = len(topic)
         start = len(self)
-        new = {"kind": kind, "topic": topic, "quality": quality, "tone": tone, "day": day,
-               "author": author, "replies": 0, "first": first, "offtopic": offtopic}
+        new: dict[str, Any] = {"kind": kind, "topic": topic, "quality": quality, "tone": tone,
+                               "day": day, "author": author, "replies": 0, "first": first,
+                               "offtopic": offtopic}
         for name, dtype in _FIELDS.items():
-            col = np.broadcast_to(np.asarray(new[name], dtype=dtype), (k,))
+            col: np.ndarray = np.broadcast_to(np.asarray(new[name], dtype=dtype), (k,))
             setattr(self, name, np.concatenate([getattr(self, name), col]))
         return np.arange(start, start + k)
 

@@ -99,7 +99,7 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         self.nbr_sentiment = np.zeros(self.n_people)
         self.has_talker = np.zeros(self.n_people, dtype=bool)
         self.reset_levers()
-        self.feed_override: ConsumptionParams | None = None
+        self.feed_override = None
         self.budget_left: float | None = None
         self.budget_exhausted_day = -1
         self.cost_by_item: dict[str, float] = {}

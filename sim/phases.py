@@ -52,12 +52,12 @@ def talk_phase(model: CommunityModel) -> None:
 def acquisition_phase(model: CommunityModel) -> None:
     """Prospects join by the configured rule (word of mouth scaled by neighbours' mood)."""
     params = model.config.acquisition
-    boost = None
+    boost: np.ndarray | None = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
     if model.wom_multiplier != 1.0:
-        boost = model.wom_multiplier * (boost if boost is not None else 1.0)
-        boost = np.broadcast_to(boost, (model.n_people,))
+        scaled = model.wom_multiplier * (boost if boost is not None else 1.0)
+        boost = np.broadcast_to(np.asarray(scaled, dtype=float), (model.n_people,))
     joins = JOIN_RULES[params.rule](model, params, boost)
     model.admit(cap_joins(joins, params.max_joins_per_day, model.rng))
 

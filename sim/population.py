@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import numpy as np
 import pandas as pd
 
@@ -111,6 +113,6 @@ class Population:
         return df
 
 
-def _names(enum: type, codes: np.ndarray) -> pd.Categorical:
+def _names(enum: type[Enum], codes: np.ndarray) -> pd.Categorical:
     names = [m.name.lower() for m in enum]
     return pd.Categorical.from_codes(codes.astype(np.int64), categories=names)

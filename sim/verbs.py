@@ -35,6 +35,13 @@ class OperatorVerbs:
     n_people: int
     csr: Any
     social: Any
+    budget_left: float | None
+    budget_exhausted_day: int
+    cost_by_item: dict[str, float]
+    feed_override: ConsumptionParams | None
+    feed_params: Any
+    write_replies: Any
+    admit: Any
 
     # ----- money ---------------------------------------------------------------------------
     def reset_levers(self) -> None:
@@ -83,8 +90,9 @@ class OperatorVerbs:
                   filter_strength: float | None = None) -> None:
         """Change the feed's ranking or per-reader filtering from today on."""
         base: ConsumptionParams = self.feed_params(self.config.behaviour.consumption)
-        changes = {k: v for k, v in (("ranking", ranking), ("personalisation", personalisation),
-                                     ("filter_strength", filter_strength)) if v is not None}
+        wanted = (("ranking", ranking), ("personalisation", personalisation),
+                  ("filter_strength", filter_strength))
+        changes: dict[str, Any] = {k: v for k, v in wanted if v is not None}
         self.feed_override = replace(base, **changes)
 
     def moderate(self, positions: np.ndarray) -> int:

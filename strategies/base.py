@@ -32,6 +32,8 @@ class Strategy:
     #: strategies act in increasing ``order`` (the budget first)
     order: ClassVar[int] = 10
 
+    levers: Any
+
     def __init__(self, **levers: Any) -> None:
         self.levers = parse_params(self.Levers, levers, f"strategies.{self.kind}")
         for f in dataclasses.fields(self.levers):

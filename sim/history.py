@@ -1,0 +1,257 @@
+"""Reading a community's history: an interaction log, and the daily series it implies.
+
+An interaction log has one event per line: the actor (who sent, posted or commented), an
+optional target (who received it) and a timestamp, in Unix seconds or ISO 8601 (a time
+without a zone is UTC). Fields are separated by whitespace or by commas (CSV); the file
+may be gzip-compressed (``.gz``, or detected from its content); blank lines and lines
+starting with ``#`` are skipped; a first line whose time field is not a timestamp and that
+holds only words (``sender,receiver,timestamp``) is a header. Two fields are ``actor
+time``, three ``actor target time``; further fields are ignored. In a whitespace-separated
+file an ISO time written with a space (``2004-04-15 14:56:01``) is read as one field.
+The SNAP CollegeMsg file (``sender receiver unix_seconds``) loads as it is.
+
+Day 0 starts at the first event; day ``d`` is the 24 hours from ``d * 86400`` seconds
+after it. From the events (:func:`daily_series`, :func:`cohort_retention`):
+
+- new users: people seen for the first time that day, as actor or as target;
+- cumulative users: people seen so far;
+- active users: distinct actors that day;
+- retention by weekly cohort: of the people first seen in week ``c`` (days ``7c`` to
+  ``7c + 6``), the share who act at least once in week ``c + a``, for ``a >= 1``.
+
+Every problem with the file is a :class:`~sim.errors.ConfigError` on the key ``data``
+naming the file, the line and what to do.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ConfigError
+
+KEY = "data"
+DAY_SECONDS = 86_400
+#: Unix seconds above this are taken to be milliseconds (year 5138 in seconds)
+MAX_SECONDS = 1e11
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$")
+_WORD = re.compile(r"^[A-Za-z_][\w .-]*$")
+
+
+@dataclass(frozen=True)
+class History:
+    """An interaction log, read and checked.
+
+    Attributes:
+        events: one row per event, in time order: ``actor`` and ``target`` (str; target
+            ``""`` when absent), ``time`` (Unix seconds, float) and ``day`` (int, from 0).
+        path: the file it was read from.
+        start: the time of the first event (UTC).
+    """
+
+    events: pd.DataFrame
+    path: Path
+    start: pd.Timestamp
+
+    @property
+    def n_days(self) -> int:
+        """Days covered: the last event's day plus one."""
+        return int(self.events["day"].iloc[-1]) + 1
+
+    @property
+    def n_users(self) -> int:
+        """Distinct people seen, as actor or target."""
+        return int(len(first_seen(self)))
+
+    def until(self, last_day: int) -> History:
+        """The history up to and including ``last_day`` (for a hold-out check)."""
+        kept = self.events[self.events["day"] <= last_day].reset_index(drop=True)
+        return History(kept, self.path, self.start)
+
+
+def read_history(path: str | Path | None) -> History:
+    """Read an interaction log (see the module docstring for the format).
+
+    Raises:
+        ConfigError: on ``data`` for a missing, unreadable, empty or malformed file (with
+            the line number), a timestamp that is neither Unix seconds nor ISO 8601, or a
+            log that covers a single day.
+    """
+    if path is None or str(path) in ("", "???"):
+        raise ConfigError(KEY, path, "give the interaction log: commsim calibrate data=PATH")
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise ConfigError(KEY, str(path), f"no such file ({path.resolve()}); give the path to "
+                          "an interaction log (actor [target] timestamp per line)")
+    if path.is_dir():
+        raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
+    numbers, rows = _split_lines(_read_text(path), path)
+    if not rows:
+        raise ConfigError(KEY, str(path), "the log has no events; give one event per line: "
+                          "actor [target] timestamp (Unix seconds or ISO 8601)")
+    if _is_header(rows[0]):
+        numbers, rows = numbers[1:], rows[1:]
+    if not rows:
+        raise ConfigError(KEY, str(path), "the log has a header but no events; add one event "
+                          "per line under it")
+    events = _events(numbers, rows, path)
+    t0 = float(events["time"].iloc[0])
+    events["day"] = ((events["time"] - t0) // DAY_SECONDS).astype(np.int64)
+    history = History(events, path, pd.Timestamp(t0, unit="s", tz="UTC"))
+    if history.n_days < 2:
+        raise ConfigError(KEY, str(path), "the log covers a single day; give at least two "
+                          "weeks of history to calibrate on")
+    return history
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(KEY, str(path), f"cannot be read ({exc.strerror}); check its "
+                          "permissions") from exc
+    if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ConfigError(KEY, str(path), f"cannot be decompressed as gzip ({exc}); give a "
+                              "complete .gz file or the uncompressed log") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(KEY, str(path), f"is not UTF-8 text (byte {exc.start}); save the "
+                          "log as UTF-8 text") from exc
+
+
+def _split_lines(text: str, path: Path) -> tuple[list[int], list[list[str]]]:
+    """(line number, fields) of every data line; fields are actor, target, time."""
+    numbers: list[int] = []
+    rows: list[list[str]] = []
+    comma: bool | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if comma is None:
+            comma = "," in line
+        fields = [f.strip().strip('"') for f in line.split(",")] if comma else line.split()
+        if not comma and len(fields) >= 3 and _DATE.match(fields[-2]) and _TIME.match(fields[-1]):
+            fields[-2:] = [f"{fields[-2]}T{fields[-1]}"]
+        if len(fields) < 2 or not fields[0]:
+            raise ConfigError(KEY, str(path), f"line {number} ({line[:60]!r}) has no actor and "
+                              "timestamp; give actor [target] timestamp on each line")
+        rows.append([fields[0], "", fields[1]] if len(fields) == 2 else fields[:3])
+        numbers.append(number)
+    return numbers, rows
+
+
+def _is_header(fields: list[str]) -> bool:
+    """A first line whose time field is a word and whose fields are all words."""
+    time = fields[2]
+    if _NUMBER.match(time) or _DATE.match(time[:10]):
+        return False
+    return all(_WORD.match(f) for f in fields if f)
+
+
+def _events(numbers: list[int], rows: list[list[str]], path: Path) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["actor", "target", "raw"])
+    seconds = pd.to_numeric(frame["raw"], errors="coerce").astype(float)
+    iso = seconds.isna()
+    if iso.any():
+        stamps = pd.to_datetime(frame.loc[iso, "raw"], format="ISO8601", utc=True,
+                                errors="coerce")
+        epoch = pd.Timestamp(0, tz="UTC")
+        seconds[iso] = (stamps - epoch).dt.total_seconds()
+    bad = np.flatnonzero(seconds.isna().to_numpy() | ~np.isfinite(seconds.to_numpy()))
+    if len(bad):
+        i = int(bad[0])
+        raise ConfigError(KEY, str(path), f"line {numbers[i]}: timestamp {rows[i][2]!r} is "
+                          "neither Unix seconds nor ISO 8601 (2004-04-15T14:56:01); fix or "
+                          "remove the line (actor [target] timestamp per line)")
+    big = np.flatnonzero(np.abs(seconds.to_numpy()) > MAX_SECONDS)
+    if len(big):
+        i = int(big[0])
+        raise ConfigError(KEY, str(path), f"line {numbers[i]}: timestamp {rows[i][2]!r} looks "
+                          "like milliseconds; give Unix seconds (divide by 1000)")
+    frame["time"] = seconds
+    order = np.argsort(seconds.to_numpy(), kind="stable")
+    return frame.iloc[order][["actor", "target", "time"]].reset_index(drop=True)
+
+
+def first_seen(history: History) -> pd.Series:
+    """Each person's first day, as actor or target (index: the person's label)."""
+    ev = history.events
+    people = pd.concat([ev[["actor", "day"]].rename(columns={"actor": "who"}),
+                        ev.loc[ev["target"] != "", ["target", "day"]]
+                        .rename(columns={"target": "who"})])
+    return people.groupby("who", sort=False)["day"].min()
+
+
+def daily_series(history: History, n_days: int | None = None) -> pd.DataFrame:
+    """The observed daily series, one row per day from 0.
+
+    Args:
+        history: the log.
+        n_days: days to cover (default: the whole log).
+
+    Returns:
+        Columns ``day``, ``new_users``, ``active_users``, ``cumulative_users``.
+    """
+    n_days = history.n_days if n_days is None else n_days
+    first = first_seen(history).to_numpy()
+    new = np.bincount(first[first < n_days], minlength=n_days)
+    ev = history.events[history.events["day"] < n_days]
+    active = ev.drop_duplicates(["day", "actor"])["day"].to_numpy()
+    return pd.DataFrame({"day": np.arange(n_days), "new_users": new,
+                         "active_users": np.bincount(active, minlength=n_days),
+                         "cumulative_users": np.cumsum(new)})
+
+
+def cohort_retention(history: History, n_days: int | None = None) -> pd.DataFrame:
+    """Retention by weekly cohort: the share of each week's newcomers active later.
+
+    Only whole weeks inside the first ``n_days`` days count (week ``w`` is whole when
+    ``7w + 6 < n_days``).
+
+    Returns:
+        One row per cohort week ``cohort`` and age ``age`` (weeks after the cohort week,
+        from 1): ``size`` (people first seen that week), ``retained`` (of them, those who
+        acted in week ``cohort + age``) and ``retention`` (retained / size).
+    """
+    n_days = history.n_days if n_days is None else n_days
+    first = first_seen(history)
+    ev = history.events[history.events["day"] < n_days]
+    acts = ev.drop_duplicates(["day", "actor"])
+    n_weeks = n_days // 7
+    firsts = first.to_numpy()
+    sizes = np.bincount(firsts[firsts < 7 * n_weeks] // 7, minlength=n_weeks)
+    weeks = pd.DataFrame({"actor": acts["actor"].to_numpy(),
+                          "cohort": first.reindex(acts["actor"].to_numpy()).to_numpy() // 7,
+                          "week": acts["day"].to_numpy() // 7})
+    weeks = weeks[weeks["week"] < n_weeks].drop_duplicates(["actor", "week"])
+    active = np.zeros((n_weeks, n_weeks), dtype=np.int64)
+    np.add.at(active, (weeks["cohort"].to_numpy(), weeks["week"].to_numpy()), 1)
+    return retention_table(sizes, active)
+
+
+def retention_table(sizes: np.ndarray, active: np.ndarray) -> pd.DataFrame:
+    """Long table of retention from cohort sizes and ``active[cohort, week]`` counts."""
+    n_weeks = len(sizes)
+    rows = [(c, w - c, int(sizes[c]), int(active[c, w]))
+            for c in range(n_weeks) for w in range(c + 1, n_weeks)]
+    table = pd.DataFrame(rows, columns=["cohort", "age", "size", "retained"])
+    table["retention"] = np.where(table["size"] > 0,
+                                  table["retained"] / table["size"].clip(lower=1), np.nan)
+    return table
+
+
+__all__ = ["History", "cohort_retention", "daily_series", "first_seen", "read_history",
+           "retention_table"]
