@@ -1,0 +1,245 @@
+"""Incentives and onboarding: mechanisms, the strategy contract, and directions.
+
+Directions on the default community (5,000 people, 365 days), means over seeds:
+
+- withdrawing points on day 60 leaves activity below the baseline at the end of the year
+  (crowding-out: Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000);
+- points raise posting while they run;
+- coupons raise revenue; a referral bonus raises word-of-mouth joins early in growth;
+- welcome replies and mentors raise newcomer retention and the share of first-time posters
+  who post again (Joyce & Kraut 2006).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+
+from agents.states import MEMBER, Channel
+from sim import run
+from sim.errors import ConfigError
+from sim.model import CommunityModel
+from sim.runner import build_strategies, check, compose
+from strategies.incentives import Incentives, near_goal
+from strategies.onboarding import Onboarding
+from tests.conftest import SMOKE
+
+SMALL = ["community.n=1000", "days=90", "run.progress=off"]
+SEEDS = range(6)
+
+
+def model_from(overrides: list[str]) -> tuple[CommunityModel, list[Any]]:
+    cfg = compose(overrides)
+    strategies = build_strategies(cfg)
+    return CommunityModel(check(cfg), strategies=strategies), strategies
+
+
+def model_with(*strategies: Any, base: tuple[str, ...] = tuple(SMALL)) -> CommunityModel:
+    return CommunityModel(check(compose(list(base))), strategies=list(strategies))
+
+
+def run_days(model: CommunityModel, days: int) -> CommunityModel:
+    for _ in range(days):
+        model.step()
+    return model
+
+
+# ----- contract ---------------------------------------------------------------------------
+CASES = {
+    "points": ["playbook=points"],
+    "points_withdrawn": ["playbook=points_withdrawn", "strategies.incentives.stop_day=50"],
+    "coupons": ["playbook=coupons", "strategies.incentives.coupon_rate=0.3"],
+    "referral": ["playbook=referral_bonus"],
+    "welcome": ["playbook=welcome_newcomers", "strategies.onboarding.welcome_delay=0"],
+}
+
+
+@pytest.mark.parametrize("overrides", CASES.values(), ids=CASES.keys())
+def test_same_seed_same_result_costs_positive(overrides: list[str]) -> None:
+    a = run([*SMALL, "seed=3", *overrides])
+    b = run([*SMALL, "seed=3", *overrides])
+    assert a.metrics.equals(b.metrics) and a.members.equals(b.members)
+    assert (a.metrics["cost"] >= 0).all() and a.summary["cost_total"] > 0
+    assert all(v >= 0 for k, v in a.summary.items() if k.startswith("cost_"))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Incentives(stop_day=40, coupon_rate=0.2, referral_bonus=5.0),
+    lambda: Onboarding(welcome_delay=0, mentor_capacity=3),
+], ids=["incentives", "onboarding"])
+def test_setup_resets(make: Any) -> None:
+    strategy = make()
+    first = run_days(model_with(strategy), 60).recorder.frame()
+    again = run_days(model_with(strategy), 60).recorder.frame()
+    fresh = run_days(model_with(make()), 60).recorder.frame()
+    assert first.equals(again) and first.equals(fresh)
+
+
+@pytest.mark.parametrize(("override", "key"), [
+    ("strategies.incentives.coupon_rate=2", "strategies.incentives.coupon_rate"),
+    ("strategies.incentives.points_per_post=-1", "strategies.incentives.points_per_post"),
+    ("strategies.incentives.crowding_out=1.5", "strategies.incentives.crowding_out"),
+    ("strategies.incentives.badge_thresholds=[100,50]", "strategies.incentives.badge_thresholds"),
+    ("strategies.incentives.badge_thresholds=abc", "strategies.incentives.badge_thresholds"),
+    ("strategies.incentives.stop_day=1", "strategies.incentives.stop_day"),
+])
+def test_invalid_incentive_levers_name_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        run([*SMOKE, "playbook=points", override])
+
+
+@pytest.mark.parametrize(("override", "key"), [
+    ("strategies.onboarding.welcome_delay=-1", "strategies.onboarding.welcome_delay"),
+    ("strategies.onboarding.welcome_delay=7", "strategies.onboarding.welcome_delay"),
+    ("strategies.onboarding.welcome_share=1.2", "strategies.onboarding.welcome_share"),
+    ("strategies.onboarding.mentor_capacity=0", "strategies.onboarding.mentor_capacity"),
+    ("strategies.onboarding.mentors=maybe", "strategies.onboarding.mentors"),
+])
+def test_invalid_onboarding_levers_name_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        run([*SMOKE, "playbook=welcome_newcomers", override])
+
+
+# ----- mechanisms -------------------------------------------------------------------------
+def test_points_accumulate_and_rewards_spend_them() -> None:
+    model, (inc,) = model_from([*SMALL, "playbook=points", "seed=1"])
+    totals = []
+    for _ in range(90):
+        model.step()
+        totals.append(inc.earned_.sum())
+    pop = model.pop
+    assert np.all(np.diff(totals) >= 0) and totals[-1] > 0
+    initial = (pop.channel == Channel.INITIAL.value).astype(float)
+    expected = 10.0 * pop.posts + 5.0 * pop.replies + 1.0 * (pop.visits - initial)
+    assert np.allclose(inc.earned_, np.where(pop.state > 0, expected, 0.0))
+    assert np.all(pop.points <= inc.earned_ + 1e-9) and np.all(pop.points >= 0)
+    assert inc.n_rewards_ > 0
+    assert np.isclose((inc.earned_ - pop.points).sum(), 100.0 * inc.n_rewards_)
+    assert np.isclose(model.cost_by_item["rewards"], 5.0 * inc.n_rewards_)
+    assert np.all(pop.points[pop.state == MEMBER] < 100.0)
+
+
+def test_goal_gradient_zone() -> None:
+    have = np.array([10.0, 39.0, 40.0, 45.0, 50.0, 60.0])
+    goal = np.full(6, 50.0)
+    assert near_goal(have, goal, 0.2).tolist() == [False, False, True, True, False, False]
+
+
+def test_crowding_out_after_the_stop() -> None:
+    model, (inc,) = model_from([*SMALL, "playbook=points_withdrawn", "seed=2",
+                                "strategies.incentives.stop_day=30"])
+    run_days(model, 29)
+    assert isinstance(model.post_multiplier, np.ndarray)
+    assert model.post_multiplier[model.pop.state == MEMBER].min() >= 1.0  # lift while running
+    run_days(model, 2)  # day 31: one day after the stop
+    exposed = np.flatnonzero(inc.exposed_ & (model.pop.state == MEMBER))
+    d = 0.5 ** (1 / 365.0)
+    assert len(exposed) > 0
+    assert np.allclose(model.post_multiplier[exposed], 1.0 - 0.4 * d)
+    assert np.allclose(model.benefit_bonus[exposed], -0.4 * 0.2 * d)
+    fresh = np.flatnonzero(~inc.exposed_ & (model.pop.state == MEMBER))
+    assert np.all(model.post_multiplier[fresh] == 1.0)
+    held = model.pop.points.copy()
+    run_days(model, 5)
+    assert np.array_equal(model.pop.points, held)  # no points once stopped
+
+
+def test_budget_refusal_stops_the_scheme() -> None:
+    model, (inc,) = model_from([*SMALL, "playbook=points", "seed=1"])
+    model.set_budget(20.0)
+    run_days(model, 90)
+    assert sum(model.cost_by_item.values()) <= 20.0 + 1e-9
+    assert inc.halted_day_ is not None and model.budget_exhausted_day > 0
+    assert not inc.running(model.day)
+
+
+def test_coupons_and_referrals_are_paid_per_use() -> None:
+    model, (inc,) = model_from([*SMALL, "playbook=coupons", "seed=4",
+                                "strategies.incentives.coupon_rate=0.3",
+                                "strategies.incentives.referral_bonus=5"])
+    run_days(model, 90)
+    assert inc.n_coupons_used_ > 0
+    assert np.isclose(model.cost_by_item["coupons"], 6.0 * inc.n_coupons_used_)
+    wom = int(np.count_nonzero(model.pop.channel == Channel.WOM.value))
+    assert inc.n_referrals_paid_ == wom > 0
+    assert np.isclose(model.cost_by_item["referral_bonus"], 2 * 5.0 * wom)
+    assert "rewards" not in model.cost_by_item and not inc.exposed_.any()  # no points
+
+
+def test_welcome_replies_reach_every_unanswered_first_post() -> None:
+    model, (onb,) = model_from([*SMALL, "playbook=welcome_newcomers", "seed=5",
+                                "strategies.onboarding.mentors=false"])
+    run_days(model, 90)
+    pop = model.pop
+    old_first = (pop.first_post_day >= 1) & (pop.first_post_day <= model.day - 1)
+    assert old_first.any() and onb.n_welcomed_ > 0
+    assert np.all(pop.first_replied[old_first] == 1)
+    assert np.isclose(model.cost_by_item["welcomes"], 2.0 * onb.n_welcomed_)
+
+
+def test_mentors_are_core_members_within_capacity() -> None:
+    model, (onb,) = model_from([*SMALL, "playbook=welcome_newcomers", "seed=6",
+                                "strategies.onboarding.welcome_replies=false",
+                                "strategies.onboarding.mentor_capacity=4"])
+    for _ in range(90):
+        model.step()
+        window = (model.pop.state == MEMBER) & (model.day - model.pop.joined_day < 30)
+        load = np.bincount(onb.mentor_[window & (onb.mentor_ >= 0)], minlength=model.n_people)
+        assert load.max(initial=0) <= 4
+    mentees = np.flatnonzero(onb.mentor_ >= 0)
+    assert len(mentees) > 0 and onb.n_mentored_ == len(mentees)
+    assert np.all(np.asarray(model.csr[mentees, onb.mentor_[mentees]]).ravel() > 0)
+    assert model.cost_by_item["mentoring"] > 0
+
+
+# ----- directions on the default community ------------------------------------------------
+@cache
+def outcome(playbook: str, seed: int, days: int = 365) -> dict[str, float]:
+    r = run([f"playbook={playbook}", f"seed={seed}", f"days={days}", "run.progress=off"])
+    m, s, mem = r.metrics, r.summary, r.members
+    tail = m[m["day"] > days - 60]
+    first = mem[(mem["first_post_day"] >= 0) & (mem["first_post_day"] <= days - 30)]
+    return {"active_last60": float(tail["active"].mean()),
+            "posts_last60": float(tail["posts"].sum()),
+            "posts_total": float(s["posts_total"]), "revenue": s["revenue_total"],
+            "retention_d30": s["retention_d30"], "joined_wom": float(s["joined_wom"]),
+            "post_again": float((first["posts"] >= 2).mean())}
+
+
+def mean(playbook: str, kpi: str, seeds: range = SEEDS, days: int = 365) -> float:
+    return float(np.mean([outcome(playbook, s, days)[kpi] for s in seeds]))
+
+
+@pytest.mark.slow
+def test_withdrawn_points_end_below_baseline() -> None:
+    """Crowding-out: a year after points came and went, activity is below never having them."""
+    for kpi, margin in (("active_last60", 0.93), ("posts_last60", 0.9)):
+        assert mean("points_withdrawn", kpi) < margin * mean("baseline", kpi), kpi
+
+
+@pytest.mark.slow
+def test_points_raise_posting_while_they_run() -> None:
+    assert mean("points", "posts_total", range(4)) > 1.2 * mean("baseline", "posts_total",
+                                                                  range(4))
+
+
+@pytest.mark.slow
+def test_coupons_raise_revenue() -> None:
+    assert mean("coupons", "revenue", range(4)) > 1.05 * mean("baseline", "revenue", range(4))
+
+
+@pytest.mark.slow
+def test_referral_bonus_raises_word_of_mouth_early() -> None:
+    seeds = range(4)
+    assert (mean("referral_bonus", "joined_wom", seeds, days=60)
+            > 1.3 * mean("baseline", "joined_wom", seeds, days=60))
+
+
+@pytest.mark.slow
+def test_welcome_newcomers_retains_them_and_they_post_again() -> None:
+    """Joyce & Kraut (2006): replied-to newcomers post again; mentored ones stay."""
+    assert mean("welcome_newcomers", "retention_d30") > mean("baseline", "retention_d30") + 0.005
+    assert mean("welcome_newcomers", "post_again") > mean("baseline", "post_again") + 0.005
