@@ -24,7 +24,7 @@ from experiments.executors import EXECUTORS, execute
 from experiments.jobs import Job, config_key
 from experiments.kpi import DEFAULT_KPIS, KPIS
 from experiments.playbooks import playbooks as available_playbooks
-from experiments.stats import paired_differences, ranking, summary_table
+from experiments.stats import fmt, paired_differences, ranking, summary_table
 from experiments.store import RunStore
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
@@ -140,14 +140,14 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
     """The KPI table printed at the end: mean [95% CI] per playbook."""
     wide = {}
     for _, row in result.summary.iterrows():
-        cell = f"{row['mean']:,.3g} [{row['ci_low']:,.3g}, {row['ci_high']:,.3g}]"
+        cell = f"{fmt(row['mean'])} [{fmt(row['ci_low'])}, {fmt(row['ci_high'])}]"
         wide.setdefault(row["kpi"], {})[row["playbook"]] = cell
     frame = pd.DataFrame(wide).T
     frame = frame[[b for b in options["playbooks"] if b in frame]]
     lines = [f"commsim compare: {len(options['playbooks'])} playbooks x {options['reps']} "
              f"replications (mean [95% CI])", frame.to_string(), "",
              f"ranking by {options['rank_by']}:",
-             result.ranking.to_string(index=False, float_format=lambda v: f"{v:,.4g}")]
+             result.ranking.to_string(index=False, float_format=fmt)]
     if result.failed:
         lines.append(f"\n{len(result.failed)} runs failed: see {result.out_dir / 'errors.json'}")
     lines.append(f"\noutputs: {result.out_dir.resolve()}\nreport:  "

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.stats import mean_ci  # noqa: E402
+from experiments.stats import fmt, mean_ci  # noqa: E402
 from sim.io import atomic_write, write_text  # noqa: E402
 
 CURVES = [("members", "members"), ("active", "daily active members"), ("posts", "posts per day"),
@@ -62,9 +62,9 @@ def cost_benefit_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Pa
     for ax, benefit in zip(axes, ("members_final", "revenue_total"), strict=True):
         for book in books:
             part = per_run[per_run["playbook"] == book]
-            ax.scatter(part["cost_total"], part[benefit], alpha=0.5, s=18, label=book)
-            ax.scatter(part["cost_total"].mean(), part[benefit].mean(), marker="X", s=120,
-                       edgecolor="black")
+            dots = ax.scatter(part["cost_total"], part[benefit], alpha=0.5, s=18, label=book)
+            ax.scatter(part["cost_total"].mean(), part[benefit].mean(), marker="X", s=140,
+                       color=dots.get_facecolor()[0][:3], edgecolor="black")
         ax.set_xlabel("cost")
         ax.set_ylabel(benefit.replace("_", " "))
         ax.grid(alpha=0.3)
@@ -134,11 +134,12 @@ def write_report(result: Any, options: dict[str, Any]) -> Path:
             cost_benefit_plot(result.per_run, books, plots / "cost_benefit.png"),
             channels_plot(result.per_run, books, plots / "channels.png"),
             transitions_plot(trans, books, plots / "level_transitions.png")]
-    wide = result.summary.assign(cell=[f"{m:,.4g} [{lo:,.4g}, {hi:,.4g}]" for m, lo, hi in
+    wide = result.summary.assign(cell=[f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]" for m, lo, hi in
                                        zip(result.summary["mean"], result.summary["ci_low"],
                                            result.summary["ci_high"], strict=True)])
     kpi_table = wide.pivot(index="kpi", columns="playbook", values="cell")
-    kpi_table = kpi_table.reindex(columns=[b for b in books if b in kpi_table]).reset_index()
+    kpi_table = kpi_table.reindex(index=list(dict.fromkeys(result.summary["kpi"])),
+                                  columns=[b for b in books if b in kpi_table]).reset_index()
     page = TEMPLATE.format(
         title=html.escape(f"commsim comparison: {', '.join(books)}"),
         meta=html.escape(f"{len(books)} playbooks x {options['reps']} replications, seeds "

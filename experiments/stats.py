@@ -19,6 +19,19 @@ from scipy import stats
 from experiments.kpi import direction
 
 
+def fmt(value: float) -> str:
+    """A number as people read it: 12,345 / 12.35 / 0.123; n/a for a missing value."""
+    if value is None or value != value:
+        return "n/a"
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3f}"
+
+
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and t-interval (low, high); a single value gives a zero-width interval."""
     x = np.asarray(values, dtype=float)

@@ -1,0 +1,1 @@
+"""``commsim calibrate``: fit uncertain parameters to a community's real history."""

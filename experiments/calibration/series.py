@@ -1,0 +1,126 @@
+"""The series a calibration compares, observed and simulated, and the loss between them.
+
+Each series runs over days ``1 .. n_days - 1`` (day 0 is the starting point: the people
+seen on the first day are the simulation's initial members). Retention is compared cell
+by cell: cohort week ``c`` at age ``a`` weeks, for the observed cohorts of at least
+``min_cohort`` people.
+
+The loss is a weighted sum, over the series, of the sum of squared errors divided by the
+observed series' sum of squares about its mean::
+
+    loss = sum_s  w_s * sum_t (sim_st - obs_st)^2 / sum_t (obs_st - mean_t obs_st)^2
+         = sum_s  w_s * (1 - R^2_s)
+
+so every series counts on the same scale whatever its units (people per day, people,
+shares), and a perfect fit scores 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.history import History, cohort_retention, daily_series, retention_table
+
+DAILY = ("new_users", "active_users", "cumulative_users")
+SERIES = (*DAILY, "retention")
+
+
+@dataclass(frozen=True)
+class Series:
+    """Daily series (index = day, from 0) and weekly-cohort retention counts.
+
+    Attributes:
+        daily: name -> array over days ``0 .. n_days - 1`` (simulated: mean of replications).
+        sizes: people first seen (joined) in each whole week.
+        active: ``active[c, w]``: of cohort ``c``, people active in week ``w``.
+    """
+
+    daily: dict[str, np.ndarray]
+    sizes: np.ndarray
+    active: np.ndarray
+
+    @property
+    def n_days(self) -> int:
+        """Days covered, day 0 included."""
+        return len(self.daily["cumulative_users"])
+
+    def retention(self) -> pd.DataFrame:
+        """Retention by cohort and age (see ``sim.history.cohort_retention``)."""
+        return retention_table(self.sizes, self.active)
+
+
+def observed(history: History, n_days: int | None = None) -> Series:
+    """The observed series of the first ``n_days`` days of a log."""
+    frame = daily_series(history, n_days)
+    table = cohort_retention(history, n_days)
+    n_weeks = len(frame) // 7
+    sizes = np.zeros(n_weeks, dtype=np.int64)
+    active = np.zeros((n_weeks, n_weeks), dtype=np.int64)
+    for row in table.itertuples():
+        sizes[row.cohort] = row.size
+        active[row.cohort, row.cohort + row.age] = row.retained
+    if n_weeks and not len(table):  # one whole week: sizes only
+        sizes[0] = int(frame["new_users"].iloc[:7].sum())
+    return Series({k: frame[k].to_numpy(dtype=float) for k in DAILY}, sizes, active)
+
+
+def average(runs: Sequence[Series]) -> Series:
+    """Replications combined: daily series averaged, retention counts pooled."""
+    daily = {k: np.mean([r.daily[k] for r in runs], axis=0) for k in DAILY}
+    return Series(daily, np.sum([r.sizes for r in runs], axis=0),
+                  np.sum([r.active for r in runs], axis=0))
+
+
+def retention_cells(obs: Series, min_cohort: int) -> np.ndarray:
+    """(cohort, week) cells of the observed retention used in the loss."""
+    n_weeks = len(obs.sizes)
+    return np.array([(c, w) for c in range(n_weeks) if obs.sizes[c] >= min_cohort
+                     for w in range(c + 1, n_weeks)], dtype=np.int64).reshape(-1, 2)
+
+
+def vectors(obs: Series, sim: Series, days: slice, cells: np.ndarray
+            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Observed and simulated values of each series over ``days`` (and retention cells)."""
+    out = {k: (obs.daily[k][days], sim.daily[k][days]) for k in DAILY}
+    if len(cells):
+        c, w = cells[:, 0], cells[:, 1]
+        share_obs = obs.active[c, w] / np.maximum(obs.sizes[c], 1)
+        share_sim = sim.active[c, w] / np.maximum(sim.sizes[c], 1)
+        out["retention"] = (share_obs, share_sim)
+    return out
+
+
+def r2(y: np.ndarray, yhat: np.ndarray) -> float:
+    """Coefficient of determination ``1 - SSE / SST`` (NaN when SST is 0)."""
+    sst = float(np.sum((y - y.mean()) ** 2))
+    return float("nan") if sst == 0 else 1.0 - float(np.sum((yhat - y) ** 2)) / sst
+
+
+def rmse(y: np.ndarray, yhat: np.ndarray) -> float:
+    """Root mean squared error."""
+    return float(np.sqrt(np.mean((yhat - y) ** 2)))
+
+
+def loss(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], weights: Mapping[str, float]
+         ) -> float:
+    """The calibration loss: ``sum_s w_s * SSE_s / SST_s`` (see the module docstring)."""
+    total = 0.0
+    for name, w in weights.items():
+        if w == 0 or name not in pairs:
+            continue
+        y, yhat = pairs[name]
+        sst = float(np.sum((y - y.mean()) ** 2))
+        total += w * float(np.sum((yhat - y) ** 2)) / max(sst, 1e-12)
+    return total
+
+
+def fit_table(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, dict[str, float]]:
+    """Per series: ``r2``, ``rmse``, ``mae``, ``bias`` (mean of simulated minus observed)."""
+    return {name: {"r2": r2(y, yhat), "rmse": rmse(y, yhat),
+                   "mae": float(np.mean(np.abs(yhat - y))), "bias": float(np.mean(yhat - y)),
+                   "n": int(len(y))}
+            for name, (y, yhat) in pairs.items()}

@@ -1,0 +1,96 @@
+"""One simulated history: step a ``CommunityModel`` and record what the log would show.
+
+The observed series map onto the model like this:
+
+- new users: ``new_members`` (people who joined that day);
+- cumulative users: ``joined_total`` (everyone who ever joined, leavers included);
+- active users: with ``active=visitors`` (the default), the members who visited that day
+  (the model's ``active``: in a messaging community a visit is only visible in the log
+  through the message it sends); with ``active=contributors``, the distinct members who
+  posted or replied that day (``model.today.posters`` and ``model.today.repliers``);
+- retention: of the members who joined in week ``c``, those active (as above) in week
+  ``c + a``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from agents.states import MEMBER
+from experiments.calibration.series import Series, average
+from sim.config import parse_config
+from sim.model import CommunityModel
+from sim.runner import build_strategies
+
+ACTIVE = ("visitors", "contributors")
+
+
+def with_values(plain: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of a plain config with dotted keys set (``behaviour.visits.base``)."""
+    cfg = copy.deepcopy(dict(plain))
+    for key, value in values.items():
+        node = cfg
+        *parents, last = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return cfg
+
+
+def simulate(plain: Mapping[str, Any], seed: int, n_days: int,
+             active: str = "visitors") -> Series:
+    """Run ``n_days - 1`` days of the plain config ``plain`` with ``seed``; record the series.
+
+    Args:
+        plain: a resolved plain config (``sim.runner.to_plain``) with the candidate values.
+        seed: the model's seed.
+        n_days: days to record, day 0 included.
+        active: what counts as an active user: ``visitors`` or ``contributors``.
+    """
+    cfg = with_values(plain, {"seed": int(seed), "days": max(n_days - 1, 1),
+                              "run.progress": "off", "run.handles": "off"})
+    model = CommunityModel(parse_config(cfg), strategies=build_strategies(cfg))
+    n_weeks = n_days // 7
+    new = np.zeros(n_days)
+    cum = np.zeros(n_days)
+    act = np.zeros(n_days)
+    weekly = np.zeros((max(n_weeks, 1), max(n_weeks, 1)), dtype=np.int64)
+    seen = np.zeros(model.n_people, dtype=bool)
+    for day in range(n_days):
+        if day:
+            model.step()
+        people = _active_people(model, active)
+        new[day] = model.today.new_members
+        cum[day] = model.n_members + model.n_churned
+        act[day] = len(people)
+        seen[people] = True
+        if day % 7 == 6 and day // 7 < n_weeks:
+            who = np.flatnonzero(seen)
+            cohorts = model.pop.joined_day[who] // 7
+            weekly[:, day // 7] = np.bincount(cohorts, minlength=len(weekly))[:len(weekly)]
+            seen[:] = False
+    joined = model.pop.joined_day[model.pop.joined_day >= 0]
+    sizes = np.bincount(joined[joined < 7 * n_weeks] // 7, minlength=n_weeks)[:n_weeks]
+    return Series({"new_users": new, "active_users": act, "cumulative_users": cum},
+                  sizes, weekly[:n_weeks, :n_weeks])
+
+
+def _active_people(model: CommunityModel, active: str) -> np.ndarray:
+    t = model.today
+    if active == "contributors":
+        if model.day == 0:
+            return np.flatnonzero(model.pop.state == MEMBER)
+        return np.union1d(t.posters, t.repliers)
+    if model.day == 0 or len(t.visitors) != t.active:  # day 0, or no visits phase
+        return np.flatnonzero(model.pop.state == MEMBER)
+    return t.visitors
+
+
+def simulate_reps(plain: Mapping[str, Any], seeds: Sequence[int], n_days: int,
+                  active: str = "visitors") -> Series:
+    """Replications with the given seeds, combined (``series.average``)."""
+    return average([simulate(plain, s, n_days, active) for s in seeds])
