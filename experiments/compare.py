@@ -21,6 +21,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from experiments.executors import EXECUTORS, execute
+from experiments.hydra_apps import strip_keys
 from experiments.jobs import Job, config_key
 from experiments.kpi import DEFAULT_KPIS, KPIS
 from experiments.playbooks import playbooks as available_playbooks
@@ -82,8 +83,7 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
 
 def make_jobs(options: dict[str, Any], overrides: Sequence[str]) -> list[Job]:
     """One job per playbook and replication; replication r uses the same seed everywhere."""
-    base = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") not in
-            (*COMPARE_KEYS, "seed", "playbook") and not o.startswith("hydra")]
+    base = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
     jobs = []
     for book in options["playbooks"]:
         for rep in range(options["reps"]):

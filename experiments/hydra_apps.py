@@ -33,6 +33,12 @@ def user_overrides(args: Sequence[str]) -> list[str] | None:
     return [a for a in args if not a.startswith("hydra.") and not a.startswith("hydra/")]
 
 
+def strip_keys(overrides: Sequence[str], keys: Sequence[str]) -> list[str]:
+    """Overrides without a command's own keys (and Hydra's): what each job gets."""
+    return [o for o in overrides if o.split("=", 1)[0].lstrip("+~").split(".")[0] not in keys
+            and not o.startswith("hydra")]
+
+
 def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
     """Compose the config before Hydra starts, so composition errors exit with code 2."""
     overrides = user_overrides(args)

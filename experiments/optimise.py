@@ -21,6 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from experiments.evaluate import evaluate
 from experiments.executors import EXECUTORS
+from experiments.hydra_apps import strip_keys
 from experiments.kpi import KPIS, direction
 from experiments.space import Dimension, as_overrides, parse_space
 from sim.config import EXTRA_TOP_LEVEL
@@ -137,12 +138,7 @@ def write_outputs(trials: pd.DataFrame, search: dict[str, Any], out_dir: Path) -
 
 def plot(trials: pd.DataFrame, kpi: str, path: Path) -> None:
     """KPI per trial, infeasible trials marked, best-so-far line."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from sim.io import atomic_write
+    from experiments.plots import plt, save_figure
 
     fig, ax = plt.subplots(figsize=(8, 4))
     ok = trials[trials["feasible"]]
@@ -155,8 +151,7 @@ def plot(trials: pd.DataFrame, kpi: str, path: Path) -> None:
     ax.set_ylabel(kpi)
     ax.legend()
     ax.grid(alpha=0.3)
-    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(args: Sequence[str]) -> int:
@@ -168,8 +163,7 @@ def main(args: Sequence[str]) -> int:
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     search = check_search(cfg)
-    rest = [o for o in overrides if o.split("=", 1)[0].lstrip("+~").split(".")[0]
-            not in OPTIMISE_KEYS and not o.startswith("hydra")]
+    rest = strip_keys(overrides, OPTIMISE_KEYS)
     trials = optimise(search, rest, out_dir, progress=None)
     best = best_trial(trials, search["kpi"])
     print(f"best {search['kpi']}: {best['kpi']:,.4g} (cost {best['cost_total']:,.0f}) at trial "

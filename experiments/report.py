@@ -9,30 +9,19 @@ from __future__ import annotations
 
 import base64
 import html
-import logging
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-logging.getLogger("matplotlib").setLevel(logging.WARNING)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from experiments.stats import fmt, mean_ci  # noqa: E402
-from sim.io import atomic_write, write_text  # noqa: E402
+from experiments.plots import plt, save_figure
+from experiments.stats import fmt, mean_ci
+from sim.io import write_text
 
 CURVES = [("members", "members"), ("active", "daily active members"), ("posts", "posts per day"),
           ("sentiment", "mean sentiment")]
 CHANNELS = ["joined_organic", "joined_wom", "joined_seeded", "joined_ads", "joined_partner"]
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
-    plt.close(fig)
-    return path
 
 
 def curves_plot(runs: pd.DataFrame, books: list[str], path: Path) -> Path:
@@ -53,7 +42,7 @@ def curves_plot(runs: pd.DataFrame, books: list[str], path: Path) -> Path:
         ax.set_xlabel("day")
     axes[0, 0].legend(fontsize=8)
     fig.suptitle("Daily curves (mean over replications, 95% band)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def cost_benefit_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Path:
@@ -70,7 +59,7 @@ def cost_benefit_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Pa
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     fig.suptitle("Cost against benefit (dots: runs, crosses: playbook means)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def channels_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Path:
@@ -85,7 +74,7 @@ def channels_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Path:
     ax.legend(fontsize=8)
     ax.tick_params(axis="x", rotation=30)
     ax.set_title("Joins by channel")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def transitions_plot(trans: pd.DataFrame, books: list[str], path: Path) -> Path | None:
@@ -108,7 +97,7 @@ def transitions_plot(trans: pd.DataFrame, books: list[str], path: Path) -> Path 
         ax.set_yticks(range(len(order) - 1), order[:-1], fontsize=7)
         ax.set_title(book, fontsize=9)
     fig.suptitle("Monthly level transitions (row: from, column: to; share of members)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _img(path: Path | None) -> str:

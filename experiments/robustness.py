@@ -17,13 +17,14 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from experiments.evaluate import evaluate
+from experiments.hydra_apps import strip_keys
 from experiments.kpi import direction
 from experiments.playbooks import playbooks as available
 from experiments.sensitivity import check_uncertainty
 from experiments.space import latin_hypercube
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
-from sim.io import atomic_write, write_text
+from sim.io import write_text
 
 ROBUSTNESS_KEYS = ("playbooks", "scenarios", "reps", "uncertainty", "executor", "workers")
 EXTRA_TOP_LEVEL.update(ROBUSTNESS_KEYS)
@@ -71,18 +72,14 @@ def robustness(o: dict[str, Any], overrides: Sequence[str], out_dir: Path,
 
 def plot(per: pd.DataFrame, books: list[str], kpi: str, path: Path) -> None:
     """Regret across scenarios, one box per playbook."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from experiments.plots import plt, save_figure
 
     fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(books)), 4))
     ax.boxplot([per.loc[per["playbook"] == b, "regret"] for b in books], tick_labels=books)
     ax.set_ylabel(f"regret in {kpi} (gap to the best playbook)")
     ax.tick_params(axis="x", rotation=30)
     ax.grid(alpha=0.3)
-    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(args: Sequence[str]) -> int:
@@ -94,8 +91,7 @@ def main(args: Sequence[str]) -> int:
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     o = check_options(cfg)
-    rest = [x for x in overrides if x.split("=", 1)[0].lstrip("+~").split(".")[0]
-            not in ROBUSTNESS_KEYS and not x.startswith("hydra")]
+    rest = strip_keys(overrides, ROBUSTNESS_KEYS)
     table = robustness(o, rest, out_dir)
     print(f"robustness of {o['kpi']} over {o['scenarios']} scenarios:")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))

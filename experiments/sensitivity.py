@@ -21,11 +21,12 @@ from omegaconf import DictConfig, OmegaConf
 
 from experiments.evaluate import evaluate
 from experiments.executors import EXECUTORS
+from experiments.hydra_apps import strip_keys
 from experiments.kpi import KPIS
 from experiments.space import Dimension, parse_space
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
-from sim.io import atomic_write, write_text
+from sim.io import write_text
 
 SENSITIVITY_KEYS = ("uncertainty", "executor", "workers")
 EXTRA_TOP_LEVEL.update(SENSITIVITY_KEYS)
@@ -106,10 +107,7 @@ def sobol(u: dict[str, Any], names: list[str], base: Sequence[str],
 
 def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
     """Morris mu* with CI bars, and Sobol indices with CI bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from experiments.plots import plt, save_figure
 
     n = 2 if s is not None and len(s) else 1
     fig, axes = plt.subplots(1, n, figsize=(6 * n, 0.45 * len(m) + 2), squeeze=False)
@@ -125,8 +123,7 @@ def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
         ax.set_xlabel("Sobol index (95% CI)")
         ax.legend()
     fig.tight_layout()
-    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def sensitivity(u: dict[str, Any], overrides: Sequence[str], out_dir: Path,
@@ -152,8 +149,7 @@ def main(args: Sequence[str]) -> int:
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     u = check_uncertainty(cfg)
-    rest = [o for o in overrides if o.split("=", 1)[0].lstrip("+~").split(".")[0]
-            not in SENSITIVITY_KEYS and not o.startswith("hydra")]
+    rest = strip_keys(overrides, SENSITIVITY_KEYS)
     m, s = sensitivity(u, rest, out_dir)
     print(f"Morris screen of {u['kpi']} ({len(m)} parameters):")
     print(m.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))

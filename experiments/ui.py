@@ -85,6 +85,7 @@ def parse_options(args: Sequence[str]) -> UiOptions:
 def check_port_free(host: str, port: int) -> None:
     """Fail early, with the fix, when the port cannot be served on."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             sock.bind((host, port))
         except OSError as exc:
@@ -96,14 +97,17 @@ def check_port_free(host: str, port: int) -> None:
 def solara_command(options: UiOptions) -> list[str]:
     """The ``solara run`` command line for the page."""
     return [sys.executable, "-m", "solara", "run", str(APP), "--host", options.host,
-            "--port", str(options.port), "--no-open", "--production"]
+            "--port", str(options.port), "--no-open", "--production", "--no-check-version",
+            "--theme-variant", "light"]
 
 
 def solara_env(options: UiOptions) -> dict[str, str]:
-    """The environment of the server: the page's options, no telemetry."""
+    """The environment of the server: the page's options; no telemetry, no version check."""
     return {**os.environ, "COMMSIM_UI_PLAYBOOK": options.playbook,
             "COMMSIM_UI_SEED": str(options.seed), "COMMSIM_UI_N": str(options.n_people),
-            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+            # Mesa's ComponentsView trips solara's hook linter; the page does not use it
+            "PYTHONWARNINGS": "ignore::UserWarning:solara.validate_hooks"}
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
