@@ -16,7 +16,6 @@ import logging
 import os
 from typing import Any
 
-import matplotlib
 import numpy as np
 import pandas as pd
 import solara
@@ -36,7 +35,6 @@ from experiments.classroom import (
 )
 from experiments.playbooks import playbooks
 
-matplotlib.use("Agg")
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 PLAYBOOK = os.environ.get("COMMSIM_UI_PLAYBOOK", "baseline")
@@ -160,7 +158,10 @@ def charts_figure(metrics: pd.DataFrame, days: int) -> Figure:
     ax = axes[0, 0]
     ax.plot(day, metrics["members"], color="#000000", lw=3.5, label="members")
     ax.plot(day, metrics["active"], color="#0072B2", lw=2.5, label="active today")
-    ax.legend(fontsize=FONT["legend"], loc="upper left", frameon=False)
+    top = max(5.0, float(metrics["members"].max()))
+    ax.set_ylim(0, 1.3 * top)  # headroom: the legend sits above the curves
+    ax.legend(fontsize=FONT["legend"] - 1, loc="upper center", ncol=2, frameon=False,
+              handlelength=1.2, columnspacing=1.0)
     ax.set_title("Members", fontsize=FONT["title"], fontweight="bold")
     ax = axes[0, 1]
     ax.plot(day, metrics["posts"], color="#CC79A7", lw=2.5)
@@ -172,16 +173,15 @@ def charts_figure(metrics: pd.DataFrame, days: int) -> Figure:
     high = max(0.6, float(metrics["sentiment"].max()) + 0.05)
     ax.set_ylim(low, high)
     ax.set_autoscaley_on(False)
-    ax.set_title("Mean sentiment (-1 to 1)", fontsize=FONT["title"], fontweight="bold")
+    ax.set_title("Sentiment (-1 to 1)", fontsize=FONT["title"], fontweight="bold")
     ax = axes[1, 1]
     levels = [metrics[f"level_{lev.name.lower()}"] for lev in LEVEL_COLOURS]
-    ax.stackplot(day, levels, colors=list(LEVEL_COLOURS.values()),
-                 labels=[lev.name.lower() for lev in LEVEL_COLOURS])
-    ax.legend(fontsize=FONT["legend"] - 2, loc="upper left", frameon=False,
-              reverse=True)
+    ax.stackplot(day, levels, colors=list(LEVEL_COLOURS.values()))  # colours as the network's
     ax.set_title("Members by level", fontsize=FONT["title"], fontweight="bold")
+    # the x axis grows with the run (30 days at first), up to the whole run
+    right = min(days, max(30, 10 * int(np.ceil(1.15 * int(day.iloc[-1]) / 10))))
     for ax in axes.flat:
-        ax.set_xlim(0, days)
+        ax.set_xlim(0, right)
         if ax.get_autoscaley_on():
             ax.set_ylim(0, max(5.0, ax.get_ylim()[1]))
         ax.tick_params(labelsize=FONT["ticks"])
@@ -189,6 +189,13 @@ def charts_figure(metrics: pd.DataFrame, days: int) -> Figure:
     for ax in axes[1]:
         ax.set_xlabel("day", fontsize=FONT["label"])
     return fig
+
+
+def metrics_now(model: ClassroomModel) -> pd.DataFrame:
+    """The daily metrics so far (cut to whole days, should a step be under way)."""
+    rows = model.recorder.rows
+    n = min(len(values) for values in rows.values())
+    return pd.DataFrame({name: values[:n] for name, values in rows.items()})
 
 
 def banner_text(model: ClassroomModel) -> str:
@@ -228,7 +235,7 @@ def NetworkView(model: ClassroomModel) -> None:
 def ChartsView(model: ClassroomModel) -> None:
     """Live charts of the daily metrics."""
     update_counter.get()
-    fig = solara.use_memo(lambda: charts_figure(model.recorder.frame(), model.config.days),
+    fig = solara.use_memo(lambda: charts_figure(metrics_now(model), model.config.days),
                           [model, model.steps])
     with solara.Div(classes=["commsim-charts"]):
         solara.FigureMatplotlib(fig, dependencies=[model, model.steps], format="png")

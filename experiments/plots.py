@@ -1,17 +1,19 @@
-"""Saving figures: PNG, written atomically, with the matplotlib backend that needs no screen."""
+"""Saving figures: PNG, written atomically.
+
+The backend is left to matplotlib (Agg on a machine without a screen, inline in a
+notebook), so importing commsim never changes how a user's own plots show.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
+from sim.io import atomic_write
+
 logging.getLogger("matplotlib").setLevel(logging.WARNING)
-import matplotlib.pyplot as plt  # noqa: E402
-
-from sim.io import atomic_write  # noqa: E402
 
 __all__ = ["plt", "save_figure"]
 

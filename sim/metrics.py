@@ -87,11 +87,22 @@ def mean_commitment(model: Any) -> float:
     return _member_mean(model, model.pop.commitment)
 
 
+def level_counts(model: Any) -> np.ndarray:
+    """Members per level code today (one pass over the people, cached for the day)."""
+    cached = model.today.level_counts
+    if cached is None:
+        if model.n_members == 0 or not model.config.behaviour.levels.enabled:
+            cached = np.zeros(len(Level), dtype=np.int64)  # levels off: all stay newcomers
+            cached[Level.NEWCOMER.value] = model.n_members
+        else:
+            cached = np.bincount(model.pop.level, minlength=len(Level))
+        model.today.level_counts = cached
+    return cached
+
+
 def _level_counter(level: Level) -> Callable[[Any], int]:
     def count(model: Any) -> int:
-        if model.n_members == 0:
-            return 0
-        return int(np.count_nonzero(model.pop.level == level.value))
+        return int(level_counts(model)[level.value])
 
     count.__name__ = f"level_{level.name.lower()}"
     count.__doc__ = f"Current members at level {level.name.lower()}."

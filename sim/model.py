@@ -58,6 +58,7 @@ class Today:
     gravity: float = 0.0
     crisis_hit: int = 0
     exposure_diversity: float = float("nan")  # mean feed topic entropy of visitors (0..1)
+    level_counts: np.ndarray | None = None  # members per level, computed once for metrics
     removed: int = 0
     ties_added: int = 0
     posters: np.ndarray = field(default_factory=lambda: _EMPTY)
