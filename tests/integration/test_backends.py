@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -57,9 +58,15 @@ def test_ray_local_cluster_matches_serial(serial, tmp_path: Path, monkeypatch) -
     ray_bin = shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
     port = "6391"
     short = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # Unix socket paths must be short
+    # A loopback-only test cluster without token auth: Ray >= 2.59 turns auth on for
+    # `ray start --head` whenever ~/.ray/auth_token exists, but ray.init(address=...) does
+    # not send that token, so head and client must agree explicitly.
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
     start = subprocess.run([ray_bin, "start", "--head", f"--port={port}", "--num-cpus=2",
-                            "--include-dashboard=false", f"--temp-dir={short}"],
-                           capture_output=True, text=True, timeout=180)
+                            "--include-dashboard=false", f"--temp-dir={short}",
+                            "--node-ip-address=127.0.0.1", "--disable-usage-stats"],
+                           capture_output=True, text=True, timeout=180, env=env)
     assert start.returncode == 0, start.stderr[-3000:]
     try:
         monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
@@ -69,7 +76,7 @@ def test_ray_local_cluster_matches_serial(serial, tmp_path: Path, monkeypatch) -
         import ray
 
         ray.shutdown()
-        subprocess.run([ray_bin, "stop", "--force"], capture_output=True, timeout=120)
+        subprocess.run([ray_bin, "stop", "--force"], capture_output=True, timeout=120, env=env)
         shutil.rmtree(short, ignore_errors=True)
 
 
