@@ -26,6 +26,8 @@ from agents.states import MEMBER, PROSPECT, Channel
 from agents.world import World, neighbour_pairs, neighbours
 
 RULES = ("bass", "cascade", "threshold")
+ORGANIC = Channel.ORGANIC.value  # channel codes as plain ints for the hot loop
+WOM_CODE = Channel.WOM.value
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     people = frontier[hit]
     # attribute: the draw fell in the outside-reach part or the word-of-mouth part
     organic = draw[hit] < min(params.p, 1.0)
-    channel = np.where(organic, Channel.ORGANIC.value, Channel.WOM.value).astype(np.int8)
+    channel = np.where(organic, ORGANIC, WOM_CODE).astype(np.int8)
     referrer = np.full(len(people), -1, dtype=np.int64)
     if not organic.all():
         referrer[~organic] = random_member_neighbour(world, people[~organic])
@@ -127,7 +129,7 @@ def join_by_cascade(world: World, params: AcquisitionParams, boost: np.ndarray |
     # one referrer per person reached: the first success after a random shuffle
     order = world.rng.permutation(len(nbr))
     reached, first = np.unique(nbr[order], return_index=True)
-    wom = Joins(reached, np.full(len(reached), Channel.WOM.value, np.int8), src[order][first])
+    wom = Joins(reached, np.full(len(reached), WOM_CODE, np.int8), src[order][first])
     return _merge(wom, outside_reach(world, params.p, exclude=reached))
 
 
@@ -143,7 +145,7 @@ def join_by_threshold(world: World, params: AcquisitionParams, boost: np.ndarray
         level = level * boost[cand]
     reached = cand[(level >= pop.threshold[cand]) & (level > 0)]
     referrer = random_member_neighbour(world, reached)
-    wom = Joins(reached, np.full(len(reached), Channel.WOM.value, np.int8), referrer)
+    wom = Joins(reached, np.full(len(reached), WOM_CODE, np.int8), referrer)
     return _merge(wom, outside_reach(world, params.p, exclude=reached))
 
 
@@ -169,29 +171,19 @@ def sample_outside_among(world: World, size: int, p: float, member_of: Any) -> J
     """Like :func:`sample_outside` for a set given by a test ``member_of(indices) -> mask``
     (``member_of(slice(None))`` gives the whole mask).
 
-    The count is one binomial over the set's ``size``; the people are drawn uniformly
-    without replacement by rejection from 0..N-1 (exact), or from the listed set when it
-    is small.
+    The count is one binomial over the set's ``size``; the people are then drawn uniformly
+    without replacement from the set.
     """
     k = int(world.rng.binomial(size, p)) if size > 0 and p > 0 else 0
-    n = len(world.pop.state)
     if k == 0:
         return _organic(np.empty(0, dtype=np.int64))
-    if size < n // 4 or k > size // 4:
-        cand = np.flatnonzero(member_of(slice(None)))
-        return _organic(np.sort(world.rng.choice(cand, size=k, replace=False)))
-    chosen = np.empty(0, dtype=np.int64)
-    while len(chosen) < k:
-        draw = world.rng.integers(0, n, size=2 * k + 16)
-        draw = np.concatenate([chosen, draw[member_of(draw)]])
-        _, first = np.unique(draw, return_index=True)
-        chosen = draw[np.sort(first)]
-    return _organic(np.sort(chosen[:k]))
+    cand = np.flatnonzero(member_of(slice(None)))
+    return _organic(np.sort(cand[world.rng.choice(len(cand), size=k, replace=False)]))
 
 
 def _organic(people: np.ndarray) -> Joins:
     k = len(people)
-    return Joins(people.astype(np.int64), np.full(k, Channel.ORGANIC.value, np.int8),
+    return Joins(people.astype(np.int64), np.full(k, ORGANIC, np.int8),
                  np.full(k, -1, dtype=np.int64))
 
 

@@ -87,22 +87,28 @@ def mean_commitment(model: Any) -> float:
     return _member_mean(model, model.pop.commitment)
 
 
+N_LEVELS = len(Level)
+NEWCOMER = Level.NEWCOMER.value
+
+
 def level_counts(model: Any) -> np.ndarray:
     """Members per level code today (one pass over the people, cached for the day)."""
     cached = model.today.level_counts
     if cached is None:
         if model.n_members == 0 or not model.config.behaviour.levels.enabled:
-            cached = np.zeros(len(Level), dtype=np.int64)  # levels off: all stay newcomers
-            cached[Level.NEWCOMER.value] = model.n_members
+            cached = np.zeros(N_LEVELS, dtype=np.int64)  # levels off: all stay newcomers
+            cached[NEWCOMER] = model.n_members
         else:
-            cached = np.bincount(model.pop.level, minlength=len(Level))
+            cached = np.bincount(model.pop.level, minlength=N_LEVELS)
         model.today.level_counts = cached
     return cached
 
 
 def _level_counter(level: Level) -> Callable[[Any], int]:
+    code = level.value
+
     def count(model: Any) -> int:
-        return int(level_counts(model)[level.value])
+        return int(level_counts(model)[code])
 
     count.__name__ = f"level_{level.name.lower()}"
     count.__doc__ = f"Current members at level {level.name.lower()}."

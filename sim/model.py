@@ -24,7 +24,7 @@ from agents.consumption import ConsumptionParams
 from agents.interests import draw_interests
 from agents.member import Member
 from agents.segments import assign_segments
-from agents.states import Channel, Level, State
+from agents.states import MEMBER, Channel, Level, State
 from agents.world import add_neighbour_counts
 from sim.community import build_community
 from sim.config import SimConfig
@@ -40,8 +40,12 @@ from sim.verbs import OperatorVerbs
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
+NEWCOMER = Level.NEWCOMER.value
+
 Phase = Callable[["CommunityModel"], None]
 _EMPTY = np.empty(0, dtype=np.int64)
+_EMPTY_BOOL = np.empty(0, dtype=bool)
+_EMPTY_FLOAT = np.empty(0)
 
 
 @dataclass
@@ -63,12 +67,13 @@ class Today:
     ties_added: int = 0
     posters: np.ndarray = field(default_factory=lambda: _EMPTY)
     repliers: np.ndarray = field(default_factory=lambda: _EMPTY)
+    # empty defaults are shared (size 0, never written in place: phases assign new arrays)
     members: np.ndarray = field(default_factory=lambda: _EMPTY)
-    visited: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    visited: np.ndarray = field(default_factory=lambda: _EMPTY_BOOL)
     visitors: np.ndarray = field(default_factory=lambda: _EMPTY)
-    benefit: np.ndarray = field(default_factory=lambda: np.empty(0))
-    read_cost: np.ndarray = field(default_factory=lambda: np.empty(0))
-    net_benefit: np.ndarray = field(default_factory=lambda: np.empty(0))
+    benefit: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
+    read_cost: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
+    net_benefit: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
     replies_got: np.ndarray = field(default_factory=lambda: _EMPTY)  # per person, today
 
 
@@ -148,19 +153,19 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         """Make prospects members today, recording channel and referrer."""
         if len(joins) == 0:
             return
-        pop, people = self.pop, joins.people
-        pop.state[people] = State.MEMBER.value
-        pop.level[people] = Level.NEWCOMER.value
+        pop, people, b = self.pop, joins.people, self.config.behaviour
+        pop.state[people] = MEMBER
+        pop.level[people] = NEWCOMER
         pop.joined_day[people] = self.day
         pop.last_visit[people] = self.day
-        pop.visits[people] += 1
+        pop.visits[people] = 1  # joining is their first visit (prospects have none)
         pop.channel[people] = joins.channel
         pop.referrer[people] = joins.referrer
-        pop.commitment[people] = self.config.behaviour.commitment.initial
-        pop.sentiment[people] = self.config.behaviour.sentiment.initial
-        ref = joins.referrer[joins.referrer >= 0]
-        if len(ref):
-            np.add.at(pop.referrals, ref, 1)
+        pop.commitment[people] = b.commitment.initial
+        pop.sentiment[people] = b.sentiment.initial
+        referred = joins.referrer >= 0
+        if referred.any():
+            np.add.at(pop.referrals, joins.referrer[referred], 1)
         add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
         self.today.new_members += len(people)
         self.n_members += len(people)

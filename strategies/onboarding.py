@@ -125,9 +125,10 @@ class Onboarding(Strategy):
     def _assign_mentors(self, model: Any) -> None:
         """Each unmentored newcomer gets a random core member with a free place, if any."""
         window = self._in_window(model)
-        waiting = np.flatnonzero(window & (self.mentor_ < 0))
-        core = np.flatnonzero((model.pop.state == MEMBER)
-                              & (model.pop.level == Level.CORE.value))
+        is_core = (model.pop.state == MEMBER) & (model.pop.level == Level.CORE.value)
+        # a newcomer who is already core needs no mentor (and cannot mentor themself)
+        waiting = np.flatnonzero(window & (self.mentor_ < 0) & ~is_core)
+        core = np.flatnonzero(is_core)
         if len(waiting) == 0 or len(core) == 0:
             return
         mentored = self.mentor_[window & (self.mentor_ >= 0)]
