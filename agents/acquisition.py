@@ -65,6 +65,10 @@ class Joins:
     people: np.ndarray
     channel: np.ndarray
     referrer: np.ndarray
+    #: neighbours (with repeats) of the first ``n_known`` people, when a rule already
+    #: gathered them: admitting them then needs no second gather
+    known_nbrs: np.ndarray | None = None
+    n_known: int = 0
 
     @classmethod
     def empty(cls) -> Joins:
@@ -106,13 +110,14 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     # attribute: the draw fell in the outside-reach part or the word-of-mouth part
     organic = draw[hit] < min(params.p, 1.0)
     channel = np.where(organic, ORGANIC, WOM_CODE).astype(np.int8)
+    pairs = neighbour_pairs(world.csr, people)  # one gather: referrers, then admission
     referrer = np.full(len(people), -1, dtype=np.int64)
     if not organic.all():
-        referrer[~organic] = random_member_neighbour(world, people[~organic])
+        referrer = np.where(organic, -1, random_member_neighbour(world, people, pairs))
     n_rest = world.n_prospects - len(frontier)
     outside = sample_outside_among(world, n_rest, params.p,
                                    lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0))
-    return _merge(Joins(people, channel, referrer), outside)
+    return _merge(Joins(people, channel, referrer, pairs[1], len(people)), outside)
 
 
 def join_by_cascade(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
@@ -195,16 +200,22 @@ def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator)
     return rng.uniform(lo, params.threshold + params.threshold_spread, size=n)
 
 
-def random_member_neighbour(world: World, people: np.ndarray) -> np.ndarray:
+def random_member_neighbour(world: World, people: np.ndarray,
+                            pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """For each person, one member neighbour chosen at random (-1 where there is none).
 
     Member ties of a person are contiguous in the gathered pairs, so the r-th one, with
     ``r = floor(u * member neighbours)``, is a uniform pick without any sorting.
+
+    Args:
+        world: the model.
+        people: whose member neighbour to pick.
+        pairs: ``neighbour_pairs(csr, people)`` if already gathered.
     """
     out = np.full(len(people), -1, dtype=np.int64)
     if len(people) == 0:
         return out
-    nbr = neighbours(world.csr, people)
+    nbr = neighbours(world.csr, people) if pairs is None else pairs[1]
     nbr = nbr[world.pop.state[nbr] == MEMBER]
     counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
     has = counts > 0
@@ -223,12 +234,13 @@ def cap_joins(joins: Joins, cap: int | None, rng: np.random.Generator) -> Joins:
 
 
 def _merge(a: Joins, b: Joins) -> Joins:
+    """``a`` then ``b``; what ``a`` knew of its people's neighbours stays valid (they lead)."""
     if len(b) == 0:
         return a
     if len(a) == 0:
         return b
     return Joins(np.concatenate([a.people, b.people]), np.concatenate([a.channel, b.channel]),
-                 np.concatenate([a.referrer, b.referrer]))
+                 np.concatenate([a.referrer, b.referrer]), a.known_nbrs, a.n_known)
 
 
 JOIN_RULES: dict[str, Any] = {

@@ -62,7 +62,11 @@ def neighbour_counts(csr: sp.csr_array, nodes: np.ndarray, n: int) -> np.ndarray
 def add_neighbour_counts(counts: np.ndarray, csr: sp.csr_array, nodes: np.ndarray,
                          sign: int = 1) -> None:
     """Add ``sign`` to ``counts[j]`` once for every tie between ``nodes`` and ``j``, in place."""
-    nbr = neighbours(csr, nodes)
+    add_counts(counts, neighbours(csr, nodes), sign)
+
+
+def add_counts(counts: np.ndarray, nbr: np.ndarray, sign: int = 1) -> None:
+    """Add ``sign`` to ``counts[j]`` once for every occurrence of ``j`` in ``nbr``, in place."""
     if len(nbr) * 64 < len(counts):
         np.add.at(counts, nbr, sign)
     else:

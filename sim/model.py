@@ -25,7 +25,7 @@ from agents.interests import draw_interests
 from agents.member import Member
 from agents.segments import assign_segments
 from agents.states import MEMBER, Channel, Level, State
-from agents.world import add_neighbour_counts
+from agents.world import add_counts, add_neighbour_counts, neighbours
 from sim.community import build_community
 from sim.config import SimConfig
 from sim.content import ContentPool
@@ -166,7 +166,11 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         referred = joins.referrer >= 0
         if referred.any():
             np.add.at(pop.referrals, joins.referrer[referred], 1)
-        add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
+        if joins.known_nbrs is None:
+            add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
+        else:  # the rule already gathered the neighbours of the first n_known joiners
+            rest = neighbours(self.csr, people[joins.n_known:])
+            add_counts(pop.member_nbrs, np.concatenate([joins.known_nbrs, rest]), +1)
         self.today.new_members += len(people)
         self.n_members += len(people)
 
