@@ -215,6 +215,28 @@ def daily_series(history: History, n_days: int | None = None) -> pd.DataFrame:
                          "cumulative_users": np.cumsum(new)})
 
 
+def cohort_counts(history: History, n_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Weekly cohorts of the first ``n_days`` days (whole weeks only).
+
+    Returns:
+        ``sizes[c]``: people first seen in week ``c``; ``active[c, w]``: of them, people
+        who acted in week ``w``.
+    """
+    n_days = history.n_days if n_days is None else n_days
+    n_weeks = n_days // 7
+    first = first_seen(history)
+    firsts = first.to_numpy()
+    sizes = np.bincount(firsts[firsts < 7 * n_weeks] // 7, minlength=n_weeks)[:n_weeks]
+    ev = history.events[history.events["day"] < 7 * n_weeks]
+    acts = ev.drop_duplicates(["actor", "day"])
+    weeks = pd.DataFrame({"actor": acts["actor"].to_numpy(),
+                          "cohort": first.reindex(acts["actor"].to_numpy()).to_numpy() // 7,
+                          "week": acts["day"].to_numpy() // 7}).drop_duplicates(["actor", "week"])
+    active = np.zeros((n_weeks, n_weeks), dtype=np.int64)
+    np.add.at(active, (weeks["cohort"].to_numpy(), weeks["week"].to_numpy()), 1)
+    return sizes, active
+
+
 def cohort_retention(history: History, n_days: int | None = None) -> pd.DataFrame:
     """Retention by weekly cohort: the share of each week's newcomers active later.
 
@@ -226,20 +248,7 @@ def cohort_retention(history: History, n_days: int | None = None) -> pd.DataFram
         from 1): ``size`` (people first seen that week), ``retained`` (of them, those who
         acted in week ``cohort + age``) and ``retention`` (retained / size).
     """
-    n_days = history.n_days if n_days is None else n_days
-    first = first_seen(history)
-    ev = history.events[history.events["day"] < n_days]
-    acts = ev.drop_duplicates(["day", "actor"])
-    n_weeks = n_days // 7
-    firsts = first.to_numpy()
-    sizes = np.bincount(firsts[firsts < 7 * n_weeks] // 7, minlength=n_weeks)
-    weeks = pd.DataFrame({"actor": acts["actor"].to_numpy(),
-                          "cohort": first.reindex(acts["actor"].to_numpy()).to_numpy() // 7,
-                          "week": acts["day"].to_numpy() // 7})
-    weeks = weeks[weeks["week"] < n_weeks].drop_duplicates(["actor", "week"])
-    active = np.zeros((n_weeks, n_weeks), dtype=np.int64)
-    np.add.at(active, (weeks["cohort"].to_numpy(), weeks["week"].to_numpy()), 1)
-    return retention_table(sizes, active)
+    return retention_table(*cohort_counts(history, n_days))
 
 
 def retention_table(sizes: np.ndarray, active: np.ndarray) -> pd.DataFrame:
@@ -253,5 +262,5 @@ def retention_table(sizes: np.ndarray, active: np.ndarray) -> pd.DataFrame:
     return table
 
 
-__all__ = ["History", "cohort_retention", "daily_series", "first_seen", "read_history",
-           "retention_table"]
+__all__ = ["History", "cohort_counts", "cohort_retention", "daily_series", "first_seen",
+           "read_history", "retention_table"]

@@ -15,7 +15,9 @@ The observed series map onto the model like this:
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+import gzip
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,8 +43,8 @@ def with_values(plain: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str
     return cfg
 
 
-def simulate(plain: Mapping[str, Any], seed: int, n_days: int,
-             active: str = "visitors") -> Series:
+def simulate(plain: Mapping[str, Any], seed: int, n_days: int, active: str = "visitors",
+             record: Callable[[int, np.ndarray], None] | None = None) -> Series:
     """Run ``n_days - 1`` days of the plain config ``plain`` with ``seed``; record the series.
 
     Args:
@@ -50,6 +52,7 @@ def simulate(plain: Mapping[str, Any], seed: int, n_days: int,
         seed: the model's seed.
         n_days: days to record, day 0 included.
         active: what counts as an active user: ``visitors`` or ``contributors``.
+        record: called as ``record(day, active_people)`` after each day, if given.
     """
     cfg = with_values(plain, {"seed": int(seed), "days": max(n_days - 1, 1),
                               "run.progress": "off", "run.handles": "off"})
@@ -68,6 +71,8 @@ def simulate(plain: Mapping[str, Any], seed: int, n_days: int,
         cum[day] = model.n_members + model.n_churned
         act[day] = len(people)
         seen[people] = True
+        if record is not None:
+            record(day, people)
         if day % 7 == 6 and day // 7 < n_weeks:
             who = np.flatnonzero(seen)
             cohorts = model.pop.joined_day[who] // 7
@@ -94,3 +99,25 @@ def simulate_reps(plain: Mapping[str, Any], seeds: Sequence[int], n_days: int,
                   active: str = "visitors") -> Series:
     """Replications with the given seeds, combined (``series.average``)."""
     return average([simulate(plain, s, n_days, active) for s in seeds])
+
+
+def write_log(plain: Mapping[str, Any], seed: int, n_days: int, path: str | Path,
+              start: int = 1_100_000_000) -> Path:
+    """Write the interaction log a simulated community would leave (to test calibration).
+
+    One line ``person unix_seconds`` per member who visited, per day (noon of the day;
+    people are numbered as in the graph); joiners visit on the day they join, so the log's
+    new, active and cumulative users and retention are the model's under ``active=visitors``.
+    A path ending in ``.gz`` is gzip-compressed.
+    """
+    lines: list[str] = []
+
+    def record(day: int, people: np.ndarray) -> None:
+        stamp = start + day * 86_400 + 43_200
+        lines.extend(f"{int(i)} {stamp}" for i in people)
+
+    simulate(plain, seed, n_days, "visitors", record)
+    path = Path(path)
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+    return path

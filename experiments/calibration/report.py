@@ -1,0 +1,135 @@
+"""What a calibration reports: ``calibration.json``, ``calibration.png`` and ``series.csv``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.calibration.fit import Problem, Restart
+from experiments.calibration.series import DAILY, Series, fit_table, vectors
+from sim.io import atomic_write, write_text
+
+LOSS = ("sum over series s of w_s * SSE_s / SST_s = sum of w_s * (1 - R^2_s), over days "
+        "1..fit_days-1 (retention: cohort-week cells of cohorts >= min_cohort)")
+
+
+def peak_day(series: np.ndarray, window: int = 1) -> int:
+    """The first day of the largest value (of the centred ``window``-day mean)."""
+    if window > 1:
+        series = pd.Series(series).rolling(window, center=True, min_periods=1).mean().to_numpy()
+    return int(np.argmax(series))
+
+
+def parameters(problem: Problem, restarts: Sequence[Restart], best: int) -> dict[str, Any]:
+    """Each fitted parameter: the fit, its spread across restarts, its range."""
+    out = {}
+    for p in problem.settings.params:
+        values = np.array([r.values[p.key] for r in restarts], dtype=float)
+        lo, hi = p.bounds(problem.users)
+        value = restarts[best].values[p.key]
+        out[p.key] = {"value": value, "mean": float(values.mean()),
+                      "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+                      "min": float(values.min()), "max": float(values.max()),
+                      "restarts": [r.values[p.key] for r in restarts],
+                      "low": lo, "high": hi, "log": p.log}
+    return out
+
+
+def fit_tables(problem: Problem, obs_full: Series, sim: Series, holdout: int
+               ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Per series r2, rmse, mae, bias: over the fit window, and over the hold-out days."""
+    fit = fit_table(vectors(problem.obs, sim, slice(1, problem.n_days), problem.cells))
+    if not holdout:
+        return fit, None
+    days = slice(problem.n_days, obs_full.n_days)
+    pairs = {k: v for k, v in vectors(obs_full, sim, days, np.empty((0, 2), int)).items()
+             if k in DAILY}
+    return fit, fit_table(pairs)
+
+
+def peaks(obs_full: Series, sim: Series) -> dict[str, Any]:
+    """Peak day of active users, observed and simulated (raw, and 7-day centred mean)."""
+    a, b = obs_full.daily["active_users"], sim.daily["active_users"]
+    return {"active_users": {"observed_day": peak_day(a), "simulated_day": peak_day(b),
+                             "observed_day_7d": peak_day(a, 7), "simulated_day_7d": peak_day(b, 7),
+                             "observed_max": float(a.max()), "simulated_max": float(b.max())}}
+
+
+def series_frame(obs_full: Series, sims: Sequence[Series], best: int, fit_days: int
+                 ) -> pd.DataFrame:
+    """Observed and simulated (best restart) daily series, and which window each day is in."""
+    frame = pd.DataFrame({"day": np.arange(obs_full.n_days)})
+    frame["window"] = np.where(frame["day"] < fit_days, "fit", "holdout")
+    for k in DAILY:
+        frame[f"observed_{k}"] = obs_full.daily[k]
+        frame[f"simulated_{k}"] = sims[best].daily[k]
+    return frame
+
+
+def write_series(path: Path, frame: pd.DataFrame) -> None:
+    """``series.csv``."""
+    write_text(path, frame.to_csv(index=False, float_format="%.6g"))
+
+
+def plot(path: Path, obs_full: Series, sims: Sequence[Series], best: int, fit_days: int,
+         fit: Mapping[str, Any], title: str) -> None:
+    """Observed vs simulated: cumulative, new and active users, and retention by age."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5))
+    days = np.arange(obs_full.n_days)
+    names = {"cumulative_users": "cumulative users", "new_users": "new users per day",
+             "active_users": "active users per day"}
+    for ax, key in zip(axes.flat, DAILY[::-1], strict=False):
+        ax.plot(days, obs_full.daily[key], color="black", lw=0.9, label="observed")
+        for i, s in enumerate(sims):
+            if i != best:
+                ax.plot(days, s.daily[key], color="tab:orange", lw=0.6, alpha=0.5)
+        ax.plot(days, sims[best].daily[key], color="tab:blue", lw=1.6, label="simulated")
+        _decorate(ax, names[key], fit.get(key), fit_days, obs_full.n_days)
+    _plot_retention(axes.flat[3], obs_full, sims, best, fit.get("retention"))
+    axes.flat[0].legend(loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, format="png"))
+    plt.close(fig)
+
+
+def _decorate(ax: Any, name: str, stats: Mapping[str, float] | None, fit_days: int,
+              n_days: int) -> None:
+    if fit_days < n_days:
+        ax.axvspan(fit_days - 0.5, n_days - 0.5, color="grey", alpha=0.15, label="hold-out")
+    if stats:
+        name += f"  (R² {stats['r2']:.2f}, RMSE {stats['rmse']:.3g})"
+    ax.set_title(name, fontsize=10)
+    ax.set_xlabel("day")
+    ax.grid(alpha=0.3)
+
+
+def _plot_retention(ax: Any, obs_full: Series, sims: Sequence[Series], best: int,
+                    stats: Mapping[str, float] | None) -> None:
+    def pooled(s: Series) -> pd.Series:
+        t = s.retention()
+        g = t.groupby("age")[["retained", "size"]].sum()
+        return g["retained"] / g["size"].clip(lower=1)
+
+    obs = pooled(obs_full)
+    ax.plot(obs.index, obs.to_numpy(), "o-", color="black", ms=3, lw=0.9, label="observed")
+    for i, s in enumerate(sims):
+        r = pooled(s)
+        style = {"color": "tab:blue", "lw": 1.6} if i == best else \
+            {"color": "tab:orange", "lw": 0.6, "alpha": 0.5}
+        ax.plot(r.index, r.to_numpy(), **style)
+    name = "retention: share of a weekly cohort active a weeks later"
+    if stats:
+        name += f"\n(cohort cells: R² {stats['r2']:.2f}, RMSE {stats['rmse']:.3g})"
+    ax.set_title(name, fontsize=10)
+    ax.set_xlabel("weeks since first seen (a)")
+    ax.grid(alpha=0.3)

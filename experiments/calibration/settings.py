@@ -1,0 +1,199 @@
+"""The ``calibration`` section and the command's own keys, checked before anything runs.
+
+``configs/calibration/<name>.yaml`` says what is fitted, to which series and how hard:
+``blocks`` of parameters, each with the series (and weights) of its loss, fitted in the
+order of ``schedule`` (block coordinate descent; a block may come back, e.g. ``[growth,
+engagement, growth]``); ``reps`` replications per candidate, ``restarts`` independent
+fits, ``final_reps`` replications to score each restart's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.calibration.series import SERIES
+from experiments.calibration.simulate import ACTIVE
+from sim.errors import ConfigError
+
+EXECUTORS = ("serial", "joblib")
+#: the command's keys beside the simulation's (removed before a simulation is checked)
+CALIBRATE_KEYS = ("data", "holdout_days", "executor", "workers", "calibration")
+MIN_FIT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Param:
+    """One fitted parameter and its range (``relative``: low and high are multiples of the
+    users seen in the log, as for ``community.n``)."""
+
+    key: str
+    type: str
+    low: float
+    high: float
+    log: bool = False
+    relative: bool = False
+
+    def bounds(self, users: int) -> tuple[float, float]:
+        """The range in the parameter's own units."""
+        scale = users if self.relative else 1
+        return self.low * scale, self.high * scale
+
+    def value(self, u: float, users: int) -> float | int:
+        """The value at ``u`` in [0, 1] (log scale when ``log``; whole for ``int``)."""
+        lo, hi = self.bounds(users)
+        u = min(max(float(u), 0.0), 1.0)
+        v = float(np.exp(np.log(lo) + u * np.log(hi / lo))) if self.log else lo + u * (hi - lo)
+        v = min(max(v, lo), hi)  # no rounding error past the ends
+        return int(round(v)) if self.type == "int" else v
+
+    def unit(self, value: float, users: int) -> float:
+        """The position of ``value`` in [0, 1] (the inverse of :meth:`value`)."""
+        lo, hi = self.bounds(users)
+        value = min(max(float(value), lo), hi)
+        return float(np.log(value / lo) / np.log(hi / lo)) if self.log else (value - lo) / (hi - lo)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Parameters fitted together, to the series of their own loss."""
+
+    name: str
+    params: tuple[Param, ...]
+    weights: dict[str, float]
+    screen: int
+    evals: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ``commsim calibrate`` needs besides the simulation config."""
+
+    data: str | None
+    holdout_days: int
+    active: str
+    reps: int
+    restarts: int
+    final_reps: int
+    schedule: tuple[str, ...]
+    min_cohort: int
+    blocks: tuple[Block, ...]
+    seed: int
+    executor: str
+    workers: int | None
+
+    def block(self, name: str) -> Block:
+        """The block called ``name``."""
+        return next(b for b in self.blocks if b.name == name)
+
+    @property
+    def params(self) -> list[Param]:
+        """Every fitted parameter, block by block."""
+        return [p for b in self.blocks for p in b.params]
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The weight of each series in the total loss (summed over blocks)."""
+        out: dict[str, float] = {}
+        for b in self.blocks:
+            for k, w in b.weights.items():
+                out[k] = out.get(k, 0.0) + w
+        return out
+
+
+def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
+    """Check the command's keys and the ``calibration`` section.
+
+    Raises:
+        ConfigError: naming the key, the value and the fix.
+    """
+    plain = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
+    assert isinstance(plain, Mapping)
+    c = plain.get("calibration")
+    if not isinstance(c, Mapping):
+        raise ConfigError("calibration", c, "choose a calibration config: calibration=default")
+    if c.get("active") not in ACTIVE:
+        raise ConfigError("calibration.active", c.get("active"), f"use one of: {', '.join(ACTIVE)}")
+    counts = {k: _whole(f"calibration.{k}", c.get(k), low)
+              for k, low in (("reps", 1), ("restarts", 1), ("final_reps", 1),
+                             ("min_cohort", 1))}
+    blocks = c.get("blocks")
+    if not isinstance(blocks, Mapping) or not blocks:
+        raise ConfigError("calibration.blocks", blocks, "declare at least one block of "
+                          "parameters with its series (see configs/calibration/default.yaml)")
+    parsed = tuple(_block(str(name), spec) for name, spec in blocks.items())
+    schedule = c.get("schedule") or [b.name for b in parsed]
+    names = [b.name for b in parsed]
+    if not isinstance(schedule, list | tuple) or any(n not in names for n in schedule):
+        raise ConfigError("calibration.schedule", schedule, f"list the blocks to fit in "
+                          f"order, each one of: {', '.join(names)}")
+    keys = [p.key for b in parsed for p in b.params]
+    if len(set(keys)) != len(keys):
+        raise ConfigError("calibration.blocks", keys, "fit each parameter in one block only")
+    executor = plain.get("executor")
+    if executor not in EXECUTORS:
+        raise ConfigError("executor", executor, f"use one of: {', '.join(EXECUTORS)}")
+    workers = plain.get("workers")
+    if workers is not None:
+        workers = _whole("workers", workers, 1)
+    data = plain.get("data")
+    return Settings(data=None if data in (None, "", "???") else str(data),
+                    holdout_days=_whole("holdout_days", plain.get("holdout_days"), 0),
+                    active=c["active"], blocks=parsed, seed=_whole("seed", plain.get("seed"), 0),
+                    executor=executor, workers=workers, schedule=tuple(schedule), **counts)
+
+
+def _whole(key: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(key, value, f"give a whole number >= {low}")
+    return int(value)
+
+
+def _block(name: str, spec: Any) -> Block:
+    where = f"calibration.blocks.{name}"
+    if not isinstance(spec, Mapping):
+        raise ConfigError(where, spec, "give {series: {...}, parameters: {...}, screen, evals}")
+    weights = spec.get("series")
+    if not isinstance(weights, Mapping) or not weights:
+        raise ConfigError(f"{where}.series", weights,
+                          f"give weights of some of: {', '.join(SERIES)}")
+    for series, w in weights.items():
+        if series not in SERIES:
+            raise ConfigError(f"{where}.series.{series}", w, f"use the series: {', '.join(SERIES)}")
+        if isinstance(w, bool) or not isinstance(w, int | float) or w < 0:
+            raise ConfigError(f"{where}.series.{series}", w, "give a weight >= 0")
+    params = spec.get("parameters")
+    if not isinstance(params, Mapping) or not params:
+        raise ConfigError(f"{where}.parameters", params, "declare at least one parameter: "
+                          "key: {type: float, low: L, high: H, log: false}")
+    return Block(name, tuple(_param(f"{where}.parameters.{k}", str(k), v) for k, v in
+                             params.items()),
+                 {str(k): float(v) for k, v in weights.items()},
+                 screen=_whole(f"{where}.screen", spec.get("screen", 0), 0),
+                 evals=_whole(f"{where}.evals", spec.get("evals"), 1))
+
+
+def _param(where: str, key: str, spec: Any) -> Param:
+    if not isinstance(spec, Mapping) or spec.get("type", "float") not in ("float", "int"):
+        raise ConfigError(where, spec, "give {type: float|int, low: L, high: H, log: false}")
+    ends = spec.get("low"), spec.get("high")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in ends):
+        raise ConfigError(where, spec, "give numeric low and high")
+    low, high = float(ends[0]), float(ends[1])  # type: ignore[arg-type]
+    if not low < high:
+        raise ConfigError(f"{where}.high", high, f"use high > low ({low})")
+    log = bool(spec.get("log", False))
+    if log and low <= 0:
+        raise ConfigError(f"{where}.low", low, "a log-scaled range needs low > 0")
+    relative = spec.get("relative_to")
+    if relative not in (None, "users"):
+        raise ConfigError(f"{where}.relative_to", relative, "use users (multiples of the "
+                          "users seen in the log) or leave it out")
+    if relative and low < 1:
+        raise ConfigError(f"{where}.low", low, "the population cannot be smaller than the "
+                          "users seen in the log; use low >= 1")
+    return Param(key, spec.get("type", "float"), low, high, log, relative == "users")
