@@ -18,6 +18,7 @@ simulation. Finally every restart's result is scored on the same fresh seeds
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -80,12 +81,14 @@ class Simulator:
             self.pool = get_reusable_executor(max_workers=self.workers, env={
                 "OMP_NUM_THREADS": one, "OPENBLAS_NUM_THREADS": one, "MKL_NUM_THREADS": one})
         self.runs = 0
+        self._count = threading.Lock()  # restarts share the simulator from their threads
 
     def series(self, configs: Sequence[Mapping[str, Any]], seeds: Sequence[int], n_days: int,
                active: str) -> list[Series]:
         """Each config over every seed, replications combined (one ``Series`` per config)."""
         tasks = [(c, s) for c in configs for s in seeds]
-        self.runs += len(tasks)
+        with self._count:
+            self.runs += len(tasks)
         if self.pool is None:
             runs = [simulate(c, s, n_days, active) for c, s in tasks]
         else:
