@@ -34,28 +34,65 @@ WOM_CODE = Channel.WOM.value
 class AcquisitionParams:
     """Parameters of acquisition (the ``acquisition.*`` config keys)."""
 
-    rule: str = param("bass", unit="-", source="Bass 1969", choices=RULES,
-                      doc="which joining rule: bass, cascade or threshold")
-    p: float = param(0.0005, unit="1/day", low=0.0, high=1.0,
-                     source="assumption (Bass p ~0.03/yr in Sultan et al. 1990, faster online)",
-                     doc="outside reach: daily chance a prospect joins on its own")
-    q: float = param(0.08, unit="1/day", low=0.0, high=1.0,
-                     source="assumption (Bass q/p ~ 10-100, Sultan et al. 1990)",
-                     doc="bass word of mouth: extra daily chance when every neighbour is a member")
-    w: float = param(0.05, unit="probability", low=0.0, high=1.0,
-                     source="assumption (Kempe et al. 2003 use 0.01-0.1)",
-                     doc="cascade: chance a new member brings one prospect neighbour")
-    threshold: float = param(0.2, unit="share or count", low=0.0,
-                             source="assumption (Centola 2010 uses 2 neighbours)",
-                             doc="threshold: member neighbours needed (share, or count)")
-    threshold_kind: str = param("share", unit="-", choices=("share", "count"),
-                                source="Centola 2010",
-                                doc="whether threshold is a share of neighbours or a count")
-    threshold_spread: float = param(0.0, unit="share or count", low=0.0, source="assumption",
-                                    doc="per-person thresholds uniform in threshold +- spread")
-    max_joins_per_day: int | None = param(None, unit="people/day", low=0,
-                                          source="assumption",
-                                          doc="platform capacity: joins per day (null: no cap)")
+    rule: str = param(
+        "bass",
+        unit="-",
+        source="Bass 1969",
+        choices=RULES,
+        doc="which joining rule: bass, cascade or threshold",
+    )
+    p: float = param(
+        0.0005,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (Bass p ~0.03/yr in Sultan et al. 1990, faster online)",
+        doc="outside reach: daily chance a prospect joins on its own",
+    )
+    q: float = param(
+        0.08,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (Bass q/p ~ 10-100, Sultan et al. 1990)",
+        doc="bass word of mouth: extra daily chance when every neighbour is a member",
+    )
+    w: float = param(
+        0.05,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        source="assumption (Kempe et al. 2003 use 0.01-0.1)",
+        doc="cascade: chance a new member brings one prospect neighbour",
+    )
+    threshold: float = param(
+        0.2,
+        unit="share or count",
+        low=0.0,
+        source="assumption (Centola 2010 uses 2 neighbours)",
+        doc="threshold: member neighbours needed (share, or count)",
+    )
+    threshold_kind: str = param(
+        "share",
+        unit="-",
+        choices=("share", "count"),
+        source="Centola 2010",
+        doc="whether threshold is a share of neighbours or a count",
+    )
+    threshold_spread: float = param(
+        0.0,
+        unit="share or count",
+        low=0.0,
+        source="assumption",
+        doc="per-person thresholds uniform in threshold +- spread",
+    )
+    max_joins_per_day: int | None = param(
+        None,
+        unit="people/day",
+        low=0,
+        source="assumption",
+        doc="platform capacity: joins per day (null: no cap)",
+    )
 
 
 @dataclass
@@ -115,8 +152,9 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     if not organic.all():
         referrer = np.where(organic, -1, random_member_neighbour(world, people, pairs))
     n_rest = world.n_prospects - len(frontier)
-    outside = sample_outside_among(world, n_rest, params.p,
-                                   lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0))
+    outside = sample_outside_among(
+        world, n_rest, params.p, lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0)
+    )
     return _merge(Joins(people, channel, referrer, pairs[1], len(people)), outside)
 
 
@@ -188,8 +226,9 @@ def sample_outside_among(world: World, size: int, p: float, member_of: Any) -> J
 
 def _organic(people: np.ndarray) -> Joins:
     k = len(people)
-    return Joins(people.astype(np.int64), np.full(k, ORGANIC, np.int8),
-                 np.full(k, -1, dtype=np.int64))
+    return Joins(
+        people.astype(np.int64), np.full(k, ORGANIC, np.int8), np.full(k, -1, dtype=np.int64)
+    )
 
 
 def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator) -> np.ndarray:
@@ -200,8 +239,9 @@ def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator)
     return rng.uniform(lo, params.threshold + params.threshold_spread, size=n)
 
 
-def random_member_neighbour(world: World, people: np.ndarray,
-                            pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+def random_member_neighbour(
+    world: World, people: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """For each person, one member neighbour chosen at random (-1 where there is none).
 
     Member ties of a person are contiguous in the gathered pairs, so the r-th one, with
@@ -239,8 +279,13 @@ def _merge(a: Joins, b: Joins) -> Joins:
         return a
     if len(a) == 0:
         return b
-    return Joins(np.concatenate([a.people, b.people]), np.concatenate([a.channel, b.channel]),
-                 np.concatenate([a.referrer, b.referrer]), a.known_nbrs, a.n_known)
+    return Joins(
+        np.concatenate([a.people, b.people]),
+        np.concatenate([a.channel, b.channel]),
+        np.concatenate([a.referrer, b.referrer]),
+        a.known_nbrs,
+        a.n_known,
+    )
 
 
 JOIN_RULES: dict[str, Any] = {

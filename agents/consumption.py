@@ -32,27 +32,60 @@ class ConsumptionParams:
     """``behaviour.consumption.*``: reading the feed."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch content benefit on or off")
-    feed_size: int = param(20, unit="items/visit", low=1, source="assumption",
-                           doc="items a visitor reads per visit")
-    ranking: str = param("chronological", unit="-", choices=("chronological", "personalised"),
-                         source="Ren & Kraut 2014", doc="feed ranking")
-    personalisation: float = param(0.7, unit="0-1", low=0.0, high=1.0, source="assumption",
-                                   doc="strength of interest matching in a personalised feed")
-    max_benefit: float = param(0.5, unit="score", low=0.0, source="assumption",
-                               doc="benefit of an ideal, endless feed")
-    half_items: float = param(6.0, unit="items", low=1e-9, source="assumption",
-                              doc="relevant quality items giving 63% of max benefit")
-    read_cost: float = param(0.25, unit="score", low=0.0,
-                             source="Ren & Kraut 2014 (reading cost of noise)",
-                             doc="cost of a full feed of noise and off-interest items")
-    filter_strength: float = param(0.0, unit="0-1", low=0.0, high=1.0,
-                                   source="Ren & Kraut 2014 (personalised moderation)",
-                                   doc="share of noise and off-interest items hidden per reader")
+    feed_size: int = param(
+        20, unit="items/visit", low=1, source="assumption", doc="items a visitor reads per visit"
+    )
+    ranking: str = param(
+        "chronological",
+        unit="-",
+        choices=("chronological", "personalised"),
+        source="Ren & Kraut 2014",
+        doc="feed ranking",
+    )
+    personalisation: float = param(
+        0.7,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="strength of interest matching in a personalised feed",
+    )
+    max_benefit: float = param(
+        0.5, unit="score", low=0.0, source="assumption", doc="benefit of an ideal, endless feed"
+    )
+    half_items: float = param(
+        6.0,
+        unit="items",
+        low=1e-9,
+        source="assumption",
+        doc="relevant quality items giving 63% of max benefit",
+    )
+    read_cost: float = param(
+        0.25,
+        unit="score",
+        low=0.0,
+        source="Ren & Kraut 2014 (reading cost of noise)",
+        doc="cost of a full feed of noise and off-interest items",
+    )
+    filter_strength: float = param(
+        0.0,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="Ren & Kraut 2014 (personalised moderation)",
+        doc="share of noise and off-interest items hidden per reader",
+    )
 
 
-def feed_value(interests: np.ndarray, prefs: np.ndarray, count: np.ndarray,
-               quality: np.ndarray, noise: np.ndarray, total: int,
-               params: ConsumptionParams) -> tuple[np.ndarray, np.ndarray]:
+def feed_value(
+    interests: np.ndarray,
+    prefs: np.ndarray,
+    count: np.ndarray,
+    quality: np.ndarray,
+    noise: np.ndarray,
+    total: int,
+    params: ConsumptionParams,
+) -> tuple[np.ndarray, np.ndarray]:
     """Benefit and reading cost of today's feed for a set of visitors.
 
     Args:
@@ -125,8 +158,9 @@ def feed_diversity(mix: np.ndarray) -> np.ndarray:
     return np.where(total > 0, -terms.sum(axis=1) / np.log(k), np.nan)
 
 
-def mean_feed_diversity(interests: np.ndarray, count: np.ndarray, total: int,
-                        params: ConsumptionParams) -> float:
+def mean_feed_diversity(
+    interests: np.ndarray, count: np.ndarray, total: int, params: ConsumptionParams
+) -> float:
     """Mean exposure diversity over a set of visitors (NaN when no feed was read).
 
     Args:

@@ -31,37 +31,87 @@ class ContributionParams:
     """``behaviour.contribution.*``: posting and replying."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch posting and replying on or off")
-    post_base: float = param(0.012, unit="1/visit", low=0.0, high=1.0, source="assumption",
-                             doc="posting chance of a typical visitor")
-    reply_base: float = param(0.06, unit="1/visit", low=0.0, high=1.0, source="assumption",
-                              doc="replying chance of a typical visitor")
-    voice_sigma: float = param(2.0, unit="log-sd", low=0.0,
-                               source="assumption (fits Nielsen 2006 90-9-1)",
-                               doc="spread of lifelong posting propensity")
-    level_newcomer: float = param(1.0, unit="x", low=0.0, source="assumption",
-                                  doc="posting multiplier of newcomers")
-    level_lurker: float = param(0.5, unit="x", low=0.0, source="assumption",
-                                doc="posting multiplier of lurkers")
-    level_contributor: float = param(1.5, unit="x", low=0.0, source="assumption",
-                                     doc="posting multiplier of contributors")
-    level_core: float = param(2.5, unit="x", low=0.0, source="assumption",
-                              doc="posting multiplier of core members")
-    recognition: float = param(0.5, unit="x", low=0.0, source="assumption (Kraut & Resnick 2012)",
-                               doc="extra posting at full recognition")
-    recognition_scale: float = param(3.0, unit="replies/30 days", low=1e-9, source="assumption",
-                                     doc="replies received for full recognition")
-    first_reply_boost: float = param(0.5, unit="x", low=0.0,
-                                     source="Joyce & Kraut 2006 (44% -> 56% post again)",
-                                     doc="extra posting after a reply to one's first post")
-    removal_effect: float = param(0.5, unit="x per removed post", low=0.0,
-                                  source="Ren & Kraut 2014 (deleted posts discourage posting)",
-                                  doc="drop in posting per own post removed in the last month")
-    reply_window: int = param(3, unit="days", low=1, source="assumption",
-                              doc="how old a post can be and still get replies")
-    quality_mean: float = param(0.55, unit="0-1", low=0.0, high=1.0, source="assumption",
-                                doc="mean quality of a member post at commitment 0.5")
-    quality_sd: float = param(0.15, unit="0-1", low=0.0, source="assumption",
-                              doc="spread of member post quality")
+    post_base: float = param(
+        0.012,
+        unit="1/visit",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="posting chance of a typical visitor",
+    )
+    reply_base: float = param(
+        0.06,
+        unit="1/visit",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="replying chance of a typical visitor",
+    )
+    voice_sigma: float = param(
+        2.0,
+        unit="log-sd",
+        low=0.0,
+        source="assumption (fits Nielsen 2006 90-9-1)",
+        doc="spread of lifelong posting propensity",
+    )
+    level_newcomer: float = param(
+        1.0, unit="x", low=0.0, source="assumption", doc="posting multiplier of newcomers"
+    )
+    level_lurker: float = param(
+        0.5, unit="x", low=0.0, source="assumption", doc="posting multiplier of lurkers"
+    )
+    level_contributor: float = param(
+        1.5, unit="x", low=0.0, source="assumption", doc="posting multiplier of contributors"
+    )
+    level_core: float = param(
+        2.5, unit="x", low=0.0, source="assumption", doc="posting multiplier of core members"
+    )
+    recognition: float = param(
+        0.5,
+        unit="x",
+        low=0.0,
+        source="assumption (Kraut & Resnick 2012)",
+        doc="extra posting at full recognition",
+    )
+    recognition_scale: float = param(
+        3.0,
+        unit="replies/30 days",
+        low=1e-9,
+        source="assumption",
+        doc="replies received for full recognition",
+    )
+    first_reply_boost: float = param(
+        0.5,
+        unit="x",
+        low=0.0,
+        source="Joyce & Kraut 2006 (44% -> 56% post again)",
+        doc="extra posting after a reply to one's first post",
+    )
+    removal_effect: float = param(
+        0.5,
+        unit="x per removed post",
+        low=0.0,
+        source="Ren & Kraut 2014 (deleted posts discourage posting)",
+        doc="drop in posting per own post removed in the last month",
+    )
+    reply_window: int = param(
+        3,
+        unit="days",
+        low=1,
+        source="assumption",
+        doc="how old a post can be and still get replies",
+    )
+    quality_mean: float = param(
+        0.55,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="mean quality of a member post at commitment 0.5",
+    )
+    quality_sd: float = param(
+        0.15, unit="0-1", low=0.0, source="assumption", doc="spread of member post quality"
+    )
 
 
 def level_multiplier(levels: np.ndarray, params: ContributionParams) -> np.ndarray:
@@ -74,9 +124,17 @@ def level_multiplier(levels: np.ndarray, params: ContributionParams) -> np.ndarr
     return table[levels]
 
 
-def propensity(base: float, level_mult: np.ndarray, voice: np.ndarray, sociality: np.ndarray,
-               commitment: np.ndarray, recognised: np.ndarray, first_replied: np.ndarray,
-               boost: np.ndarray | float, params: ContributionParams) -> np.ndarray:
+def propensity(
+    base: float,
+    level_mult: np.ndarray,
+    voice: np.ndarray,
+    sociality: np.ndarray,
+    commitment: np.ndarray,
+    recognised: np.ndarray,
+    first_replied: np.ndarray,
+    boost: np.ndarray | float,
+    params: ContributionParams,
+) -> np.ndarray:
     """Daily chance of contributing for each visitor."""
     recog = 1.0 + params.recognition * np.minimum(1.0, recognised / params.recognition_scale)
     first = 1.0 + params.first_reply_boost * first_replied
@@ -91,15 +149,17 @@ def draw_topics(interests: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.minimum((u > cdf).sum(axis=1), interests.shape[1] - 1).astype(np.int16)
 
 
-def draw_quality(commitment: np.ndarray, params: ContributionParams,
-                 rng: np.random.Generator) -> np.ndarray:
+def draw_quality(
+    commitment: np.ndarray, params: ContributionParams, rng: np.random.Generator
+) -> np.ndarray:
     """Quality of new member posts: better from committed members."""
     mean = params.quality_mean + 0.3 * (commitment - 0.5)
     return np.clip(mean + params.quality_sd * rng.standard_normal(len(commitment)), 0.0, 1.0)
 
 
-def pick_targets(open_posts: np.ndarray, quality: np.ndarray, n_replies: int,
-                 rng: np.random.Generator) -> np.ndarray:
+def pick_targets(
+    open_posts: np.ndarray, quality: np.ndarray, n_replies: int, rng: np.random.Generator
+) -> np.ndarray:
     """Posts that today's replies go to: recent member posts, weighted by quality."""
     if n_replies == 0 or len(open_posts) == 0:
         return np.empty(0, dtype=np.int64)

@@ -32,12 +32,22 @@ class VisitParams:
     """``behaviour.visits.*``: the daily decision to visit."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch visits on or off")
-    base: float = param(0.05, unit="1/day", low=0.0, high=1.0,
-                        source="assumption (occasional visitors, Nielsen 2006)",
-                        doc="visit chance of a member with no commitment")
-    slope: float = param(0.55, unit="1/day", low=0.0, high=1.0,
-                         source="assumption (daily actives ~ 60% of committed members)",
-                         doc="extra visit chance at full commitment")
+    base: float = param(
+        0.05,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (occasional visitors, Nielsen 2006)",
+        doc="visit chance of a member with no commitment",
+    )
+    slope: float = param(
+        0.55,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (daily actives ~ 60% of committed members)",
+        doc="extra visit chance at full commitment",
+    )
 
 
 @dataclass(frozen=True)
@@ -45,24 +55,60 @@ class CommitmentParams:
     """``behaviour.commitment.*``: commitment as a running average of benefit."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch commitment updates on or off")
-    initial: float = param(0.5, unit="score 0-1", low=0.0, high=1.0, source="assumption",
-                           doc="commitment of a member on the day they join")
-    rate: float = param(0.1, unit="1/visit", low=0.0, high=1.0,
-                        source="assumption (10-visit memory)",
-                        doc="weight of today's benefit in the running average")
-    visit_benefit: float = param(0.35, unit="score 0-1", low=0.0, high=1.0,
-                                 source="assumption",
-                                 doc="benefit of a visit before content and social effects")
-    novelty_days: float = param(90.0, unit="days", low=1e-9,
-                                source="assumption (novelty wears off; CollegeMsg decay)",
-                                doc="time scale on which the benefit of visiting wanes")
-    novelty_floor: float = param(0.5, unit="share", low=0.0, high=1.0, source="assumption",
-                                 doc="share of the benefit left once novelty has worn off")
-    reply_benefit: float = param(0.15, unit="score", low=0.0, source="Joyce & Kraut 2006",
-                                 doc="benefit of receiving replies (full at 3 in a day)")
-    decay: float = param(0.03, unit="1/day", low=0.0, high=1.0,
-                         source="assumption (half-life ~ 23 days)",
-                         doc="share of commitment lost on a day without a visit")
+    initial: float = param(
+        0.5,
+        unit="score 0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="commitment of a member on the day they join",
+    )
+    rate: float = param(
+        0.1,
+        unit="1/visit",
+        low=0.0,
+        high=1.0,
+        source="assumption (10-visit memory)",
+        doc="weight of today's benefit in the running average",
+    )
+    visit_benefit: float = param(
+        0.35,
+        unit="score 0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="benefit of a visit before content and social effects",
+    )
+    novelty_days: float = param(
+        90.0,
+        unit="days",
+        low=1e-9,
+        source="assumption (novelty wears off; CollegeMsg decay)",
+        doc="time scale on which the benefit of visiting wanes",
+    )
+    novelty_floor: float = param(
+        0.5,
+        unit="share",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="share of the benefit left once novelty has worn off",
+    )
+    reply_benefit: float = param(
+        0.15,
+        unit="score",
+        low=0.0,
+        source="Joyce & Kraut 2006",
+        doc="benefit of receiving replies (full at 3 in a day)",
+    )
+    decay: float = param(
+        0.03,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (half-life ~ 23 days)",
+        doc="share of commitment lost on a day without a visit",
+    )
 
 
 @dataclass(frozen=True)
@@ -70,20 +116,42 @@ class ChurnParams:
     """``behaviour.churn.*``: the daily hazard of leaving."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch churn on or off")
-    base: float = param(0.0005, unit="1/day", low=0.0, high=1.0,
-                        source="assumption (~17% a year leave regardless)",
-                        doc="hazard of an active, committed member")
-    inactivity: float = param(0.001, unit="1/day per idle day", low=0.0, high=1.0,
-                              source="assumption", doc="extra hazard per day since last visit")
-    low_commitment: float = param(0.004, unit="1/day", low=0.0, high=1.0, source="assumption",
-                                  doc="extra hazard at zero commitment")
-    max_hazard: float = param(0.1, unit="1/day", low=0.0, high=1.0, source="assumption",
-                              doc="cap on the daily hazard")
+    base: float = param(
+        0.0005,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (~17% a year leave regardless)",
+        doc="hazard of an active, committed member",
+    )
+    inactivity: float = param(
+        0.001,
+        unit="1/day per idle day",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="extra hazard per day since last visit",
+    )
+    low_commitment: float = param(
+        0.004,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="extra hazard at zero commitment",
+    )
+    max_hazard: float = param(
+        0.1, unit="1/day", low=0.0, high=1.0, source="assumption", doc="cap on the daily hazard"
+    )
 
 
-def decide_visits(world: World, members: np.ndarray, params: VisitParams,
-                  push: np.ndarray | None = None,
-                  multiplier: np.ndarray | float = 1.0) -> np.ndarray:
+def decide_visits(
+    world: World,
+    members: np.ndarray,
+    params: VisitParams,
+    push: np.ndarray | None = None,
+    multiplier: np.ndarray | float = 1.0,
+) -> np.ndarray:
     """Boolean mask over ``members``: who visits today.
 
     Args:
@@ -106,13 +174,17 @@ def churn_hazard(world: World, members: np.ndarray, params: ChurnParams) -> np.n
     """Daily hazard of leaving for each member."""
     pop = world.pop
     idle = world.day - np.maximum(pop.last_visit[members], pop.joined_day[members])
-    h = (params.base + params.inactivity * idle
-         + params.low_commitment * (1.0 - pop.commitment[members]))
+    h = (
+        params.base
+        + params.inactivity * idle
+        + params.low_commitment * (1.0 - pop.commitment[members])
+    )
     return np.minimum(h, params.max_hazard)
 
 
-def decide_churn(world: World, members: np.ndarray, params: ChurnParams,
-                 extra: np.ndarray | None = None) -> np.ndarray:
+def decide_churn(
+    world: World, members: np.ndarray, params: ChurnParams, extra: np.ndarray | None = None
+) -> np.ndarray:
     """Indices of the members who leave today (never those who joined today)."""
     if not params.enabled or len(members) == 0:
         return np.empty(0, dtype=np.int64)

@@ -21,16 +21,42 @@ class ContentParams:
     """``behaviour.content.*``: topics, interests and the life of items."""
 
     topics: int = param(8, unit="topics", low=1, source="assumption", doc="number of topics K")
-    focus_topics: int = param(3, unit="topics", low=0, source="assumption (clear positioning)",
-                              doc="topics the community is about (the first ones)")
-    focus_weight: float = param(3.0, unit="x", low=0.0, source="assumption",
-                                doc="weight of focus topics in interest profiles")
-    concentration: float = param(2.0, unit="-", low=1e-6, source="assumption",
-                                 doc="Dirichlet concentration of interest profiles")
-    lifetime: int = param(7, unit="days", low=1, source="assumption (feeds show a week)",
-                          doc="days an item stays in the feed")
-    low_quality: float = param(0.3, unit="0-1", low=0.0, high=1.0, source="assumption",
-                               doc="quality below which an item is noise")
+    focus_topics: int = param(
+        3,
+        unit="topics",
+        low=0,
+        source="assumption (clear positioning)",
+        doc="topics the community is about (the first ones)",
+    )
+    focus_weight: float = param(
+        3.0,
+        unit="x",
+        low=0.0,
+        source="assumption",
+        doc="weight of focus topics in interest profiles",
+    )
+    concentration: float = param(
+        2.0,
+        unit="-",
+        low=1e-6,
+        source="assumption",
+        doc="Dirichlet concentration of interest profiles",
+    )
+    lifetime: int = param(
+        7,
+        unit="days",
+        low=1,
+        source="assumption (feeds show a week)",
+        doc="days an item stays in the feed",
+    )
+    low_quality: float = param(
+        0.3,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="quality below which an item is noise",
+    )
 
 
 def dirichlet_base(params: ContentParams) -> np.ndarray:

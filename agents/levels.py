@@ -26,16 +26,34 @@ class LevelParams:
     """``behaviour.levels.*``: what recent activity puts a member at which level."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch level updates on or off")
-    memory_days: float = param(30.0, unit="days", low=1.0, source="Orbit model (monthly)",
-                               doc="window of the activity averages")
-    newcomer_days: int = param(30, unit="days", low=0, source="assumption (first month)",
-                               doc="days a member counts as newcomer")
-    contributor_min: float = param(0.5, unit="contributions/month", low=0.0,
-                                   source="assumption (one post or reply in a month)",
-                                   doc="activity for contributor")
-    core_min: float = param(8.0, unit="contributions/month", low=0.0,
-                            source="assumption (about two a week)",
-                            doc="activity for core")
+    memory_days: float = param(
+        30.0,
+        unit="days",
+        low=1.0,
+        source="Orbit model (monthly)",
+        doc="window of the activity averages",
+    )
+    newcomer_days: int = param(
+        30,
+        unit="days",
+        low=0,
+        source="assumption (first month)",
+        doc="days a member counts as newcomer",
+    )
+    contributor_min: float = param(
+        0.5,
+        unit="contributions/month",
+        low=0.0,
+        source="assumption (one post or reply in a month)",
+        doc="activity for contributor",
+    )
+    core_min: float = param(
+        8.0,
+        unit="contributions/month",
+        low=0.0,
+        source="assumption (about two a week)",
+        doc="activity for core",
+    )
 
 
 def decay(avg: np.ndarray, memory_days: float) -> None:

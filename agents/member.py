@@ -66,7 +66,7 @@ class Member(mesa.Agent):
     def neighbours(self) -> list[Member]:
         """The handles of this person's friends in the social graph."""
         csr = self.model.csr
-        row = csr.indices[csr.indptr[self.index]:csr.indptr[self.index + 1]]
+        row = csr.indices[csr.indptr[self.index] : csr.indptr[self.index + 1]]
         return [self.model.member(int(j)) for j in row]
 
     def __repr__(self) -> str:

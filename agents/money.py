@@ -21,15 +21,32 @@ class MoneyParams:
     """``behaviour.money.*``: purchases and revenue."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch purchases on or off")
-    offsite: float = param(0.2, unit="x", low=0.0, high=1.0, source="assumption",
-                           doc="purchase chance on a day without a visit, relative to a visit")
-    basket_shape: float = param(2.0, unit="-", low=1e-9, source="assumption",
-                                doc="gamma shape of order values (higher: less spread)")
+    offsite: float = param(
+        0.2,
+        unit="x",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="purchase chance on a day without a visit, relative to a visit",
+    )
+    basket_shape: float = param(
+        2.0,
+        unit="-",
+        low=1e-9,
+        source="assumption",
+        doc="gamma shape of order values (higher: less spread)",
+    )
 
 
-def purchases(rate: np.ndarray, commitment: np.ndarray, visited: np.ndarray,
-              basket: np.ndarray, promo: np.ndarray | float, params: MoneyParams,
-              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def purchases(
+    rate: np.ndarray,
+    commitment: np.ndarray,
+    visited: np.ndarray,
+    basket: np.ndarray,
+    promo: np.ndarray | float,
+    params: MoneyParams,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
     """Who buys (mask) and what each purchase is worth (for the buyers)."""
     p = rate * commitment * np.where(visited, 1.0, params.offsite) * promo
     buys = rng.random(len(p)) < np.minimum(p, 1.0)

@@ -25,35 +25,62 @@ CONTENT_TYPES = ("educational", "entertaining", "ugc", "promotional")
 class SegmentParams:
     """``behaviour.segments.groups.<name>.*``: one persona."""
 
-    share: float = param(1.0, unit="weight", low=0.0, source="assumption",
-                         doc="relative size of the segment (normalised over segments)")
-    visit: float = param(1.0, unit="x", low=0.0, source="assumption",
-                         doc="multiplier on the daily visit chance")
-    sociality: float = param(1.0, unit="x", low=0.0, source="assumption",
-                             doc="multiplier on posting and replying")
-    incentive: float = param(1.0, unit="x", low=0.0, source="assumption",
-                             doc="multiplier on the effect of incentives (points, coupons)")
-    purchase: float = param(0.002, unit="1/day", low=0.0, high=1.0,
-                            source="assumption (0.1-0.5% daily buyer share, e-commerce)",
-                            doc="daily purchase chance of a fully committed visitor")
-    basket: float = param(40.0, unit="currency/purchase", low=0.0, source="assumption",
-                          doc="mean order value")
-    pref_educational: float = param(1.0, unit="weight", low=0.0, source="assumption",
-                                    doc="value of educational content")
-    pref_entertaining: float = param(1.0, unit="weight", low=0.0, source="assumption",
-                                     doc="value of entertaining content")
-    pref_ugc: float = param(1.0, unit="weight", low=0.0, source="assumption",
-                            doc="value of member posts")
-    pref_promotional: float = param(0.3, unit="weight", low=0.0, source="assumption",
-                                    doc="value of promotional content")
+    share: float = param(
+        1.0,
+        unit="weight",
+        low=0.0,
+        source="assumption",
+        doc="relative size of the segment (normalised over segments)",
+    )
+    visit: float = param(
+        1.0, unit="x", low=0.0, source="assumption", doc="multiplier on the daily visit chance"
+    )
+    sociality: float = param(
+        1.0, unit="x", low=0.0, source="assumption", doc="multiplier on posting and replying"
+    )
+    incentive: float = param(
+        1.0,
+        unit="x",
+        low=0.0,
+        source="assumption",
+        doc="multiplier on the effect of incentives (points, coupons)",
+    )
+    purchase: float = param(
+        0.002,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (0.1-0.5% daily buyer share, e-commerce)",
+        doc="daily purchase chance of a fully committed visitor",
+    )
+    basket: float = param(
+        40.0, unit="currency/purchase", low=0.0, source="assumption", doc="mean order value"
+    )
+    pref_educational: float = param(
+        1.0, unit="weight", low=0.0, source="assumption", doc="value of educational content"
+    )
+    pref_entertaining: float = param(
+        1.0, unit="weight", low=0.0, source="assumption", doc="value of entertaining content"
+    )
+    pref_ugc: float = param(
+        1.0, unit="weight", low=0.0, source="assumption", doc="value of member posts"
+    )
+    pref_promotional: float = param(
+        0.3, unit="weight", low=0.0, source="assumption", doc="value of promotional content"
+    )
 
 
 @dataclass(frozen=True)
 class SegmentsParams:
     """``behaviour.segments.*``: the personas and how people are assigned to them."""
 
-    assign: str = param("share", unit="-", choices=("share", "block"), source="assumption",
-                        doc="by share at random, or by stochastic-block-model block")
+    assign: str = param(
+        "share",
+        unit="-",
+        choices=("share", "block"),
+        source="assumption",
+        doc="by share at random, or by stochastic-block-model block",
+    )
     groups: Mapping[str, SegmentParams] | None = None
 
     def names(self) -> list[str]:
@@ -81,16 +108,27 @@ class SegmentTable:
     @classmethod
     def from_groups(cls, groups: dict[str, SegmentParams]) -> SegmentTable:
         """Stack the groups' parameters into arrays."""
-        col = {f.name: np.array([getattr(g, f.name) for g in groups.values()], dtype=float)
-               for f in fields(SegmentParams)}
+        col = {
+            f.name: np.array([getattr(g, f.name) for g in groups.values()], dtype=float)
+            for f in fields(SegmentParams)
+        }
         prefs = np.stack([col[f"pref_{t}"] for t in CONTENT_TYPES], axis=1)
         share = col["share"] / col["share"].sum()
-        return cls(tuple(groups), share, col["visit"], col["sociality"], col["incentive"],
-                   col["purchase"], col["basket"], prefs)
+        return cls(
+            tuple(groups),
+            share,
+            col["visit"],
+            col["sociality"],
+            col["incentive"],
+            col["purchase"],
+            col["basket"],
+            prefs,
+        )
 
 
-def assign_segments(n: int, table: SegmentTable, assign: str, blocks: np.ndarray | None,
-                    rng: np.random.Generator) -> np.ndarray:
+def assign_segments(
+    n: int, table: SegmentTable, assign: str, blocks: np.ndarray | None, rng: np.random.Generator
+) -> np.ndarray:
     """Segment of each person (int8 array of length n).
 
     Args:
@@ -103,8 +141,10 @@ def assign_segments(n: int, table: SegmentTable, assign: str, blocks: np.ndarray
     g = len(table.names)
     if assign == "block":
         if blocks is None:
-            raise ValueError("behaviour.segments.assign=block needs community=sbm "
-                             "(a graph with blocks); use assign=share for other graphs")
+            raise ValueError(
+                "behaviour.segments.assign=block needs community=sbm "
+                "(a graph with blocks); use assign=share for other graphs"
+            )
         return (np.asarray(blocks) % g).astype(np.int8)
     return rng.choice(g, size=n, p=table.share).astype(np.int8)
 

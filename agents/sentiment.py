@@ -29,25 +29,59 @@ class SentimentParams:
     """``behaviour.sentiment.*``: opinion dynamics."""
 
     enabled: bool = param(True, unit="-", source="-", doc="switch sentiment on or off")
-    initial: float = param(0.3, unit="-1..1", low=-1.0, high=1.0, source="assumption",
-                           doc="sentiment of a new member")
-    experience_weight: float = param(0.05, unit="1/visit", low=0.0, high=1.0,
-                                     source="assumption", doc="pull of a visit's experience")
-    social_weight: float = param(0.03, unit="1/day", low=0.0, high=1.0,
-                                 source="DeGroot 1974; Friedkin & Johnsen 1990 (form)",
-                                 doc="pull of neighbours' opinions")
-    neutral_benefit: float = param(0.35, unit="score", low=1e-9, source="assumption",
-                                   doc="net benefit that leaves sentiment unchanged")
-    wom_effect: float = param(1.0, unit="x", low=0.0, source="assumption (negative WOM)",
-                              doc="how much neighbours' sentiment scales word of mouth")
-    commitment_effect: float = param(0.2, unit="score", low=0.0, source="assumption",
-                                     doc="benefit lost when neighbours are fully negative")
-    churn_effect: float = param(0.01, unit="1/day", low=0.0, high=1.0, source="assumption",
-                                doc="extra churn hazard at sentiment -1")
+    initial: float = param(
+        0.3, unit="-1..1", low=-1.0, high=1.0, source="assumption", doc="sentiment of a new member"
+    )
+    experience_weight: float = param(
+        0.05,
+        unit="1/visit",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="pull of a visit's experience",
+    )
+    social_weight: float = param(
+        0.03,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="DeGroot 1974; Friedkin & Johnsen 1990 (form)",
+        doc="pull of neighbours' opinions",
+    )
+    neutral_benefit: float = param(
+        0.35,
+        unit="score",
+        low=1e-9,
+        source="assumption",
+        doc="net benefit that leaves sentiment unchanged",
+    )
+    wom_effect: float = param(
+        1.0,
+        unit="x",
+        low=0.0,
+        source="assumption (negative WOM)",
+        doc="how much neighbours' sentiment scales word of mouth",
+    )
+    commitment_effect: float = param(
+        0.2,
+        unit="score",
+        low=0.0,
+        source="assumption",
+        doc="benefit lost when neighbours are fully negative",
+    )
+    churn_effect: float = param(
+        0.01,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="extra churn hazard at sentiment -1",
+    )
 
 
-def neighbour_sentiment(csr: sp.csr_array, sentiment: np.ndarray, talks: np.ndarray,
-                        n_talkers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def neighbour_sentiment(
+    csr: sp.csr_array, sentiment: np.ndarray, talks: np.ndarray, n_talkers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean sentiment of each person's talking neighbours, and whether there is any.
 
     Args:
@@ -69,8 +103,14 @@ def experience(net_benefit: np.ndarray, params: SentimentParams) -> np.ndarray:
     return np.clip((net_benefit - params.neutral_benefit) / params.neutral_benefit, -1.0, 1.0)
 
 
-def update(s: np.ndarray, visited: np.ndarray, exp: np.ndarray, nbr: np.ndarray,
-           has_nbr: np.ndarray, params: SentimentParams) -> np.ndarray:
+def update(
+    s: np.ndarray,
+    visited: np.ndarray,
+    exp: np.ndarray,
+    nbr: np.ndarray,
+    has_nbr: np.ndarray,
+    params: SentimentParams,
+) -> np.ndarray:
     """New sentiments for one group of members (all arrays aligned)."""
     a_e = params.experience_weight * visited
     a_s = params.social_weight * has_nbr

@@ -59,8 +59,9 @@ def neighbour_counts(csr: sp.csr_array, nodes: np.ndarray, n: int) -> np.ndarray
     return np.bincount(neighbours(csr, nodes), minlength=n)
 
 
-def add_neighbour_counts(counts: np.ndarray, csr: sp.csr_array, nodes: np.ndarray,
-                         sign: int = 1) -> None:
+def add_neighbour_counts(
+    counts: np.ndarray, csr: sp.csr_array, nodes: np.ndarray, sign: int = 1
+) -> None:
     """Add ``sign`` to ``counts[j]`` once for every tie between ``nodes`` and ``j``, in place."""
     add_counts(counts, neighbours(csr, nodes), sign)
 

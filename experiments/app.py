@@ -43,8 +43,12 @@ N_PEOPLE = int(os.environ.get("COMMSIM_UI_N", "1000"))
 BOOKS = playbooks()
 
 # Okabe-Ito colours: distinct for colour-blind viewers and on a washed-out projector
-LEVEL_COLOURS = {Level.NEWCOMER: "#E69F00", Level.LURKER: "#56B4E9",
-                 Level.CONTRIBUTOR: "#009E73", Level.CORE: "#D55E00"}
+LEVEL_COLOURS = {
+    Level.NEWCOMER: "#E69F00",
+    Level.LURKER: "#56B4E9",
+    Level.CONTRIBUTOR: "#009E73",
+    Level.CORE: "#D55E00",
+}
 LEVEL_SIZES = {Level.NEWCOMER: 36, Level.LURKER: 36, Level.CONTRIBUTOR: 60, Level.CORE: 100}
 PROSPECT_COLOUR, CHURNED_COLOUR = "#D9D9D9", "#6B6B6B"
 FONT = {"title": 20, "label": 17, "ticks": 15, "legend": 15}
@@ -79,20 +83,34 @@ def model_params(playbook: str, seed: int, n_people: int) -> dict[str, Any]:
         "playbook": playbook,
         "seed": Slider("Random seed", seed, 0, 99, 1),
         "n_people": Slider("People in the network", n_people, 200, MAX_PEOPLE, 100),
-        "seeding_method": {"type": "Select", "label": "Invite at launch: who",
-                           "value": lev["seeding_method"], "values": list(SEEDING_METHODS)},
+        "seeding_method": {
+            "type": "Select",
+            "label": "Invite at launch: who",
+            "value": lev["seeding_method"],
+            "values": list(SEEDING_METHODS),
+        },
         "seeding_k": Slider("Invite at launch: how many", lev["seeding_k"], 0, 200, 10),
-        "weekly_qa": {"type": "Checkbox", "label": "Weekly online Q&A",
-                      "value": lev["weekly_qa"]},
-        "monthly_meetup": {"type": "Checkbox", "label": "Monthly offline meetup",
-                           "value": lev["monthly_meetup"]},
+        "weekly_qa": {"type": "Checkbox", "label": "Weekly online Q&A", "value": lev["weekly_qa"]},
+        "monthly_meetup": {
+            "type": "Checkbox",
+            "label": "Monthly offline meetup",
+            "value": lev["monthly_meetup"],
+        },
         "points": {"type": "Checkbox", "label": "Points and badges", "value": lev["points"]},
-        "moderation": {"type": "Select", "label": "Moderation", "value": lev["moderation"],
-                       "values": list(MODERATION_MODES)},
-        "welcome_replies": {"type": "Checkbox", "label": "Welcome replies to newcomers",
-                            "value": lev["welcome_replies"]},
-        "word_of_mouth": Slider("Word of mouth q (per day)", lev["word_of_mouth"], 0.0, 0.3,
-                                0.01, dtype=float),
+        "moderation": {
+            "type": "Select",
+            "label": "Moderation",
+            "value": lev["moderation"],
+            "values": list(MODERATION_MODES),
+        },
+        "welcome_replies": {
+            "type": "Checkbox",
+            "label": "Welcome replies to newcomers",
+            "value": lev["welcome_replies"],
+        },
+        "word_of_mouth": Slider(
+            "Word of mouth q (per day)", lev["word_of_mouth"], 0.0, 0.3, 0.01, dtype=float
+        ),
     }
 
 
@@ -120,10 +138,8 @@ def network_figure(model: ClassroomModel) -> tuple[Figure, Any]:
     coo = model.csr.tocoo()
     keep = coo.row < coo.col
     ties = np.stack([pos[coo.row[keep]], pos[coo.col[keep]]], axis=1)
-    ax.add_collection(LineCollection(ties, colors="#B0B0B0", linewidths=0.4, alpha=0.35,
-                                     zorder=0))
-    scatter = ax.scatter(pos[:, 0], pos[:, 1], s=10, c=PROSPECT_COLOUR, linewidths=0,
-                         zorder=1)
+    ax.add_collection(LineCollection(ties, colors="#B0B0B0", linewidths=0.4, alpha=0.35, zorder=0))
+    scatter = ax.scatter(pos[:, 0], pos[:, 1], s=10, c=PROSPECT_COLOUR, linewidths=0, zorder=1)
     ax.autoscale_view()
     ax.set_aspect("equal")
     return fig, scatter
@@ -136,8 +152,10 @@ def update_network(fig: Figure, scatter: Any, model: ClassroomModel) -> None:
     scatter.set_facecolors(colours)
     scatter.set_sizes(sizes)
     state, level = model.pop.state, model.pop.level
-    counts = {"prospect": int(np.count_nonzero(state == State.PROSPECT.value)),
-              "churned": int(np.count_nonzero(state == State.CHURNED.value))}
+    counts = {
+        "prospect": int(np.count_nonzero(state == State.PROSPECT.value)),
+        "churned": int(np.count_nonzero(state == State.CHURNED.value)),
+    }
     handles = [Patch(color=PROSPECT_COLOUR, label=f"prospect {counts['prospect']}")]
     for lev, colour in LEVEL_COLOURS.items():
         n = int(np.count_nonzero((state == State.MEMBER.value) & (level == lev.value)))
@@ -145,8 +163,15 @@ def update_network(fig: Figure, scatter: Any, model: ClassroomModel) -> None:
     handles.append(Patch(color=CHURNED_COLOUR, label=f"churned {counts['churned']}"))
     for old in fig.legends:
         old.remove()
-    fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=FONT["legend"] + 1,
-               frameon=False, handlelength=1.2, columnspacing=1.2)
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=3,
+        fontsize=FONT["legend"] + 1,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.2,
+    )
 
 
 def charts_figure(metrics: pd.DataFrame, days: int) -> Figure:
@@ -160,8 +185,14 @@ def charts_figure(metrics: pd.DataFrame, days: int) -> Figure:
     ax.plot(day, metrics["active"], color="#0072B2", lw=2.5, label="active today")
     top = max(5.0, float(metrics["members"].max()))
     ax.set_ylim(0, 1.3 * top)  # headroom: the legend sits above the curves
-    ax.legend(fontsize=FONT["legend"] - 1, loc="upper center", ncol=2, frameon=False,
-              handlelength=1.2, columnspacing=1.0)
+    ax.legend(
+        fontsize=FONT["legend"] - 1,
+        loc="upper center",
+        ncol=2,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
     ax.set_title("Members", fontsize=FONT["title"], fontweight="bold")
     ax = axes[0, 1]
     ax.plot(day, metrics["posts"], color="#CC79A7", lw=2.5)
@@ -202,23 +233,30 @@ def banner_text(model: ClassroomModel) -> str:
     """The day's headline numbers."""
     t = model.today
     sentiment = model.recorder.rows["sentiment"][-1]
-    return (f"Day {model.day} of {model.config.days}: {model.n_members:,} members, "
-            f"{t.active:,} active today, {t.posts:,} posts today, "
-            f"sentiment {sentiment:+.2f}")
+    return (
+        f"Day {model.day} of {model.config.days}: {model.n_members:,} members, "
+        f"{t.active:,} active today, {t.posts:,} posts today, "
+        f"sentiment {sentiment:+.2f}"
+    )
 
 
 def run_summary(model: ClassroomModel) -> str:
     """The levers of the run on screen (sidebar changes apply on Reset)."""
     lev = model.levers
     onoff = {True: "on", False: "off"}
-    invite = ("nobody" if lev["seeding_method"] == "none"
-              else f"{lev['seeding_k']} by {lev['seeding_method']}")
-    return (f"This run: {model.n_people:,} people, seed {model.config.seed}; invite at launch "
-            f"{invite}; weekly Q&A {onoff[bool(lev['weekly_qa'])]}; meetup "
-            f"{onoff[bool(lev['monthly_meetup'])]}; points {onoff[bool(lev['points'])]}; "
-            f"moderation {lev['moderation']}; welcome replies "
-            f"{onoff[bool(lev['welcome_replies'])]}; word of mouth q "
-            f"{float(lev['word_of_mouth']):.2f}. Change levers in the sidebar, then press Reset.")
+    invite = (
+        "nobody"
+        if lev["seeding_method"] == "none"
+        else f"{lev['seeding_k']} by {lev['seeding_method']}"
+    )
+    return (
+        f"This run: {model.n_people:,} people, seed {model.config.seed}; invite at launch "
+        f"{invite}; weekly Q&A {onoff[bool(lev['weekly_qa'])]}; meetup "
+        f"{onoff[bool(lev['monthly_meetup'])]}; points {onoff[bool(lev['points'])]}; "
+        f"moderation {lev['moderation']}; welcome replies "
+        f"{onoff[bool(lev['welcome_replies'])]}; word of mouth q "
+        f"{float(lev['word_of_mouth']):.2f}. Change levers in the sidebar, then press Reset."
+    )
 
 
 @solara.component
@@ -235,31 +273,37 @@ def NetworkView(model: ClassroomModel) -> None:
 def ChartsView(model: ClassroomModel) -> None:
     """Live charts of the daily metrics."""
     update_counter.get()
-    fig = solara.use_memo(lambda: charts_figure(metrics_now(model), model.config.days),
-                          [model, model.steps])
+    fig = solara.use_memo(
+        lambda: charts_figure(metrics_now(model), model.config.days), [model, model.steps]
+    )
     with solara.Div(classes=["commsim-charts"]):
         solara.FigureMatplotlib(fig, dependencies=[model, model.steps], format="png")
 
 
 @solara.component
-def Main(model: solara.Reactive[ClassroomModel], preset: str,
-         on_preset: Any) -> None:
+def Main(model: solara.Reactive[ClassroomModel], preset: str, on_preset: Any) -> None:
     """The main area: presets, the day's numbers, network and charts."""
     update_counter.get()
     current = model.value
     with solara.Column(style={"padding": "8px 16px"}):
         with solara.Row(style={"align-items": "center", "gap": "24px"}):
-            solara.Select("Playbook preset", values=list(BOOKS), value=preset,
-                          on_value=on_preset, style={"max-width": "420px"},
-                          classes=["commsim-preset"])
+            solara.Select(
+                "Playbook preset",
+                values=list(BOOKS),
+                value=preset,
+                on_value=on_preset,
+                style={"max-width": "420px"},
+                classes=["commsim-preset"],
+            )
             solara.Text(BOOKS.get(preset, ""), classes=["commsim-about"])
         solara.Text(banner_text(current), classes=["commsim-banner"])
         solara.Text(run_summary(current), classes=["commsim-run"])
         with solara.Columns([1, 1]):
             NetworkView(current)
             ChartsView(current)
-        solara.Text("Same run on the command line: " + current.command_line,
-                    classes=["commsim-command"])
+        solara.Text(
+            "Same run on the command line: " + current.command_line, classes=["commsim-command"]
+        )
 
 
 #: per browser session (solara scopes reactive variables to the session): the preset and
@@ -283,8 +327,8 @@ def Page() -> None:
     """The page: Mesa's SolaraViz controls plus the classroom views."""
     preset, (seed, n_people) = PRESET.peek(), COMMUNITY.peek()
     model = solara.use_memo(
-        lambda: solara.reactive(ClassroomModel(playbook=preset, seed=seed, n_people=n_people)),
-        [])
+        lambda: solara.reactive(ClassroomModel(playbook=preset, seed=seed, n_people=n_people)), []
+    )
 
     def choose(name: str) -> None:
         COMMUNITY.value = (int(model.value.config.seed), int(model.value.n_people))
@@ -292,6 +336,11 @@ def Page() -> None:
 
     solara.Style(CSS)
     solara.Title("commsim: a community, day by day")
-    SolaraViz(model, components=[], model_params=model_params(preset, seed, n_people),
-              play_interval=150, name="commsim: a community, day by day")
+    SolaraViz(
+        model,
+        components=[],
+        model_params=model_params(preset, seed, n_people),
+        play_interval=150,
+        name="commsim: a community, day by day",
+    )
     Main(model, preset, choose)

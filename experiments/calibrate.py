@@ -54,21 +54,30 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
     settings = parse_settings(cfg)
     history = read_history(settings.data)
     if history.n_days < MIN_FIT_DAYS:
-        raise ConfigError("data", settings.data, f"the log covers {history.n_days} days; "
-                          f"calibration needs at least {MIN_FIT_DAYS} (two whole weeks)")
+        raise ConfigError(
+            "data",
+            settings.data,
+            f"the log covers {history.n_days} days; "
+            f"calibration needs at least {MIN_FIT_DAYS} (two whole weeks)",
+        )
     fit_days = history.n_days - settings.holdout_days
     if fit_days < MIN_FIT_DAYS:
-        raise ConfigError("holdout_days", settings.holdout_days, f"the log covers "
-                          f"{history.n_days} days and the fit needs {MIN_FIT_DAYS}; use "
-                          f"holdout_days <= {history.n_days - MIN_FIT_DAYS}")
+        raise ConfigError(
+            "holdout_days",
+            settings.holdout_days,
+            f"the log covers "
+            f"{history.n_days} days and the fit needs {MIN_FIT_DAYS}; use "
+            f"holdout_days <= {history.n_days - MIN_FIT_DAYS}",
+        )
     obs = observed(history, fit_days)
     users = int(obs.daily["cumulative_users"][-1])
     base = simulation_config(cfg, int(obs.daily["new_users"][0]), fit_days)
     size = graph_size(base, users)
     if size is not None:  # the graph file fixes the population: community.n is not fitted
-        blocks = tuple(dataclasses.replace(b, params=tuple(p for p in b.params
-                                                            if p.key != "community.n"))
-                       for b in settings.blocks)
+        blocks = tuple(
+            dataclasses.replace(b, params=tuple(p for p in b.params if p.key != "community.n"))
+            for b in settings.blocks
+        )
         settings = dataclasses.replace(settings, blocks=tuple(b for b in blocks if b.params))
     _check_ranges(base, settings, users)
     return Problem(base, obs, users, settings, size=size), history
@@ -77,8 +86,15 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
 def simulation_config(cfg: DictConfig, initial_members: int, fit_days: int) -> dict[str, Any]:
     """The plain simulation config: the command's keys removed, the log's start set."""
     plain = {k: v for k, v in to_plain(cfg).items() if k not in CALIBRATE_KEYS}
-    plain = with_values(plain, {"initial_members": initial_members, "days": fit_days - 1,
-                                "run.progress": "off", "run.handles": "off"})
+    plain = with_values(
+        plain,
+        {
+            "initial_members": initial_members,
+            "days": fit_days - 1,
+            "run.progress": "off",
+            "run.handles": "off",
+        },
+    )
     parse_config(plain)
     community = plain["community"]
     if community.get("kind") == "file":  # the baseline is used from other folders
@@ -94,9 +110,13 @@ def graph_size(base: dict[str, Any], users: int) -> int | None:
 
     n = load_graph(base["community"]["path"], fmt=base["community"].get("format")).n
     if n < users:
-        raise ConfigError("community.path", base["community"]["path"], f"the graph has {n} "
-                          f"people but the log has {users} users; give a graph holding "
-                          "everyone in the log (or use the default community)")
+        raise ConfigError(
+            "community.path",
+            base["community"]["path"],
+            f"the graph has {n} "
+            f"people but the log has {users} users; give a graph holding "
+            "everyone in the log (or use the default community)",
+        )
     return int(n)
 
 
@@ -108,11 +128,15 @@ def _check_ranges(base: dict[str, Any], settings: Settings, users: int) -> None:
             node: Any = base
             for part in p.key.split("."):
                 if not isinstance(node, dict) or part not in node:
-                    raise ConfigError(where, p.key, "no such key in the simulation config; "
-                                      "see `commsim run --cfg job`")
+                    raise ConfigError(
+                        where,
+                        p.key,
+                        "no such key in the simulation config; see `commsim run --cfg job`",
+                    )
                 node = node[part]
-            for end, value in zip(("low", "high"), (p.value(0, users), p.value(1, users)),
-                                  strict=True):
+            for end, value in zip(
+                ("low", "high"), (p.value(0, users), p.value(1, users)), strict=True
+            ):
                 try:
                     parse_config(with_values(base, {p.key: value}))
                 except ConfigError as exc:
@@ -134,70 +158,115 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
     obs_full = observed(history)
     fit, holdout = fit_tables(problem, obs_full, sims[best], s.holdout_days)
     values = restarts[best].values
-    groups, body, args = baseline(cfg, with_values(problem.base, {"days": history.n_days - 1}),
-                                  values, overrides)
+    groups, body, args = baseline(
+        cfg, with_values(problem.base, {"days": history.n_days - 1}), values, overrides
+    )
     report = _report(problem, history, restarts, best, fit, holdout, peaks(obs_full, sims[best]))
-    report.update(simulations=sim.runs, seconds=round(time.perf_counter() - clock, 1),
-                  final_seeds=final_seeds, baseline={"config": "calibrated.yaml",
-                                                     "args": "calibrated.args",
-                                                     "overrides": args})
+    report.update(
+        simulations=sim.runs,
+        seconds=round(time.perf_counter() - clock, 1),
+        final_seeds=final_seeds,
+        baseline={"config": "calibrated.yaml", "args": "calibrated.args", "overrides": args},
+    )
     write_json(out_dir / "calibration.json", report)
     write_series(out_dir / "series.csv", series_frame(obs_full, sims, best, problem.n_days))
-    plot(out_dir / "calibration.png", obs_full, sims, best, problem.n_days, fit,
-         f"{history.path.name}: observed vs simulated (mean of {s.final_reps} runs; "
-         f"thin: other restarts)")
+    plot(
+        out_dir / "calibration.png",
+        obs_full,
+        sims,
+        best,
+        problem.n_days,
+        fit,
+        f"{history.path.name}: observed vs simulated (mean of {s.final_reps} runs; "
+        f"thin: other restarts)",
+    )
     write_baseline(out_dir, _header(history, out_dir), groups, body, args)
     return report
 
 
-def _report(problem: Problem, history: History, restarts: Sequence[Any], best: int,
-            fit: dict[str, Any], holdout: dict[str, Any] | None, peak: dict[str, Any]
-            ) -> dict[str, Any]:
+def _report(
+    problem: Problem,
+    history: History,
+    restarts: Sequence[Any],
+    best: int,
+    fit: dict[str, Any],
+    holdout: dict[str, Any] | None,
+    peak: dict[str, Any],
+) -> dict[str, Any]:
     s = problem.settings
-    return {"data": str(history.path.resolve()), "start": history.start.isoformat(),
-            "days": history.n_days, "users": history.n_users, "events": len(history.events),
-            "fit_days": problem.n_days, "holdout_days": s.holdout_days,
-            "fit_users": problem.users, "active": s.active,
-            "loss": {"definition": LOSS, "weights": s.weights,
-                     "value": restarts[best].final_loss},
-            "parameters": parameters(problem, restarts, best), "fit": fit, "holdout": holdout,
-            "peaks": peak, "best_restart": best,
-            "restarts": [{"index": r.index, "loss": r.loss, "final_loss": r.final_loss,
-                          "evaluations": r.evaluations, "seconds": round(r.seconds, 1),
-                          "seeds": [s.seed + 1000 * (r.index + 1) + i for i in range(s.reps)],
-                          "values": r.values} for r in restarts]}
+    return {
+        "data": str(history.path.resolve()),
+        "start": history.start.isoformat(),
+        "days": history.n_days,
+        "users": history.n_users,
+        "events": len(history.events),
+        "fit_days": problem.n_days,
+        "holdout_days": s.holdout_days,
+        "fit_users": problem.users,
+        "active": s.active,
+        "loss": {"definition": LOSS, "weights": s.weights, "value": restarts[best].final_loss},
+        "parameters": parameters(problem, restarts, best),
+        "fit": fit,
+        "holdout": holdout,
+        "peaks": peak,
+        "best_restart": best,
+        "restarts": [
+            {
+                "index": r.index,
+                "loss": r.loss,
+                "final_loss": r.final_loss,
+                "evaluations": r.evaluations,
+                "seconds": round(r.seconds, 1),
+                "seeds": [s.seed + 1000 * (r.index + 1) + i for i in range(s.reps)],
+                "values": r.values,
+            }
+            for r in restarts
+        ],
+    }
 
 
 def _header(history: History, out_dir: Path) -> str:
     folder = out_dir.resolve()
-    return (f"commsim baseline calibrated to {history.path.name} ({history.n_days} days, "
-            f"{history.n_users:,} users) by `commsim calibrate`;\nthe fit is in "
-            f"calibration.json. Use it as the baseline of what-ifs:\n"
-            f"  commsim run --config-dir={folder} +calibrated=calibrated\n"
-            f"  commsim compare --config-dir={folder} +calibrated=calibrated executor=serial\n"
-            f"  commsim compare $(cat {folder}/calibrated.args)   (any executor)")
+    return (
+        f"commsim baseline calibrated to {history.path.name} ({history.n_days} days, "
+        f"{history.n_users:,} users) by `commsim calibrate`;\nthe fit is in "
+        f"calibration.json. Use it as the baseline of what-ifs:\n"
+        f"  commsim run --config-dir={folder} +calibrated=calibrated\n"
+        f"  commsim compare --config-dir={folder} +calibrated=calibrated executor=serial\n"
+        f"  commsim compare $(cat {folder}/calibrated.args)   (any executor)"
+    )
 
 
 def format_report(report: dict[str, Any], out_dir: Path) -> str:
     """The fit as a short text table."""
-    lines = [f"calibrated to {Path(report['data']).name}: {report['days']} days, "
-             f"{report['users']:,} users (fit on days 0-{report['fit_days'] - 1})", "",
-             f"{'parameter':<36}{'value':>12}{'restarts min':>14}{'max':>12}"]
+    lines = [
+        f"calibrated to {Path(report['data']).name}: {report['days']} days, "
+        f"{report['users']:,} users (fit on days 0-{report['fit_days'] - 1})",
+        "",
+        f"{'parameter':<36}{'value':>12}{'restarts min':>14}{'max':>12}",
+    ]
     for key, p in report["parameters"].items():
         lines.append(f"{key:<36}{p['value']:>12.4g}{p['min']:>14.4g}{p['max']:>12.4g}")
-    lines += ["", f"{'series':<20}{'R2':>8}{'RMSE':>10}" + ("   hold-out RMSE" if
-                                                            report["holdout"] else "")]
+    lines += [
+        "",
+        f"{'series':<20}{'R2':>8}{'RMSE':>10}" + ("   hold-out RMSE" if report["holdout"] else ""),
+    ]
     for key, f in report["fit"].items():
         extra = ""
         if report["holdout"] and key in report["holdout"]:
             extra = f"{report['holdout'][key]['rmse']:>16.4g}"
         lines.append(f"{key:<20}{f['r2']:>8.3f}{f['rmse']:>10.4g}{extra}")
     pk = report["peaks"]["active_users"]
-    lines += ["", f"active users peak: day {pk['observed_day']} observed, day "
-              f"{pk['simulated_day']} simulated", f"loss {report['loss']['value']:.4g}; "
-              f"{report['simulations']:,} simulations in {report['seconds']:.0f} s", "",
-              f"outputs: {out_dir.resolve()}",
-              f"baseline: commsim run --config-dir={out_dir.resolve()} +calibrated=calibrated"]
+    lines += [
+        "",
+        f"active users peak: day {pk['observed_day']} observed, day "
+        f"{pk['simulated_day']} simulated",
+        f"loss {report['loss']['value']:.4g}; "
+        f"{report['simulations']:,} simulations in {report['seconds']:.0f} s",
+        "",
+        f"outputs: {out_dir.resolve()}",
+        f"baseline: commsim run --config-dir={out_dir.resolve()} +calibrated=calibrated",
+    ]
     return "\n".join(lines)
 
 

@@ -34,8 +34,16 @@ MAX_PEOPLE = 3000
 MIN_PEOPLE = 100
 SEEDING_METHODS = ("none", "random", "degree", "kcore", "pagerank", "degree_discount", "greedy")
 MODERATION_MODES = ("none", "community", "personalised")
-LEVERS = ("seeding_method", "seeding_k", "weekly_qa", "monthly_meetup", "points",
-          "moderation", "welcome_replies", "word_of_mouth")
+LEVERS = (
+    "seeding_method",
+    "seeding_k",
+    "weekly_qa",
+    "monthly_meetup",
+    "points",
+    "moderation",
+    "welcome_replies",
+    "word_of_mouth",
+)
 POINTS_KEYS = ("points_per_post", "points_per_reply", "points_per_visit")
 #: event levers: page lever -> event type, and the playbook whose event it switches on
 EVENT_LEVERS = {"weekly_qa": "qa", "monthly_meetup": "meetup"}
@@ -73,8 +81,12 @@ def _strategy(cfg: dict[str, Any], kind: str) -> dict[str, Any] | None:
 
 def _event_names(cfg: dict[str, Any], kind: str) -> list[str]:
     items = (_strategy(cfg, "events") or {}).get("items") or {}
-    return [name for name, item in items.items() if item.get("type") == kind
-            and item.get("every") == ("weekly" if kind == "qa" else "monthly")]
+    return [
+        name
+        for name, item in items.items()
+        if item.get("type") == kind
+        and item.get("every") == ("weekly" if kind == "qa" else "monthly")
+    ]
 
 
 def preset_levers(playbook: str) -> dict[str, Any]:
@@ -115,15 +127,16 @@ def _set(cfg: dict[str, Any], kind: str, levers: dict[str, Any]) -> list[str]:
     """Overrides setting ``strategies.<kind>.<lever>``, adding the strategy when absent."""
     key = f"strategies.{kind}"
     if _strategy(cfg, kind) is None:
-        return [f"+{key}._target_={TARGETS[kind]}",
-                *(f"+{key}.{k}={hydra_value(v)}" for k, v in levers.items())]
+        return [
+            f"+{key}._target_={TARGETS[kind]}",
+            *(f"+{key}.{k}={hydra_value(v)}" for k, v in levers.items()),
+        ]
     return [f"{key}.{k}={hydra_value(v)}" for k, v in levers.items()]
 
 
 def _event_overrides(cfg: dict[str, Any], switches: dict[str, bool]) -> list[str]:
     """Overrides switching the weekly Q&A / monthly meetup (``switches``: kind -> on)."""
-    removed = [name for kind, on in switches.items() if not on
-               for name in _event_names(cfg, kind)]
+    removed = [name for kind, on in switches.items() if not on for name in _event_names(cfg, kind)]
     added = {}
     for kind, on in switches.items():
         if on and not _event_names(cfg, kind):
@@ -131,8 +144,11 @@ def _event_overrides(cfg: dict[str, Any], switches: dict[str, bool]) -> list[str
             added.update(playbook_config(source)["strategies"]["events"]["items"])
     out = [f"~strategies.events.items.{name}" for name in removed]
     if added and _strategy(cfg, "events") is None:
-        return [*out, f"+strategies.events._target_={TARGETS['events']}",
-                f"+strategies.events.items={hydra_value(added)}"]
+        return [
+            *out,
+            f"+strategies.events._target_={TARGETS['events']}",
+            f"+strategies.events.items={hydra_value(added)}",
+        ]
     return [*out, *(f"++strategies.events.items.{n}={hydra_value(v)}" for n, v in added.items())]
 
 
@@ -160,19 +176,24 @@ def lever_overrides(playbook: str, **levers: Any) -> list[str]:
         out.append("~strategies.seeding")
     elif method != "none" and (method, k) != (preset["seeding_method"], preset["seeding_k"]):
         out += _set(cfg, "seeding", {"method": method, "k": k})
-    switches = {kind: bool(chosen[lever]) for lever, kind in EVENT_LEVERS.items()
-                if bool(chosen[lever]) != preset[lever]}
+    switches = {
+        kind: bool(chosen[lever])
+        for lever, kind in EVENT_LEVERS.items()
+        if bool(chosen[lever]) != preset[lever]
+    }
     out += _event_overrides(cfg, switches)
     if bool(chosen["points"]) != preset["points"]:
         scheme = playbook_config("points")["strategies"]["incentives"]
-        out += _set(cfg, "incentives", {k: scheme[k] if chosen["points"] else 0.0
-                                        for k in POINTS_KEYS})
+        out += _set(
+            cfg, "incentives", {k: scheme[k] if chosen["points"] else 0.0 for k in POINTS_KEYS}
+        )
     if chosen["moderation"] != preset["moderation"]:
         out += _set(cfg, "moderation", {"mode": chosen["moderation"]})
     if bool(chosen["welcome_replies"]) != preset["welcome_replies"]:
         extra = {} if _strategy(cfg, "onboarding") else {"mentors": False}
-        out += _set(cfg, "onboarding", {"welcome_replies": bool(chosen["welcome_replies"]),
-                                        **extra})
+        out += _set(
+            cfg, "onboarding", {"welcome_replies": bool(chosen["welcome_replies"]), **extra}
+        )
     q = round(float(chosen["word_of_mouth"]), 6)
     if q != round(preset["word_of_mouth"], 6):
         out.append(f"acquisition.q={hydra_value(q)}")
@@ -205,29 +226,54 @@ class ClassroomModel(CommunityModel):
     Levers left at ``None`` keep the playbook's setting.
     """
 
-    def __init__(self, playbook: str = "baseline", seed: int = 0, n_people: int = 1000,
-                 days: int = 365, seeding_method: str | None = None,
-                 seeding_k: int | None = None, weekly_qa: bool | None = None,
-                 monthly_meetup: bool | None = None, points: bool | None = None,
-                 moderation: str | None = None, welcome_replies: bool | None = None,
-                 word_of_mouth: float | None = None) -> None:
+    def __init__(
+        self,
+        playbook: str = "baseline",
+        seed: int = 0,
+        n_people: int = 1000,
+        days: int = 365,
+        seeding_method: str | None = None,
+        seeding_k: int | None = None,
+        weekly_qa: bool | None = None,
+        monthly_meetup: bool | None = None,
+        points: bool | None = None,
+        moderation: str | None = None,
+        welcome_replies: bool | None = None,
+        word_of_mouth: float | None = None,
+    ) -> None:
         if not MIN_PEOPLE <= int(n_people) <= MAX_PEOPLE:
-            raise ConfigError("n_people", n_people, f"the page draws everyone: use "
-                              f"{MIN_PEOPLE}..{MAX_PEOPLE} (commsim run for larger ones)")
-        levers = {"seeding_method": seeding_method, "seeding_k": seeding_k,
-                  "weekly_qa": weekly_qa, "monthly_meetup": monthly_meetup, "points": points,
-                  "moderation": moderation, "welcome_replies": welcome_replies,
-                  "word_of_mouth": word_of_mouth}
-        overrides = [f"playbook={playbook}", f"seed={int(seed)}",
-                     f"community.n={int(n_people)}", f"days={int(days)}",
-                     *lever_overrides(playbook, **levers)]
+            raise ConfigError(
+                "n_people",
+                n_people,
+                f"the page draws everyone: use "
+                f"{MIN_PEOPLE}..{MAX_PEOPLE} (commsim run for larger ones)",
+            )
+        levers = {
+            "seeding_method": seeding_method,
+            "seeding_k": seeding_k,
+            "weekly_qa": weekly_qa,
+            "monthly_meetup": monthly_meetup,
+            "points": points,
+            "moderation": moderation,
+            "welcome_replies": welcome_replies,
+            "word_of_mouth": word_of_mouth,
+        }
+        overrides = [
+            f"playbook={playbook}",
+            f"seed={int(seed)}",
+            f"community.n={int(n_people)}",
+            f"days={int(days)}",
+            *lever_overrides(playbook, **levers),
+        ]
         cfg = _compose([*overrides, "run.progress=off"])
         super().__init__(check(cfg), strategies=build_strategies(cfg))
         self.playbook = playbook
         self.overrides = overrides
         #: the levers in force: the preset's, then the ones given
-        self.levers = {**preset_levers(playbook),
-                       **{k: v for k, v in levers.items() if v is not None}}
+        self.levers = {
+            **preset_levers(playbook),
+            **{k: v for k, v in levers.items() if v is not None},
+        }
         self.positions = layout_positions(self.csr, seed=int(seed))
 
     @property
@@ -251,8 +297,9 @@ def layout_positions(csr: sp.csr_array, seed: int = 0) -> np.ndarray:
         return _LAYOUTS[key]
 
 
-def spring_layout(csr: sp.csr_array, seed: int = 0, iterations: int = 80,
-                  sample: int = 400) -> np.ndarray:
+def spring_layout(
+    csr: sp.csr_array, seed: int = 0, iterations: int = 80, sample: int = 400
+) -> np.ndarray:
     """Fruchterman-Reingold positions in about a second for 3,000 people.
 
     Ties pull (force d^2/k), everyone pushes everyone (k^2/d); the push on each person is

@@ -143,8 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command not in COMMANDS:
-        return fail(ConfigError("command", command,
-                                f"use one of: {', '.join(COMMANDS)} (commsim --help)"))
+        return fail(
+            ConfigError("command", command, f"use one of: {', '.join(COMMANDS)} (commsim --help)")
+        )
     try:
         code = COMMANDS[command](rest)
     except CommsimError as exc:
@@ -155,8 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # no bare traceback: say what failed (COMMSIM_DEBUG=1 shows it)
         if os.environ.get("COMMSIM_DEBUG"):
             raise
-        print(f"commsim: error: {type(exc).__name__}: {exc}\n(set COMMSIM_DEBUG=1 to see "
-              "the traceback)", file=sys.stderr)
+        print(
+            f"commsim: error: {type(exc).__name__}: {exc}\n(set COMMSIM_DEBUG=1 to see "
+            "the traceback)",
+            file=sys.stderr,
+        )
         return 1
     return int(code or 0)
 

@@ -56,8 +56,9 @@ def collect(root: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows.append({**labels, **json.loads(summary_file.read_text())})
     for error_file in sorted(root.rglob("error.json")):
         if not (error_file.parent / "summary.json").exists():
-            errors.append({**_labels(error_file.parent),
-                           "error": json.loads(error_file.read_text())["error"]})
+            errors.append(
+                {**_labels(error_file.parent), "error": json.loads(error_file.read_text())["error"]}
+            )
     if not frames:
         raise ConfigError("collect", str(root), "no finished job (summary.json) in this folder")
     runs, summary = pd.concat(frames, ignore_index=True), pd.DataFrame(rows)
@@ -79,8 +80,9 @@ class CollectOnMultirunEnd(Callback):
         except ConfigError as exc:
             print(f"commsim collect: {exc}")
             return
-        print(f"collected {len(summary)} runs into {root / 'runs.parquet'} and "
-              f"{root / 'summary.csv'}")
+        print(
+            f"collected {len(summary)} runs into {root / 'runs.parquet'} and {root / 'summary.csv'}"
+        )
 
 
 def main(args: Sequence[str]) -> int:
@@ -88,6 +90,8 @@ def main(args: Sequence[str]) -> int:
     if len(args) != 1:
         raise ConfigError("collect", " ".join(args), "give exactly one folder: commsim collect DIR")
     _, summary = collect(args[0])
-    print(f"collected {len(summary)} runs into {Path(args[0]) / 'runs.parquet'} and "
-          f"{Path(args[0]) / 'summary.csv'}")
+    print(
+        f"collected {len(summary)} runs into {Path(args[0]) / 'runs.parquet'} and "
+        f"{Path(args[0]) / 'summary.csv'}"
+    )
     return 0

@@ -74,11 +74,19 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
     if executor not in EXECUTORS:
         raise ConfigError("executor", executor, f"use one of: {', '.join(EXECUTORS)}")
     workers = cfg.get("workers")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
-                                or workers < 1):
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
         raise ConfigError("workers", workers, "give a whole number >= 1, or null for one per core")
-    return {"playbooks": books, "reps": reps, "kpis": kpis, "rank_by": rank_by,
-            "executor": executor, "workers": workers, "seed": int(cfg.get("seed", 0))}
+    return {
+        "playbooks": books,
+        "reps": reps,
+        "kpis": kpis,
+        "rank_by": rank_by,
+        "executor": executor,
+        "workers": workers,
+        "seed": int(cfg.get("seed", 0)),
+    }
 
 
 def make_jobs(options: dict[str, Any], overrides: Sequence[str]) -> list[Job]:
@@ -88,13 +96,18 @@ def make_jobs(options: dict[str, Any], overrides: Sequence[str]) -> list[Job]:
     for book in options["playbooks"]:
         for rep in range(options["reps"]):
             seed = options["seed"] + rep
-            jobs.append(Job((*base, f"playbook={book}", f"seed={seed}"),
-                            (("playbook", book), ("rep", rep), ("seed", seed))))
+            jobs.append(
+                Job(
+                    (*base, f"playbook={book}", f"seed={seed}"),
+                    (("playbook", book), ("rep", rep), ("seed", seed)),
+                )
+            )
     return jobs
 
 
-def compare(options: dict[str, Any], overrides: Sequence[str], out_dir: Path,
-            progress: bool | None = None) -> Comparison:
+def compare(
+    options: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
+) -> Comparison:
     """Run (or resume) a comparison into ``out_dir`` and write every table and the report."""
     store = RunStore(out_dir)
     jobs = make_jobs(options, overrides)
@@ -103,21 +116,34 @@ def compare(options: dict[str, Any], overrides: Sequence[str], out_dir: Path,
     todo = [job for job in jobs if keys[job] not in done]
     if len(todo) < len(jobs):
         print(f"resuming: {len(jobs) - len(todo)} of {len(jobs)} runs already done", flush=True)
-    execute(todo, executor=options["executor"], workers=options["workers"],
-            on_result=store.save, progress=progress)
+    execute(
+        todo,
+        executor=options["executor"],
+        workers=options["workers"],
+        on_result=store.save,
+        progress=progress,
+    )
     runs, per_run = store.load(set(keys.values()))
     if per_run.empty:
         raise ConfigError("playbooks", options["playbooks"], "every run failed; see errors.json")
     order = {b: i for i, b in enumerate(options["playbooks"])}
-    per_run = per_run.sort_values(["playbook", "rep"], key=lambda c: c.map(order)
-                                  if c.name == "playbook" else c).reset_index(drop=True)
-    runs = runs.sort_values(["playbook", "rep", "day"], key=lambda c: c.map(order)
-                            if c.name == "playbook" else c).reset_index(drop=True)
+    per_run = per_run.sort_values(
+        ["playbook", "rep"], key=lambda c: c.map(order) if c.name == "playbook" else c
+    ).reset_index(drop=True)
+    runs = runs.sort_values(
+        ["playbook", "rep", "day"], key=lambda c: c.map(order) if c.name == "playbook" else c
+    ).reset_index(drop=True)
     kpis = options["kpis"]
     table = summary_table(per_run, kpis)
-    result = Comparison(runs, per_run, table,
-                        paired_differences(per_run, kpis, options["playbooks"][0]),
-                        ranking(table, options["rank_by"]), store.errors, out_dir)
+    result = Comparison(
+        runs,
+        per_run,
+        table,
+        paired_differences(per_run, kpis, options["playbooks"][0]),
+        ranking(table, options["rank_by"]),
+        store.errors,
+        out_dir,
+    )
     write_tables(result)
     from experiments.report import write_report
 
@@ -131,8 +157,12 @@ def write_tables(result: Comparison) -> None:
 
     out = result.out_dir
     write_parquet(out / "runs.parquet", result.runs)
-    for name, df in (("runs_summary", result.per_run), ("summary", result.summary),
-                     ("differences", result.differences), ("ranking", result.ranking)):
+    for name, df in (
+        ("runs_summary", result.per_run),
+        ("summary", result.summary),
+        ("differences", result.differences),
+        ("ranking", result.ranking),
+    ):
         write_text(out / f"{name}.csv", df.to_csv(index=False))
 
 
@@ -144,14 +174,20 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
         wide.setdefault(row["kpi"], {})[row["playbook"]] = cell
     frame = pd.DataFrame(wide).T
     frame = frame[[b for b in options["playbooks"] if b in frame]]
-    lines = [f"commsim compare: {len(options['playbooks'])} playbooks x {options['reps']} "
-             f"replications (mean [95% CI])", frame.to_string(), "",
-             f"ranking by {options['rank_by']}:",
-             result.ranking.to_string(index=False, float_format=fmt)]
+    lines = [
+        f"commsim compare: {len(options['playbooks'])} playbooks x {options['reps']} "
+        f"replications (mean [95% CI])",
+        frame.to_string(),
+        "",
+        f"ranking by {options['rank_by']}:",
+        result.ranking.to_string(index=False, float_format=fmt),
+    ]
     if result.failed:
         lines.append(f"\n{len(result.failed)} runs failed: see {result.out_dir / 'errors.json'}")
-    lines.append(f"\noutputs: {result.out_dir.resolve()}\nreport:  "
-                 f"{(result.out_dir / 'report.html').resolve()}")
+    lines.append(
+        f"\noutputs: {result.out_dir.resolve()}\nreport:  "
+        f"{(result.out_dir / 'report.html').resolve()}"
+    )
     return "\n".join(lines)
 
 

@@ -13,21 +13,33 @@ from experiments.space import as_overrides
 from sim.errors import CommsimError
 
 
-def evaluate(settings: Sequence[Mapping[str, Any]], base: Sequence[str], reps: int, seed: int,
-             executor: str = "joblib", workers: int | None = None,
-             progress: bool | None = None,
-             on_result: Callable[[JobResult], None] | None = None) -> pd.DataFrame:
+def evaluate(
+    settings: Sequence[Mapping[str, Any]],
+    base: Sequence[str],
+    reps: int,
+    seed: int,
+    executor: str = "joblib",
+    workers: int | None = None,
+    progress: bool | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+) -> pd.DataFrame:
     """Run every setting ``reps`` times (replication r: seed + r for every setting).
 
     Returns:
         One row per run: ``setting`` (index into ``settings``), ``rep``, ``seed``, the
         setting's values and every summary KPI.
     """
-    jobs = [Job((*base, *as_overrides(s), f"seed={seed + r}"),
-                (("setting", i), ("rep", r), ("seed", seed + r)))
-            for i, s in enumerate(settings) for r in range(reps)]
-    results = execute(jobs, executor=executor, workers=workers, progress=progress,
-                      on_result=on_result)
+    jobs = [
+        Job(
+            (*base, *as_overrides(s), f"seed={seed + r}"),
+            (("setting", i), ("rep", r), ("seed", seed + r)),
+        )
+        for i, s in enumerate(settings)
+        for r in range(reps)
+    ]
+    results = execute(
+        jobs, executor=executor, workers=workers, progress=progress, on_result=on_result
+    )
     failed = [r for r in results if not r.ok]
     if failed and len(failed) == len(results):
         raise CommsimError(f"every run failed; first error: {failed[0].error}")

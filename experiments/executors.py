@@ -22,9 +22,13 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def execute(jobs: Sequence[Job], executor: str = "joblib", workers: int | None = None,
-            on_result: Callable[[JobResult], None] | None = None,
-            progress: bool | None = None) -> list[JobResult]:
+def execute(
+    jobs: Sequence[Job],
+    executor: str = "joblib",
+    workers: int | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+    progress: bool | None = None,
+) -> list[JobResult]:
     """Run every job and return the results (in completion order).
 
     Args:
@@ -45,8 +49,9 @@ def execute(jobs: Sequence[Job], executor: str = "joblib", workers: int | None =
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=len(jobs), unit="run", desc=f"runs ({executor})", disable=not show,
-              delay=1.0) as bar:
+    with tqdm(
+        total=len(jobs), unit="run", desc=f"runs ({executor})", disable=not show, delay=1.0
+    ) as bar:
         for result in stream:
             if on_result is not None:
                 on_result(result)
@@ -68,15 +73,19 @@ def _joblib(jobs: list[Job], workers: int) -> Iterable[JobResult]:
     from joblib import Parallel, delayed
 
     return Parallel(n_jobs=min(workers, len(jobs)), return_as="generator_unordered")(
-        delayed(run_job)(job) for job in jobs)
+        delayed(run_job)(job) for job in jobs
+    )
 
 
 def _ray(jobs: list[Job], workers: int) -> Iterator[JobResult]:
     try:
         import ray
     except ImportError:
-        raise ConfigError("executor", "ray", "Ray is not installed; pip install "
-                          "'commsim[ray]' (or choose executor=joblib)") from None
+        raise ConfigError(
+            "executor",
+            "ray",
+            "Ray is not installed; pip install 'commsim[ray]' (or choose executor=joblib)",
+        ) from None
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
         kwargs = {} if address else {"num_cpus": workers, "include_dashboard": False}

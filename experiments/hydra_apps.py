@@ -21,9 +21,28 @@ from sim.runner import compose
 
 Job = Callable[[DictConfig, Path, list[str]], None]
 
-HYDRA_FLAGS = ("-m", "--multirun", "--cfg", "-c", "--info", "--help", "-h", "--hydra-help",
-               "--resolve", "--package", "-p", "--config-dir", "-cd", "--config-name", "-cn",
-               "--shell-completion", "-sc", "--run", "-r", "--experimental-rerun")
+HYDRA_FLAGS = (
+    "-m",
+    "--multirun",
+    "--cfg",
+    "-c",
+    "--info",
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--resolve",
+    "--package",
+    "-p",
+    "--config-dir",
+    "-cd",
+    "--config-name",
+    "-cn",
+    "--shell-completion",
+    "-sc",
+    "--run",
+    "-r",
+    "--experimental-rerun",
+)
 
 
 def user_overrides(args: Sequence[str]) -> list[str] | None:
@@ -35,8 +54,11 @@ def user_overrides(args: Sequence[str]) -> list[str] | None:
 
 def strip_keys(overrides: Sequence[str], keys: Sequence[str]) -> list[str]:
     """Overrides without a command's own keys (and Hydra's): what each job gets."""
-    return [o for o in overrides if o.split("=", 1)[0].lstrip("+~").split(".")[0] not in keys
-            and not o.startswith("hydra")]
+    return [
+        o
+        for o in overrides
+        if o.split("=", 1)[0].lstrip("+~").split(".")[0] not in keys and not o.startswith("hydra")
+    ]
 
 
 def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
@@ -45,8 +67,12 @@ def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
     return None if overrides is None else compose(overrides, config_name=config_name)
 
 
-def run_app(config_name: str, args: Sequence[str], job: Job,
-            check: Callable[[DictConfig], object] | None = None) -> int:
+def run_app(
+    config_name: str,
+    args: Sequence[str],
+    job: Job,
+    check: Callable[[DictConfig], object] | None = None,
+) -> int:
     """Run ``job(cfg, out_dir, overrides)`` as a Hydra app; returns the exit code."""
     try:
         cfg = precompose(config_name, args)

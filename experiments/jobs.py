@@ -82,7 +82,12 @@ def run_job(job: Job) -> JobResult:
         result = run_config(cfg)
     except Exception as exc:  # a crashed run is reported, not hidden
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return JobResult(job.label_dict, key="", error=detail,
-                         seconds=time.perf_counter() - start)
-    return JobResult(job.label_dict, key=key, summary=result.summary, metrics=result.metrics,
-                     transitions=result.transitions, seconds=time.perf_counter() - start)
+        return JobResult(job.label_dict, key="", error=detail, seconds=time.perf_counter() - start)
+    return JobResult(
+        job.label_dict,
+        key=key,
+        summary=result.summary,
+        metrics=result.metrics,
+        transitions=result.transitions,
+        seconds=time.perf_counter() - start,
+    )

@@ -34,8 +34,11 @@ EXTRA_TOP_LEVEL.update(OPTIMISE_KEYS)
 
 def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
     """Validate the ``search`` section."""
-    s = OmegaConf.to_container(cfg["search"], resolve=True) if isinstance(cfg, DictConfig) \
+    s = (
+        OmegaConf.to_container(cfg["search"], resolve=True)
+        if isinstance(cfg, DictConfig)
         else dict(cfg["search"])
+    )
     assert isinstance(s, dict)
     if s.get("kpi") not in KPIS:
         raise ConfigError("search.kpi", s.get("kpi"), f"use one of: {', '.join(KPIS)}")
@@ -47,9 +50,14 @@ def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
         raise ConfigError("search.budget", budget, "give a budget >= 0 (currency) or null")
     if cfg.get("executor") not in EXECUTORS:
         raise ConfigError("executor", cfg.get("executor"), f"use one of: {', '.join(EXECUTORS)}")
-    return {**s, "dims": parse_space(s.get("space"), "search.space"),
-            "base": list(s.get("base") or []), "seed": int(s.get("seed", 0)),
-            "executor": cfg.get("executor"), "workers": cfg.get("workers")}
+    return {
+        **s,
+        "dims": parse_space(s.get("space"), "search.space"),
+        "base": list(s.get("base") or []),
+        "seed": int(s.get("seed", 0)),
+        "executor": cfg.get("executor"),
+        "workers": cfg.get("workers"),
+    }
 
 
 def suggest(trial: Any, dims: list[Dimension]) -> dict[str, Any]:
@@ -65,8 +73,9 @@ def suggest(trial: Any, dims: list[Dimension]) -> dict[str, Any]:
     return out
 
 
-def optimise(search: dict[str, Any], overrides: Sequence[str], out_dir: Path,
-             progress: bool | None = None) -> pd.DataFrame:
+def optimise(
+    search: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
+) -> pd.DataFrame:
     """Run the study; returns the trial table (one row per trial)."""
     import optuna
 
@@ -76,8 +85,15 @@ def optimise(search: dict[str, Any], overrides: Sequence[str], out_dir: Path,
 
     def objective(trial: optuna.Trial) -> float:
         levers = suggest(trial, search["dims"])
-        runs = evaluate([levers], base, search["reps"], search["seed"], search["executor"],
-                        search["workers"], progress=False)
+        runs = evaluate(
+            [levers],
+            base,
+            search["reps"],
+            search["seed"],
+            search["executor"],
+            search["workers"],
+            progress=False,
+        )
         cost = float(runs["cost_total"].mean())
         trial.set_user_attr("cost_total", cost)
         slack = cost - budget if budget is not None else -1.0
@@ -88,9 +104,13 @@ def optimise(search: dict[str, Any], overrides: Sequence[str], out_dir: Path,
         return value
 
     sampler = optuna.samplers.TPESampler(seed=search["seed"])
-    study = optuna.create_study(direction="maximize" if direction(kpi) == "max" else "minimize",
-                                sampler=sampler, storage=search.get("storage"),
-                                study_name=search.get("name"), load_if_exists=True)
+    study = optuna.create_study(
+        direction="maximize" if direction(kpi) == "max" else "minimize",
+        sampler=sampler,
+        storage=search.get("storage"),
+        study_name=search.get("name"),
+        load_if_exists=True,
+    )
     remaining = search["n_trials"] - len(study.trials)
     if remaining > 0:
         study.optimize(objective, n_trials=remaining, show_progress_bar=bool(progress))
@@ -105,9 +125,15 @@ def trial_table(study: Any) -> pd.DataFrame:
     for t in study.trials:
         if t.state.name != "COMPLETE":
             continue
-        rows.append({"trial": t.number, **t.params, "kpi": t.value,
-                     "cost_total": t.user_attrs.get("cost_total"),
-                     "feasible": t.user_attrs.get("constraint", [0])[0] <= 0})
+        rows.append(
+            {
+                "trial": t.number,
+                **t.params,
+                "kpi": t.value,
+                "cost_total": t.user_attrs.get("cost_total"),
+                "feasible": t.user_attrs.get("constraint", [0])[0] <= 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -115,8 +141,11 @@ def best_trial(trials: pd.DataFrame, kpi: str) -> pd.Series:
     """The best feasible trial."""
     feasible = trials[trials["feasible"]]
     if feasible.empty:
-        raise ConfigError("search.budget", None, "no trial stayed within the budget; raise "
-                          "search.budget or narrow the lever ranges")
+        raise ConfigError(
+            "search.budget",
+            None,
+            "no trial stayed within the budget; raise search.budget or narrow the lever ranges",
+        )
     best = feasible["kpi"].idxmax() if direction(kpi) == "max" else feasible["kpi"].idxmin()
     return feasible.loc[best]
 
@@ -127,10 +156,19 @@ def write_outputs(trials: pd.DataFrame, search: dict[str, Any], out_dir: Path) -
     best = best_trial(trials, kpi)
     levers = {d.key: best[d.key] for d in search["dims"]}
     levers = {k: (v.item() if hasattr(v, "item") else v) for k, v in levers.items()}
-    text = OmegaConf.to_yaml(OmegaConf.create({
-        "kpi": kpi, "value": float(best["kpi"]), "cost_total": float(best["cost_total"]),
-        "budget": search.get("budget"), "trial": int(best["trial"]), "levers": levers,
-        "overrides": [*search["base"], *as_overrides(levers)]}))
+    text = OmegaConf.to_yaml(
+        OmegaConf.create(
+            {
+                "kpi": kpi,
+                "value": float(best["kpi"]),
+                "cost_total": float(best["cost_total"]),
+                "budget": search.get("budget"),
+                "trial": int(best["trial"]),
+                "levers": levers,
+                "overrides": [*search["base"], *as_overrides(levers)],
+            }
+        )
+    )
     write_text(out_dir / "best.yaml", text)
     write_text(out_dir / "trials.csv", trials.to_csv(index=False))
     plot(trials, kpi, out_dir / "optimisation.png")
@@ -166,6 +204,8 @@ def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     rest = strip_keys(overrides, OPTIMISE_KEYS)
     trials = optimise(search, rest, out_dir, progress=None)
     best = best_trial(trials, search["kpi"])
-    print(f"best {search['kpi']}: {best['kpi']:,.4g} (cost {best['cost_total']:,.0f}) at trial "
-          f"{int(best['trial'])} of {len(trials)}")
+    print(
+        f"best {search['kpi']}: {best['kpi']:,.4g} (cost {best['cost_total']:,.0f}) at trial "
+        f"{int(best['trial'])} of {len(trials)}"
+    )
     print(f"levers: {out_dir.resolve() / 'best.yaml'}")

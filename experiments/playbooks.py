@@ -20,8 +20,11 @@ def playbooks() -> dict[str, str]:
         try:
             cfg = OmegaConf.create(item.read_text(encoding="utf-8"))
         except Exception as exc:  # a broken playbook file is named, not a traceback
-            raise ConfigError(f"configs/playbook/{item.name}", name,
-                              f"the YAML does not parse: {str(exc).splitlines()[0]}") from None
+            raise ConfigError(
+                f"configs/playbook/{item.name}",
+                name,
+                f"the YAML does not parse: {str(exc).splitlines()[0]}",
+            ) from None
         out[name] = str(cfg.get("playbook_description", ""))
     return out
 

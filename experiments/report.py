@@ -19,8 +19,12 @@ from experiments.plots import plt, save_figure
 from experiments.stats import fmt, mean_ci
 from sim.io import write_text
 
-CURVES = [("members", "members"), ("active", "daily active members"), ("posts", "posts per day"),
-          ("sentiment", "mean sentiment")]
+CURVES = [
+    ("members", "members"),
+    ("active", "daily active members"),
+    ("posts", "posts per day"),
+    ("sentiment", "mean sentiment"),
+]
 CHANNELS = ["joined_organic", "joined_wom", "joined_seeded", "joined_ads", "joined_partner"]
 
 
@@ -52,8 +56,14 @@ def cost_benefit_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Pa
         for book in books:
             part = per_run[per_run["playbook"] == book]
             dots = ax.scatter(part["cost_total"], part[benefit], alpha=0.5, s=18, label=book)
-            ax.scatter(part["cost_total"].mean(), part[benefit].mean(), marker="X", s=140,
-                       color=dots.get_facecolor()[0][:3], edgecolor="black")
+            ax.scatter(
+                part["cost_total"].mean(),
+                part[benefit].mean(),
+                marker="X",
+                s=140,
+                color=dots.get_facecolor()[0][:3],
+                edgecolor="black",
+            )
         ax.set_xlabel("cost")
         ax.set_ylabel(benefit.replace("_", " "))
         ax.grid(alpha=0.3)
@@ -87,8 +97,11 @@ def transitions_plot(trans: pd.DataFrame, books: list[str], path: Path) -> Path 
         if book not in set(trans["playbook"]):
             continue
         part = trans[(trans["playbook"] == book) & trans["from_level"].isin(order[:-1])]
-        mat = part.pivot_table(index="from_level", columns="to_level", values="count",
-                               aggfunc="sum").reindex(index=order[:-1], columns=order).fillna(0)
+        mat = (
+            part.pivot_table(index="from_level", columns="to_level", values="count", aggfunc="sum")
+            .reindex(index=order[:-1], columns=order)
+            .fillna(0)
+        )
         share = mat.div(mat.sum(axis=1).replace(0, 1), axis=0)
         ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
         for (i, j), v in np.ndenumerate(share.to_numpy()):
@@ -108,8 +121,9 @@ def _img(path: Path | None) -> str:
 
 
 def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, float_format=lambda v: f"{v:,.4g}", border=0,
-                      classes="t", na_rep="")
+    return df.to_html(
+        index=False, float_format=lambda v: f"{v:,.4g}", border=0, classes="t", na_rep=""
+    )
 
 
 def write_report(result: Any, options: dict[str, Any]) -> Path:
@@ -119,26 +133,44 @@ def write_report(result: Any, options: dict[str, Any]) -> Path:
     from experiments.store import RunStore
 
     trans = RunStore(out).transitions(set(result.per_run["key"]))
-    figs = [curves_plot(result.runs, books, plots / "curves.png"),
-            cost_benefit_plot(result.per_run, books, plots / "cost_benefit.png"),
-            channels_plot(result.per_run, books, plots / "channels.png"),
-            transitions_plot(trans, books, plots / "level_transitions.png")]
-    wide = result.summary.assign(cell=[f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]" for m, lo, hi in
-                                       zip(result.summary["mean"], result.summary["ci_low"],
-                                           result.summary["ci_high"], strict=True)])
+    figs = [
+        curves_plot(result.runs, books, plots / "curves.png"),
+        cost_benefit_plot(result.per_run, books, plots / "cost_benefit.png"),
+        channels_plot(result.per_run, books, plots / "channels.png"),
+        transitions_plot(trans, books, plots / "level_transitions.png"),
+    ]
+    wide = result.summary.assign(
+        cell=[
+            f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]"
+            for m, lo, hi in zip(
+                result.summary["mean"],
+                result.summary["ci_low"],
+                result.summary["ci_high"],
+                strict=True,
+            )
+        ]
+    )
     kpi_table = wide.pivot(index="kpi", columns="playbook", values="cell")
-    kpi_table = kpi_table.reindex(index=list(dict.fromkeys(result.summary["kpi"])),
-                                  columns=[b for b in books if b in kpi_table]).reset_index()
+    kpi_table = kpi_table.reindex(
+        index=list(dict.fromkeys(result.summary["kpi"])),
+        columns=[b for b in books if b in kpi_table],
+    ).reset_index()
     page = TEMPLATE.format(
         title=html.escape(f"commsim comparison: {', '.join(books)}"),
-        meta=html.escape(f"{len(books)} playbooks x {options['reps']} replications, seeds "
-                         f"{options['seed']}..{options['seed'] + options['reps'] - 1} "
-                         f"(common random numbers); baseline: {books[0]}; ranked by "
-                         f"{options['rank_by']}"),
-        kpis=_table(kpi_table), diffs=_table(result.differences),
-        ranking=_table(result.ranking), plots="\n".join(_img(p) for p in figs),
+        meta=html.escape(
+            f"{len(books)} playbooks x {options['reps']} replications, seeds "
+            f"{options['seed']}..{options['seed'] + options['reps'] - 1} "
+            f"(common random numbers); baseline: {books[0]}; ranked by "
+            f"{options['rank_by']}"
+        ),
+        kpis=_table(kpi_table),
+        diffs=_table(result.differences),
+        ranking=_table(result.ranking),
+        plots="\n".join(_img(p) for p in figs),
         failed=html.escape(f"{len(result.failed)} runs failed (errors.json)")
-        if result.failed else "")
+        if result.failed
+        else "",
+    )
     return write_text(out / "report.html", page)
 
 

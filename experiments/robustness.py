@@ -46,22 +46,37 @@ def check_options(cfg: DictConfig) -> dict[str, Any]:
     return {**u, "playbooks": books, "scenarios": int(cfg["scenarios"]), "reps": int(cfg["reps"])}
 
 
-def robustness(o: dict[str, Any], overrides: Sequence[str], out_dir: Path,
-               progress: bool | None = None) -> pd.DataFrame:
+def robustness(
+    o: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
+) -> pd.DataFrame:
     """Run every playbook in every scenario; returns the per-playbook table."""
     scenarios = latin_hypercube(o["dims"], o["scenarios"], o["seed"])
     settings = [{**s, "playbook": b} for s in scenarios for b in o["playbooks"]]
-    runs = evaluate(settings, [*o["base"], *overrides], o["reps"], o["seed"], o["executor"],
-                    o["workers"], progress=progress)
+    runs = evaluate(
+        settings,
+        [*o["base"], *overrides],
+        o["reps"],
+        o["seed"],
+        o["executor"],
+        o["workers"],
+        progress=progress,
+    )
     kpi = o["kpi"]
     runs["scenario"] = runs["setting"] // len(o["playbooks"])
     per = runs.groupby(["scenario", "playbook"], as_index=False)[kpi].mean()
     best = per.groupby("scenario")[kpi].transform("max" if direction(kpi) == "max" else "min")
     per["regret"] = (best - per[kpi]).abs()
     per["won"] = per["regret"] == 0
-    table = per.groupby("playbook").agg(mean_kpi=(kpi, "mean"), mean_regret=("regret", "mean"),
-                                        max_regret=("regret", "max"),
-                                        share_won=("won", "mean")).reindex(o["playbooks"])
+    table = (
+        per.groupby("playbook")
+        .agg(
+            mean_kpi=(kpi, "mean"),
+            mean_regret=("regret", "mean"),
+            max_regret=("regret", "max"),
+            share_won=("won", "mean"),
+        )
+        .reindex(o["playbooks"])
+    )
     table = table.reset_index().sort_values("mean_regret").reset_index(drop=True)
     params = pd.DataFrame(scenarios).rename_axis("scenario").reset_index()
     write_text(out_dir / "scenarios.csv", per.merge(params, on="scenario").to_csv(index=False))

@@ -94,8 +94,14 @@ def run_job(cfg: DictConfig) -> dict | None:
         if single:
             sys.exit(1)
         return None
-    write_json(out_dir / "seed.json", {"seed": result.summary["seed"], "config_key": key,
-                                       "generator": "numpy.random.default_rng(seed)"})
+    write_json(
+        out_dir / "seed.json",
+        {
+            "seed": result.summary["seed"],
+            "config_key": key,
+            "generator": "numpy.random.default_rng(seed)",
+        },
+    )
     print(format_summary(result.summary, result.out_dir))
     return result.summary
 

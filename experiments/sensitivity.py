@@ -34,40 +34,70 @@ EXTRA_TOP_LEVEL.update(SENSITIVITY_KEYS)
 
 def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
     """Validate the ``uncertainty`` section."""
-    u = OmegaConf.to_container(cfg["uncertainty"], resolve=True) \
-        if isinstance(cfg, DictConfig) else dict(cfg["uncertainty"])
+    u = (
+        OmegaConf.to_container(cfg["uncertainty"], resolve=True)
+        if isinstance(cfg, DictConfig)
+        else dict(cfg["uncertainty"])
+    )
     assert isinstance(u, dict)
     if u.get("kpi") not in KPIS:
         raise ConfigError("uncertainty.kpi", u.get("kpi"), f"use one of: {', '.join(KPIS)}")
-    for key, low in (("morris_trajectories", 2), ("morris_levels", 2), ("sobol_samples", 4),
-                     ("sobol_top", 0)):
+    for key, low in (
+        ("morris_trajectories", 2),
+        ("morris_levels", 2),
+        ("sobol_samples", 4),
+        ("sobol_top", 0),
+    ):
         if not isinstance(u.get(key), int) or u[key] < low:
             raise ConfigError(f"uncertainty.{key}", u.get(key), f"give a whole number >= {low}")
     dims = parse_space(u.get("parameters"), "uncertainty.parameters")
     for d in dims:
         if d.type == "categorical":
-            raise ConfigError(f"uncertainty.parameters.{d.key}", "categorical",
-                              "sensitivity needs numeric ranges (float or int)")
+            raise ConfigError(
+                f"uncertainty.parameters.{d.key}",
+                "categorical",
+                "sensitivity needs numeric ranges (float or int)",
+            )
     if cfg.get("executor") not in EXECUTORS:
         raise ConfigError("executor", cfg.get("executor"), f"use one of: {', '.join(EXECUTORS)}")
-    return {**u, "dims": dims, "base": list(u.get("base") or []), "seed": int(u.get("seed", 0)),
-            "executor": cfg.get("executor"), "workers": cfg.get("workers")}
+    return {
+        **u,
+        "dims": dims,
+        "base": list(u.get("base") or []),
+        "seed": int(u.get("seed", 0)),
+        "executor": cfg.get("executor"),
+        "workers": cfg.get("workers"),
+    }
 
 
 def _problem(dims: list[Dimension]) -> dict[str, Any]:
-    return {"num_vars": len(dims), "names": [d.key for d in dims],
-            "bounds": [[d.low, d.high] for d in dims]}
+    return {
+        "num_vars": len(dims),
+        "names": [d.key for d in dims],
+        "bounds": [[d.low, d.high] for d in dims],
+    }
 
 
 def _settings(dims: list[Dimension], x: np.ndarray) -> list[dict[str, Any]]:
-    return [{d.key: (int(round(v)) if d.type == "int" else float(v))
-             for d, v in zip(dims, row, strict=True)} for row in x]
+    return [
+        {
+            d.key: (int(round(v)) if d.type == "int" else float(v))
+            for d, v in zip(dims, row, strict=True)
+        }
+        for row in x
+    ]
 
 
-def _kpi(u: dict[str, Any], dims: list[Dimension], x: np.ndarray, base: Sequence[str],
-         progress: bool | None) -> np.ndarray:
-    runs = evaluate(_settings(dims, x), base, 1, u["seed"], u["executor"], u["workers"],
-                    progress=progress)
+def _kpi(
+    u: dict[str, Any],
+    dims: list[Dimension],
+    x: np.ndarray,
+    base: Sequence[str],
+    progress: bool | None,
+) -> np.ndarray:
+    runs = evaluate(
+        _settings(dims, x), base, 1, u["seed"], u["executor"], u["workers"], progress=progress
+    )
     y = np.full(len(x), np.nan)
     y[runs["setting"].to_numpy()] = runs[u["kpi"]].astype(float).to_numpy()
     return np.nan_to_num(y, nan=float(np.nanmean(y)))
@@ -79,19 +109,27 @@ def morris(u: dict[str, Any], base: Sequence[str], progress: bool | None = None)
     from SALib.sample import morris as sample
 
     problem = _problem(u["dims"])
-    x = sample.sample(problem, u["morris_trajectories"], num_levels=u["morris_levels"],
-                      seed=u["seed"])
+    x = sample.sample(
+        problem, u["morris_trajectories"], num_levels=u["morris_levels"], seed=u["seed"]
+    )
     y = _kpi(u, u["dims"], x, base, progress)
     res = analyze.analyze(problem, x, y, num_levels=u["morris_levels"], seed=u["seed"])
-    df = pd.DataFrame({"parameter": problem["names"], "mu_star": res["mu_star"],
-                       "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]})
+    df = pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "mu_star": res["mu_star"],
+            "mu_star_conf": res["mu_star_conf"],
+            "sigma": res["sigma"],
+        }
+    )
     df = df.sort_values("mu_star", ascending=False).reset_index(drop=True)
     df.insert(0, "rank", range(1, len(df) + 1))
     return df
 
 
-def sobol(u: dict[str, Any], names: list[str], base: Sequence[str],
-          progress: bool | None = None) -> pd.DataFrame:
+def sobol(
+    u: dict[str, Any], names: list[str], base: Sequence[str], progress: bool | None = None
+) -> pd.DataFrame:
     """Sobol S1 and ST with 95% CIs for the named parameters (others at their config value)."""
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
@@ -101,8 +139,15 @@ def sobol(u: dict[str, Any], names: list[str], base: Sequence[str],
     x = sample.sample(problem, u["sobol_samples"], calc_second_order=False, seed=u["seed"])
     y = _kpi(u, dims, x, base, progress)
     res = analyze.analyze(problem, y, calc_second_order=False, seed=u["seed"])
-    return pd.DataFrame({"parameter": problem["names"], "S1": res["S1"],
-                         "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]})
+    return pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
 
 
 def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
@@ -126,8 +171,9 @@ def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
     save_figure(fig, path)
 
 
-def sensitivity(u: dict[str, Any], overrides: Sequence[str], out_dir: Path,
-                progress: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def sensitivity(
+    u: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Morris, then Sobol on the top parameters; writes the tables and the plot."""
     base = [*u["base"], *overrides]
     m = morris(u, base, progress)

@@ -48,8 +48,12 @@ def parse_space(values: Mapping[str, Any] | None, key: str) -> list[Dimension]:
     for name, spec in values.items():
         where = f"{key}.{name}"
         if not isinstance(spec, Mapping) or spec.get("type") not in TYPES:
-            raise ConfigError(where, spec, f"give {{type: {'|'.join(TYPES)}, low, high}} or "
-                              "{type: categorical, choices: [...]}")
+            raise ConfigError(
+                where,
+                spec,
+                f"give {{type: {'|'.join(TYPES)}, low, high}} or "
+                "{type: categorical, choices: [...]}",
+            )
         if spec["type"] == "categorical":
             choices = tuple(spec.get("choices") or ())
             if len(choices) < 2:

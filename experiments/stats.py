@@ -51,13 +51,22 @@ def summary_table(runs: pd.DataFrame, kpis: Sequence[str], by: str = "playbook")
     for group, part in runs.groupby(by, sort=False):
         for kpi in kpis:
             m, lo, hi = mean_ci(part[kpi].to_numpy(dtype=float))
-            rows.append({by: group, "kpi": kpi, "n": int(part[kpi].notna().sum()),
-                         "mean": m, "ci_low": lo, "ci_high": hi})
+            rows.append(
+                {
+                    by: group,
+                    "kpi": kpi,
+                    "n": int(part[kpi].notna().sum()),
+                    "mean": m,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def paired_differences(runs: pd.DataFrame, kpis: Sequence[str], baseline: str,
-                       by: str = "playbook", pair: str = "rep") -> pd.DataFrame:
+def paired_differences(
+    runs: pd.DataFrame, kpis: Sequence[str], baseline: str, by: str = "playbook", pair: str = "rep"
+) -> pd.DataFrame:
     """Each group against ``baseline``, paired by replication."""
     base = runs[runs[by] == baseline].set_index(pair)
     rows = []
@@ -67,7 +76,7 @@ def paired_differences(runs: pd.DataFrame, kpis: Sequence[str], baseline: str,
         part = part.set_index(pair)
         common = part.index.intersection(base.index)
         for kpi in kpis:
-            d = (part.loc[common, kpi].astype(float) - base.loc[common, kpi].astype(float))
+            d = part.loc[common, kpi].astype(float) - base.loc[common, kpi].astype(float)
             rows.append({by: group, "kpi": kpi, **_paired(d.dropna().to_numpy())})
     return pd.DataFrame(rows)
 
@@ -81,8 +90,15 @@ def _paired(d: np.ndarray) -> dict[str, float]:
     if np.count_nonzero(d) >= 6:
         w_p = float(stats.wilcoxon(d).pvalue)
     effect = m / sd if sd > 0 else (0.0 if m == 0 else float("inf") * np.sign(m))
-    return {"n_pairs": len(d), "diff": m, "diff_low": lo, "diff_high": hi,
-            "p_ttest": t_p, "p_wilcoxon": w_p, "effect_dz": effect}
+    return {
+        "n_pairs": len(d),
+        "diff": m,
+        "diff_low": lo,
+        "diff_high": hi,
+        "p_ttest": t_p,
+        "p_wilcoxon": w_p,
+        "effect_dz": effect,
+    }
 
 
 def ranking(table: pd.DataFrame, kpi: str, by: str = "playbook") -> pd.DataFrame:

@@ -29,8 +29,9 @@ class RunStore:
 
     def done_keys(self) -> set[str]:
         """Keys of the runs already saved (both files present)."""
-        return {p.stem for p in self.dir.glob("*.json")
-                if (self.dir / f"{p.stem}.parquet").exists()}
+        return {
+            p.stem for p in self.dir.glob("*.json") if (self.dir / f"{p.stem}.parquet").exists()
+        }
 
     def save(self, result: JobResult) -> None:
         """Save one finished run (or record its error)."""
@@ -47,14 +48,23 @@ class RunStore:
                 trans.insert(0, name, value)
             write_parquet(self.dir / f"{result.key}.transitions.parquet", trans)
         write_parquet(self.dir / f"{result.key}.parquet", metrics)
-        write_json(self.dir / f"{result.key}.json", {"labels": result.labels, "key": result.key,
-                                                     "summary": result.summary,
-                                                     "seconds": result.seconds})
+        write_json(
+            self.dir / f"{result.key}.json",
+            {
+                "labels": result.labels,
+                "key": result.key,
+                "summary": result.summary,
+                "seconds": result.seconds,
+            },
+        )
 
     def transitions(self, keys: set[str] | None = None) -> pd.DataFrame:
         """Monthly level transitions of the saved runs (or those in ``keys``)."""
-        frames = [pd.read_parquet(p) for p in sorted(self.dir.glob("*.transitions.parquet"))
-                  if keys is None or p.name.split(".")[0] in keys]
+        frames = [
+            pd.read_parquet(p)
+            for p in sorted(self.dir.glob("*.transitions.parquet"))
+            if keys is None or p.name.split(".")[0] in keys
+        ]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def load(self, keys: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -65,18 +65,32 @@ def parse_options(args: Sequence[str]) -> UiOptions:
     for arg in args:
         key, sep, value = arg.partition("=")
         if not sep or key not in KEYS:
-            raise ConfigError("ui", arg, f"use key=value with a key of: {', '.join(KEYS)} "
-                              "(e.g. commsim ui playbook=weekly_qa port=8766)")
+            raise ConfigError(
+                "ui",
+                arg,
+                f"use key=value with a key of: {', '.join(KEYS)} "
+                "(e.g. commsim ui playbook=weekly_qa port=8766)",
+            )
         given[key] = value
     books = playbooks()
     playbook = given.get("playbook", "baseline")
     if playbook not in books:
         raise ConfigError("playbook", playbook, f"no such playbook; use one of: {', '.join(books)}")
-    port = _whole("port", given.get("port", "8765"), 1, 65535,
-                  "give a port number from 1 to 65535, e.g. port=8766")
+    port = _whole(
+        "port",
+        given.get("port", "8765"),
+        1,
+        65535,
+        "give a port number from 1 to 65535, e.g. port=8766",
+    )
     seed = _whole("seed", given.get("seed", "0"), 0, 2**32 - 1, "give a whole number >= 0")
-    n_people = _whole("community.n", given.get("community.n", "1000"), MIN_PEOPLE, MAX_PEOPLE,
-                      f"the page draws everyone: use {MIN_PEOPLE}..{MAX_PEOPLE}")
+    n_people = _whole(
+        "community.n",
+        given.get("community.n", "1000"),
+        MIN_PEOPLE,
+        MAX_PEOPLE,
+        f"the page draws everyone: use {MIN_PEOPLE}..{MAX_PEOPLE}",
+    )
     options = UiOptions(playbook, port, given.get("host", "127.0.0.1"), seed, n_people)
     check_port_free(options.host, options.port)
     return options
@@ -89,25 +103,45 @@ def check_port_free(host: str, port: int) -> None:
         try:
             sock.bind((host, port))
         except OSError as exc:
-            raise ConfigError("port", port, f"cannot serve on {host}:{port} ({exc.strerror}); "
-                              f"choose another, e.g. port={port + 1 if port < 65535 else 8765}"
-                              ) from None
+            raise ConfigError(
+                "port",
+                port,
+                f"cannot serve on {host}:{port} ({exc.strerror}); "
+                f"choose another, e.g. port={port + 1 if port < 65535 else 8765}",
+            ) from None
 
 
 def solara_command(options: UiOptions) -> list[str]:
     """The ``solara run`` command line for the page."""
-    return [sys.executable, "-m", "solara", "run", str(APP), "--host", options.host,
-            "--port", str(options.port), "--no-open", "--production", "--no-check-version",
-            "--theme-variant", "light"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(APP),
+        "--host",
+        options.host,
+        "--port",
+        str(options.port),
+        "--no-open",
+        "--production",
+        "--no-check-version",
+        "--theme-variant",
+        "light",
+    ]
 
 
 def solara_env(options: UiOptions) -> dict[str, str]:
     """The environment of the server: the page's options; no telemetry, no version check."""
-    return {**os.environ, "COMMSIM_UI_PLAYBOOK": options.playbook,
-            "COMMSIM_UI_SEED": str(options.seed), "COMMSIM_UI_N": str(options.n_people),
-            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-            # Mesa's ComponentsView trips solara's hook linter; the page does not use it
-            "PYTHONWARNINGS": "ignore::UserWarning:solara.validate_hooks"}
+    return {
+        **os.environ,
+        "COMMSIM_UI_PLAYBOOK": options.playbook,
+        "COMMSIM_UI_SEED": str(options.seed),
+        "COMMSIM_UI_N": str(options.n_people),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        # Mesa's ComponentsView trips solara's hook linter; the page does not use it
+        "PYTHONWARNINGS": "ignore::UserWarning:solara.validate_hooks",
+    }
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -117,8 +151,11 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
 def main(args: Sequence[str] = ()) -> int:
     """Serve the page until Ctrl+C (or SIGTERM); returns the exit code."""
     options = parse_options(args)
-    print(f"commsim ui: serving the classroom page at {options.url} "
-          f"(playbook {options.playbook}); press Ctrl+C to stop", flush=True)
+    print(
+        f"commsim ui: serving the classroom page at {options.url} "
+        f"(playbook {options.playbook}); press Ctrl+C to stop",
+        flush=True,
+    )
     server = subprocess.Popen(solara_command(options), env=solara_env(options))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _stop) if in_main else None

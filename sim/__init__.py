@@ -1,7 +1,7 @@
 """commsim's world: the community model, its graph, population, metrics and runner.
 
-    >>> from sim import run
-    >>> result = run(["days=90"])
+>>> from sim import run
+>>> result = run(["days=90"])
 """
 
 from sim.errors import CommsimError, ConfigError

@@ -30,8 +30,12 @@ KINDS: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
     "ws": {"n": (int, 2, None), "k": (int, 2, None), "beta": (float, 0.0, 1.0)},
     "ba": {"n": (int, 2, None), "m": (int, 1, None)},
     "holme_kim": {"n": (int, 2, None), "m": (int, 1, None), "pt": (float, 0.0, 1.0)},
-    "sbm": {"n": (int, 2, None), "blocks": (list, None, None),
-            "p_in": (float, 0.0, 1.0), "p_out": (float, 0.0, 1.0)},
+    "sbm": {
+        "n": (int, 2, None),
+        "blocks": (list, None, None),
+        "p_in": (float, 0.0, 1.0),
+        "p_out": (float, 0.0, 1.0),
+    },
     "karate": {},
     "file": {"path": (str, None, None), "format": (str, None, None)},
 }
@@ -74,9 +78,11 @@ def parse_community(values: Mapping[str, Any] | None) -> CommunitySpec:
     spec = KINDS[kind]
     for key in values:
         if key not in spec and key != "name":
-            raise ConfigError(f"community.{key}", values[key],
-                              f"unknown key for community={kind}; it takes: "
-                              f"{', '.join(spec) or 'no parameters'}")
+            raise ConfigError(
+                f"community.{key}",
+                values[key],
+                f"unknown key for community={kind}; it takes: {', '.join(spec) or 'no parameters'}",
+            )
     params = {k: _check(f"community.{k}", values.get(k), *spec[k]) for k in spec}
     if kind in ("ring", "ws") and params["k"] % 2:
         raise ConfigError("community.k", params["k"], "use an even number of neighbours")
@@ -96,8 +102,13 @@ def _check(key: str, value: Any, typ: type, low: float | None, high: float | Non
         if key == "community.format" and value is None:
             return None
         if not isinstance(value, str) or not value:
-            raise ConfigError(key, value, "give a path to an edge list, GraphML or GEXF file"
-                              if key == "community.path" else "give a text value")
+            raise ConfigError(
+                key,
+                value,
+                "give a path to an edge list, GraphML or GEXF file"
+                if key == "community.path"
+                else "give a text value",
+            )
         return value
     if typ is list:
         if not isinstance(value, list | tuple) or not value:
@@ -130,9 +141,11 @@ def _check_blocks(blocks: list) -> list[float]:
 def _check_path(path: str) -> None:
     p = Path(path).expanduser()
     if not p.exists():
-        raise ConfigError("community.path", path,
-                          f"no such file ({p.resolve()}); give the path to an edge list, "
-                          "GraphML or GEXF file")
+        raise ConfigError(
+            "community.path",
+            path,
+            f"no such file ({p.resolve()}); give the path to an edge list, GraphML or GEXF file",
+        )
     if p.is_dir():
         raise ConfigError("community.path", path, "this is a folder; give a file")
 

@@ -105,8 +105,11 @@ def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) ->
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     for key in values:
         if key not in fields:
-            raise ConfigError(f"{prefix}.{key}", values[key],
-                              f"unknown key; the keys of {prefix} are: {', '.join(fields)}")
+            raise ConfigError(
+                f"{prefix}.{key}",
+                values[key],
+                f"unknown key; the keys of {prefix} are: {', '.join(fields)}",
+            )
     kwargs = {}
     for name, f in fields.items():
         if name not in values:
@@ -169,16 +172,26 @@ def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
     unknown = set(values) - set(SECTIONS) - {"name", "segments"}
     if unknown:
         key = sorted(unknown)[0]
-        raise ConfigError(f"behaviour.{key}", values[key],
-                          f"unknown section; behaviour has: segments, {', '.join(SECTIONS)}")
-    parsed: dict[str, Any] = {k: parse_params(cls, values.get(k), f"behaviour.{k}")
-                              for k, cls in SECTIONS.items()}
+        raise ConfigError(
+            f"behaviour.{key}",
+            values[key],
+            f"unknown section; behaviour has: segments, {', '.join(SECTIONS)}",
+        )
+    parsed: dict[str, Any] = {
+        k: parse_params(cls, values.get(k), f"behaviour.{k}") for k, cls in SECTIONS.items()
+    }
     content = parsed["content"]
     if content.focus_topics > content.topics:
-        raise ConfigError("behaviour.content.focus_topics", content.focus_topics,
-                          f"use at most behaviour.content.topics ({content.topics})")
-    return BehaviourParams(name=str(values.get("name", "custom")),
-                           segments=parse_segments(values.get("segments")), **parsed)
+        raise ConfigError(
+            "behaviour.content.focus_topics",
+            content.focus_topics,
+            f"use at most behaviour.content.topics ({content.topics})",
+        )
+    return BehaviourParams(
+        name=str(values.get("name", "custom")),
+        segments=parse_segments(values.get("segments")),
+        **parsed,
+    )
 
 
 def parse_segments(values: Mapping[str, Any] | None) -> SegmentsParams:
@@ -186,20 +199,29 @@ def parse_segments(values: Mapping[str, Any] | None) -> SegmentsParams:
     values = dict(values or {})
     for key in values:
         if key not in ("assign", "groups"):
-            raise ConfigError(f"behaviour.segments.{key}", values[key],
-                              "unknown key; behaviour.segments has: assign, groups")
+            raise ConfigError(
+                f"behaviour.segments.{key}",
+                values[key],
+                "unknown key; behaviour.segments has: assign, groups",
+            )
     assign = values.get("assign", "share")
     if assign not in ("share", "block"):
         raise ConfigError("behaviour.segments.assign", assign, "use one of: share, block")
     groups_in = values.get("groups") or {}
     if not isinstance(groups_in, Mapping):
-        raise ConfigError("behaviour.segments.groups", groups_in,
-                          "give a mapping of segment name -> parameters")
-    groups = {str(name): parse_params(SegmentParams, g, f"behaviour.segments.groups.{name}")
-              for name, g in groups_in.items()}
+        raise ConfigError(
+            "behaviour.segments.groups", groups_in, "give a mapping of segment name -> parameters"
+        )
+    groups = {
+        str(name): parse_params(SegmentParams, g, f"behaviour.segments.groups.{name}")
+        for name, g in groups_in.items()
+    }
     if groups and sum(g.share for g in groups.values()) <= 0:
-        raise ConfigError("behaviour.segments.groups", {k: g.share for k, g in groups.items()},
-                          "give at least one segment a positive share")
+        raise ConfigError(
+            "behaviour.segments.groups",
+            {k: g.share for k, g in groups.items()},
+            "give at least one segment a positive share",
+        )
     if len(groups) > 100:
         raise ConfigError("behaviour.segments.groups", len(groups), "use at most 100 segments")
     return SegmentsParams(assign=assign, groups=groups or None)
@@ -210,8 +232,9 @@ def parse_crises(values: Any, days: int) -> tuple[Crisis, ...]:
     if values is None:
         return ()
     if not isinstance(values, list | tuple):
-        raise ConfigError("crises", values, "give a list, e.g. crises=[{day:60,share:0.2,"
-                          "severity:0.8}]")
+        raise ConfigError(
+            "crises", values, "give a list, e.g. crises=[{day:60,share:0.2,severity:0.8}]"
+        )
     out = []
     for i, item in enumerate(values):
         key = f"crises[{i}]"
@@ -221,8 +244,9 @@ def parse_crises(values: Any, days: int) -> tuple[Crisis, ...]:
         if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= days:
             raise ConfigError(f"{key}.day", day, f"use a whole day in [1, {days}]")
         share = _check_range(f"{key}.share", _number(f"{key}.share", item["share"]), 0.0, 1.0)
-        sev = _check_range(f"{key}.severity", _number(f"{key}.severity", item["severity"]),
-                           0.0, 1.0)
+        sev = _check_range(
+            f"{key}.severity", _number(f"{key}.severity", item["severity"]), 0.0, 1.0
+        )
         out.append(Crisis(day=day, share=share, severity=sev))
     return tuple(sorted(out, key=lambda c: c.day))
 
@@ -246,25 +270,42 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
     community = parse_community(cfg.get("community"))
     acquisition = parse_params(AcquisitionParams, cfg.get("acquisition"), "acquisition")
     if acquisition.threshold_kind == "share" and acquisition.threshold > 1:
-        raise ConfigError("acquisition.threshold", acquisition.threshold,
-                          "a share threshold lies in [0, 1]; for a number of neighbours "
-                          "set acquisition.threshold_kind=count")
+        raise ConfigError(
+            "acquisition.threshold",
+            acquisition.threshold,
+            "a share threshold lies in [0, 1]; for a number of neighbours "
+            "set acquisition.threshold_kind=count",
+        )
     initial = _int(cfg, "initial_members", 0, "give a whole number of people >= 0")
     if community.kind != "file" and initial > community.n:
-        raise ConfigError("initial_members", initial,
-                          f"the community has only {community.n} people; use at most that")
+        raise ConfigError(
+            "initial_members",
+            initial,
+            f"the community has only {community.n} people; use at most that",
+        )
     placement = cfg.get("initial_placement", "random")
     if placement not in PLACEMENTS:
         raise ConfigError("initial_placement", placement, f"use one of: {', '.join(PLACEMENTS)}")
     _check_known_top_level(cfg)
     behaviour = parse_behaviour(cfg.get("behaviour"))
     if behaviour.segments.assign == "block" and community.kind != "sbm":
-        raise ConfigError("behaviour.segments.assign", "block",
-                          "segments by block need community=sbm; use assign=share otherwise")
-    return SimConfig(seed=seed, days=days, community=community, acquisition=acquisition,
-                     initial_members=initial, initial_placement=placement,
-                     behaviour=behaviour, run=_parse_run(cfg.get("run")),
-                     crises=parse_crises(cfg.get("crises"), days), raw=dict(cfg))
+        raise ConfigError(
+            "behaviour.segments.assign",
+            "block",
+            "segments by block need community=sbm; use assign=share otherwise",
+        )
+    return SimConfig(
+        seed=seed,
+        days=days,
+        community=community,
+        acquisition=acquisition,
+        initial_members=initial,
+        initial_placement=placement,
+        behaviour=behaviour,
+        run=_parse_run(cfg.get("run")),
+        crises=parse_crises(cfg.get("crises"), days),
+        raw=dict(cfg),
+    )
 
 
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
@@ -280,16 +321,29 @@ def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
     return opts
 
 
-TOP_LEVEL = {"seed", "days", "community", "acquisition", "initial_members", "initial_placement",
-             "behaviour", "run", "crises", "strategies", "playbook_name", "playbook_description"}
+TOP_LEVEL = {
+    "seed",
+    "days",
+    "community",
+    "acquisition",
+    "initial_members",
+    "initial_placement",
+    "behaviour",
+    "run",
+    "crises",
+    "strategies",
+    "playbook_name",
+    "playbook_description",
+}
 
 
 def _check_known_top_level(cfg: Mapping[str, Any]) -> None:
     """Keys the engine does not know are errors, except those experiments add."""
     for key in cfg:
         if key not in TOP_LEVEL and key not in EXTRA_TOP_LEVEL:
-            raise ConfigError(key, cfg[key],
-                              f"unknown key; the config has: {', '.join(sorted(TOP_LEVEL))}")
+            raise ConfigError(
+                key, cfg[key], f"unknown key; the config has: {', '.join(sorted(TOP_LEVEL))}"
+            )
 
 
 #: keys that experiment entry points (compare, sweep...) add to the config

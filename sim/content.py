@@ -18,9 +18,17 @@ from agents.segments import CONTENT_TYPES
 
 UGC = CONTENT_TYPES.index("ugc")
 
-_FIELDS = {"kind": np.int8, "topic": np.int16, "quality": np.float32, "tone": np.float32,
-           "day": np.int32, "author": np.int64, "replies": np.int32, "first": np.bool_,
-           "offtopic": np.bool_}
+_FIELDS = {
+    "kind": np.int8,
+    "topic": np.int16,
+    "quality": np.float32,
+    "tone": np.float32,
+    "day": np.int32,
+    "author": np.int64,
+    "replies": np.int32,
+    "first": np.bool_,
+    "offtopic": np.bool_,
+}
 
 
 @dataclass
@@ -73,15 +81,32 @@ class ContentPool:
     def __len__(self) -> int:
         return len(self.kind)
 
-    def add(self, *, kind: int | np.ndarray, topic: np.ndarray, quality: np.ndarray,
-            tone: np.ndarray, day: int, author: np.ndarray | int = -1,
-            first: np.ndarray | bool = False, offtopic: np.ndarray | bool = False) -> np.ndarray:
+    def add(
+        self,
+        *,
+        kind: int | np.ndarray,
+        topic: np.ndarray,
+        quality: np.ndarray,
+        tone: np.ndarray,
+        day: int,
+        author: np.ndarray | int = -1,
+        first: np.ndarray | bool = False,
+        offtopic: np.ndarray | bool = False,
+    ) -> np.ndarray:
         """Append items; returns their positions in the pool."""
         k = len(topic)
         start = len(self)
-        new: dict[str, Any] = {"kind": kind, "topic": topic, "quality": quality, "tone": tone,
-                               "day": day, "author": author, "replies": 0, "first": first,
-                               "offtopic": offtopic}
+        new: dict[str, Any] = {
+            "kind": kind,
+            "topic": topic,
+            "quality": quality,
+            "tone": tone,
+            "day": day,
+            "author": author,
+            "replies": 0,
+            "first": first,
+            "offtopic": offtopic,
+        }
         for name, dtype in _FIELDS.items():
             col: np.ndarray = np.broadcast_to(np.asarray(new[name], dtype=dtype), (k,))
             setattr(self, name, np.concatenate([getattr(self, name), col]))
@@ -118,5 +143,4 @@ class ContentPool:
 
     def open_posts(self, today: int, window: int) -> np.ndarray:
         """Positions of member posts (not the operator's) young enough to be replied to."""
-        return np.flatnonzero((self.kind == UGC) & (self.author >= 0)
-                              & (self.day > today - window))
+        return np.flatnonzero((self.kind == UGC) & (self.author >= 0) & (self.day > today - window))

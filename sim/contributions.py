@@ -39,9 +39,16 @@ class ContributionsMixin:
         pop.activity[posters] += 1.0
         self.today.posts += len(posters)
         self.today.posters = np.concatenate([self.today.posters, posters])
-        return self.pool.add(kind=UGC, topic=topics, quality=quality,
-                             tone=pop.sentiment[posters], day=self.day, author=posters,
-                             first=first, offtopic=is_offtopic(topics, b.content))
+        return self.pool.add(
+            kind=UGC,
+            topic=topics,
+            quality=quality,
+            tone=pop.sentiment[posters],
+            day=self.day,
+            author=posters,
+            first=first,
+            offtopic=is_offtopic(topics, b.content),
+        )
 
     def write_replies(self, repliers: np.ndarray, *, targets: np.ndarray | None = None) -> int:
         """Members reply once each to recent member posts (never their own).
@@ -56,8 +63,9 @@ class ContributionsMixin:
         params = self.config.behaviour.contribution
         if targets is None:
             open_posts = self.pool.open_posts(self.day, params.reply_window)
-            targets = contribution.pick_targets(open_posts, self.pool.quality, len(repliers),
-                                                self.rng)
+            targets = contribution.pick_targets(
+                open_posts, self.pool.quality, len(repliers), self.rng
+            )
             repliers = repliers[: len(targets)]
         authors = self.pool.author[targets]
         ok = authors != repliers

@@ -89,26 +89,38 @@ def read_history(path: str | Path | None) -> History:
         raise ConfigError(KEY, path, "give the interaction log: commsim calibrate data=PATH")
     path = Path(path).expanduser()
     if not path.exists():
-        raise ConfigError(KEY, str(path), f"no such file ({path.resolve()}); give the path to "
-                          "an interaction log (actor [target] timestamp per line)")
+        raise ConfigError(
+            KEY,
+            str(path),
+            f"no such file ({path.resolve()}); give the path to "
+            "an interaction log (actor [target] timestamp per line)",
+        )
     if path.is_dir():
         raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
     numbers, rows = _split_lines(_read_text(path), path)
     if not rows:
-        raise ConfigError(KEY, str(path), "the log has no events; give one event per line: "
-                          "actor [target] timestamp (Unix seconds or ISO 8601)")
+        raise ConfigError(
+            KEY,
+            str(path),
+            "the log has no events; give one event per line: "
+            "actor [target] timestamp (Unix seconds or ISO 8601)",
+        )
     if _is_header(rows[0]):
         numbers, rows = numbers[1:], rows[1:]
     if not rows:
-        raise ConfigError(KEY, str(path), "the log has a header but no events; add one event "
-                          "per line under it")
+        raise ConfigError(
+            KEY, str(path), "the log has a header but no events; add one event per line under it"
+        )
     events = _events(numbers, rows, path)
     t0 = float(events["time"].iloc[0])
     events["day"] = ((events["time"] - t0) // DAY_SECONDS).astype(np.int64)
     history = History(events, path, pd.Timestamp(t0, unit="s", tz="UTC"))
     if history.n_days < 2:
-        raise ConfigError(KEY, str(path), "the log covers a single day; give at least two "
-                          "weeks of history to calibrate on")
+        raise ConfigError(
+            KEY,
+            str(path),
+            "the log covers a single day; give at least two weeks of history to calibrate on",
+        )
     return history
 
 
@@ -116,19 +128,25 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(KEY, str(path), f"cannot be read ({exc.strerror}); check its "
-                          "permissions") from exc
+        raise ConfigError(
+            KEY, str(path), f"cannot be read ({exc.strerror}); check its permissions"
+        ) from exc
     if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
-            raise ConfigError(KEY, str(path), f"cannot be decompressed as gzip ({exc}); give a "
-                              "complete .gz file or the uncompressed log") from exc
+            raise ConfigError(
+                KEY,
+                str(path),
+                f"cannot be decompressed as gzip ({exc}); give a "
+                "complete .gz file or the uncompressed log",
+            ) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(KEY, str(path), f"is not UTF-8 text (byte {exc.start}); save the "
-                          "log as UTF-8 text") from exc
+        raise ConfigError(
+            KEY, str(path), f"is not UTF-8 text (byte {exc.start}); save the log as UTF-8 text"
+        ) from exc
 
 
 def _split_lines(text: str, path: Path) -> tuple[list[int], list[list[str]]]:
@@ -146,8 +164,12 @@ def _split_lines(text: str, path: Path) -> tuple[list[int], list[list[str]]]:
         if not comma and len(fields) >= 3 and _DATE.match(fields[-2]) and _TIME.match(fields[-1]):
             fields[-2:] = [f"{fields[-2]}T{fields[-1]}"]
         if len(fields) < 2 or not fields[0]:
-            raise ConfigError(KEY, str(path), f"line {number} ({line[:60]!r}) has no actor and "
-                              "timestamp; give actor [target] timestamp on each line")
+            raise ConfigError(
+                KEY,
+                str(path),
+                f"line {number} ({line[:60]!r}) has no actor and "
+                "timestamp; give actor [target] timestamp on each line",
+            )
         rows.append([fields[0], "", fields[1]] if len(fields) == 2 else fields[:3])
         numbers.append(number)
     return numbers, rows
@@ -166,21 +188,28 @@ def _events(numbers: list[int], rows: list[list[str]], path: Path) -> pd.DataFra
     seconds = pd.to_numeric(frame["raw"], errors="coerce").astype(float)
     iso = seconds.isna()
     if iso.any():
-        stamps = pd.to_datetime(frame.loc[iso, "raw"], format="ISO8601", utc=True,
-                                errors="coerce")
+        stamps = pd.to_datetime(frame.loc[iso, "raw"], format="ISO8601", utc=True, errors="coerce")
         epoch = pd.Timestamp(0, tz="UTC")
         seconds[iso] = (stamps - epoch).dt.total_seconds()
     bad = np.flatnonzero(seconds.isna().to_numpy() | ~np.isfinite(seconds.to_numpy()))
     if len(bad):
         i = int(bad[0])
-        raise ConfigError(KEY, str(path), f"line {numbers[i]}: timestamp {rows[i][2]!r} is "
-                          "neither Unix seconds nor ISO 8601 (2004-04-15T14:56:01); fix or "
-                          "remove the line (actor [target] timestamp per line)")
+        raise ConfigError(
+            KEY,
+            str(path),
+            f"line {numbers[i]}: timestamp {rows[i][2]!r} is "
+            "neither Unix seconds nor ISO 8601 (2004-04-15T14:56:01); fix or "
+            "remove the line (actor [target] timestamp per line)",
+        )
     big = np.flatnonzero(np.abs(seconds.to_numpy()) > MAX_SECONDS)
     if len(big):
         i = int(big[0])
-        raise ConfigError(KEY, str(path), f"line {numbers[i]}: timestamp {rows[i][2]!r} looks "
-                          "like milliseconds; give Unix seconds (divide by 1000)")
+        raise ConfigError(
+            KEY,
+            str(path),
+            f"line {numbers[i]}: timestamp {rows[i][2]!r} looks "
+            "like milliseconds; give Unix seconds (divide by 1000)",
+        )
     frame["time"] = seconds
     order = np.argsort(seconds.to_numpy(), kind="stable")
     return frame.iloc[order][["actor", "target", "time"]].reset_index(drop=True)
@@ -189,9 +218,12 @@ def _events(numbers: list[int], rows: list[list[str]], path: Path) -> pd.DataFra
 def first_seen(history: History) -> pd.Series:
     """Each person's first day, as actor or target (index: the person's label)."""
     ev = history.events
-    people = pd.concat([ev[["actor", "day"]].rename(columns={"actor": "who"}),
-                        ev.loc[ev["target"] != "", ["target", "day"]]
-                        .rename(columns={"target": "who"})])
+    people = pd.concat(
+        [
+            ev[["actor", "day"]].rename(columns={"actor": "who"}),
+            ev.loc[ev["target"] != "", ["target", "day"]].rename(columns={"target": "who"}),
+        ]
+    )
     return people.groupby("who", sort=False)["day"].min()
 
 
@@ -210,9 +242,14 @@ def daily_series(history: History, n_days: int | None = None) -> pd.DataFrame:
     new = np.bincount(first[first < n_days], minlength=n_days)
     ev = history.events[history.events["day"] < n_days]
     active = ev.drop_duplicates(["day", "actor"])["day"].to_numpy()
-    return pd.DataFrame({"day": np.arange(n_days), "new_users": new,
-                         "active_users": np.bincount(active, minlength=n_days),
-                         "cumulative_users": np.cumsum(new)})
+    return pd.DataFrame(
+        {
+            "day": np.arange(n_days),
+            "new_users": new,
+            "active_users": np.bincount(active, minlength=n_days),
+            "cumulative_users": np.cumsum(new),
+        }
+    )
 
 
 def cohort_counts(history: History, n_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -229,9 +266,13 @@ def cohort_counts(history: History, n_days: int | None = None) -> tuple[np.ndarr
     sizes = np.bincount(firsts[firsts < 7 * n_weeks] // 7, minlength=n_weeks)[:n_weeks]
     ev = history.events[history.events["day"] < 7 * n_weeks]
     acts = ev.drop_duplicates(["actor", "day"])
-    weeks = pd.DataFrame({"actor": acts["actor"].to_numpy(),
-                          "cohort": first.reindex(acts["actor"].to_numpy()).to_numpy() // 7,
-                          "week": acts["day"].to_numpy() // 7}).drop_duplicates(["actor", "week"])
+    weeks = pd.DataFrame(
+        {
+            "actor": acts["actor"].to_numpy(),
+            "cohort": first.reindex(acts["actor"].to_numpy()).to_numpy() // 7,
+            "week": acts["day"].to_numpy() // 7,
+        }
+    ).drop_duplicates(["actor", "week"])
     active = np.zeros((n_weeks, n_weeks), dtype=np.int64)
     np.add.at(active, (weeks["cohort"].to_numpy(), weeks["week"].to_numpy()), 1)
     return sizes, active
@@ -254,13 +295,24 @@ def cohort_retention(history: History, n_days: int | None = None) -> pd.DataFram
 def retention_table(sizes: np.ndarray, active: np.ndarray) -> pd.DataFrame:
     """Long table of retention from cohort sizes and ``active[cohort, week]`` counts."""
     n_weeks = len(sizes)
-    rows = [(c, w - c, int(sizes[c]), int(active[c, w]))
-            for c in range(n_weeks) for w in range(c + 1, n_weeks)]
+    rows = [
+        (c, w - c, int(sizes[c]), int(active[c, w]))
+        for c in range(n_weeks)
+        for w in range(c + 1, n_weeks)
+    ]
     table = pd.DataFrame(rows, columns=["cohort", "age", "size", "retained"])
-    table["retention"] = np.where(table["size"] > 0,
-                                  table["retained"] / table["size"].clip(lower=1), np.nan)
+    table["retention"] = np.where(
+        table["size"] > 0, table["retained"] / table["size"].clip(lower=1), np.nan
+    )
     return table
 
 
-__all__ = ["History", "cohort_counts", "cohort_retention", "daily_series", "first_seen",
-           "read_history", "retention_table"]
+__all__ = [
+    "History",
+    "cohort_counts",
+    "cohort_retention",
+    "daily_series",
+    "first_seen",
+    "read_history",
+    "retention_table",
+]

@@ -33,6 +33,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
 
 def write_text(path: str | Path, text: str) -> Path:
     """Write text atomically."""
+
     def write(p: Path) -> None:
         p.write_text(text, encoding="utf-8")
 

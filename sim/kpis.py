@@ -63,9 +63,12 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
     revenue, cost = float(metrics["revenue"].sum()), float(metrics["cost"].sum())
     acquired = int(np.count_nonzero(joined & (pop.joined_day > 0)))
     out: dict[str, Any] = {
-        "seed": int(model.config.seed), "days": end, "n_people": n,
+        "seed": int(model.config.seed),
+        "days": end,
+        "n_people": n,
         "n_ties": int(model.social.n_edges),
-        "members_final": int(last["members"]), "joined_total": int(last["joined_total"]),
+        "members_final": int(last["members"]),
+        "joined_total": int(last["joined_total"]),
         "churned_total": int(last["churned_total"]),
         "adoption_final": float(last["joined_total"]) / n,
         "peak_active": int(metrics["active"].iloc[peak]),
@@ -77,7 +80,8 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
         "replies_total": int(metrics["replies"].sum()),
         "retention_d30": _rate(pop.active_d23_30 == 1, old),
         "sentiment_final": float(last["sentiment"]),
-        "revenue_total": revenue, "cost_total": cost,
+        "revenue_total": revenue,
+        "cost_total": cost,
         "roi": (revenue - cost) / cost if cost > 0 else None,
         "cost_per_member": cost / acquired if acquired and cost > 0 else None,
         "ltv": revenue / int(joined.sum()) if joined.any() else 0.0,

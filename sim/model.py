@@ -87,8 +87,9 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
             (each morning) and ``settle(model)`` (each evening); see ``strategies.base``.
     """
 
-    def __init__(self, config: SimConfig, graph: SocialGraph | None = None,
-                 strategies: Sequence[Any] = ()) -> None:
+    def __init__(
+        self, config: SimConfig, graph: SocialGraph | None = None, strategies: Sequence[Any] = ()
+    ) -> None:
         super().__init__(rng=np.random.default_rng(config.seed))
         self.config = config
         b = config.behaviour
@@ -169,7 +170,7 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         if joins.known_nbrs is None:
             add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
         else:  # the rule already gathered the neighbours of the first n_known joiners
-            rest = neighbours(self.csr, people[joins.n_known:])
+            rest = neighbours(self.csr, people[joins.n_known :])
             add_counts(pop.member_nbrs, np.concatenate([joins.known_nbrs, rest]), +1)
         self.today.new_members += len(people)
         self.n_members += len(people)
@@ -233,8 +234,12 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         """Every person as a ``Member`` handle (built on first use unless ``run.handles=off``)."""
         if not self._all_handles:
             if self.config.run.handles in ("off", False):
-                raise ConfigError("run.handles", "off", "Member handles were switched off for "
-                                  "this run; set run.handles=auto to use model.agents")
+                raise ConfigError(
+                    "run.handles",
+                    "off",
+                    "Member handles were switched off for "
+                    "this run; set run.handles=auto to use model.agents",
+                )
             self._build_handles()
         return super().agents
 
@@ -259,15 +264,24 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
     # ----- setup --------------------------------------------------------------------------
     def _phase_on(self, name: str) -> bool:
         b = self.config.behaviour
-        needs_visitors = any(s.enabled for s in (b.visits, b.consumption, b.contribution,
-                                                 b.commitment, b.sentiment, b.money))
-        switch = {"talk": b.sentiment.enabled, "visits": needs_visitors,
-                  "consumption": needs_visitors, "commitment": needs_visitors,
-                  "sentiment": b.sentiment.enabled, "contribution": b.contribution.enabled,
-                  "levels": b.levels.enabled, "churn": b.churn.enabled,
-                  "money": b.money.enabled, "content": b.contribution.enabled,
-                  "ageing": needs_visitors,
-                  "crises": bool(self.config.crises)}
+        needs_visitors = any(
+            s.enabled
+            for s in (b.visits, b.consumption, b.contribution, b.commitment, b.sentiment, b.money)
+        )
+        switch = {
+            "talk": b.sentiment.enabled,
+            "visits": needs_visitors,
+            "consumption": needs_visitors,
+            "commitment": needs_visitors,
+            "sentiment": b.sentiment.enabled,
+            "contribution": b.contribution.enabled,
+            "levels": b.levels.enabled,
+            "churn": b.churn.enabled,
+            "money": b.money.enabled,
+            "content": b.contribution.enabled,
+            "ageing": needs_visitors,
+            "crises": bool(self.config.crises),
+        }
         return switch.get(name, True)
 
     def _setup_people(self) -> None:
@@ -278,19 +292,23 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         if not needs:
             return
         try:
-            pop.segment[:] = assign_segments(self.n_people, self.segments, b.segments.assign,
-                                             self.social.blocks, self.rng)
+            pop.segment[:] = assign_segments(
+                self.n_people, self.segments, b.segments.assign, self.social.blocks, self.rng
+            )
         except ValueError as exc:
             raise ConfigError("behaviour.segments.assign", b.segments.assign, str(exc)) from None
         pop.interests[:] = draw_interests(self.n_people, b.content, self.rng)
         sigma = b.contribution.voice_sigma
-        pop.voice[:] = self.rng.lognormal(-sigma**2 / 2, sigma, size=self.n_people)
+        pop.voice[:] = self.rng.lognormal(-(sigma**2) / 2, sigma, size=self.n_people)
 
     def _place_initial_members(self) -> None:
         k = self.config.initial_members
         if k > self.n_people:
-            raise ConfigError("initial_members", k,
-                              f"the community has only {self.n_people} people; use at most that")
+            raise ConfigError(
+                "initial_members",
+                k,
+                f"the community has only {self.n_people} people; use at most that",
+            )
         if k == 0:
             return
         if self.config.initial_placement == "degree":

@@ -46,7 +46,8 @@ def talk_phase(model: CommunityModel) -> None:
     pop = model.pop
     talks = pop.state != PROSPECT
     model.nbr_sentiment, model.has_talker = sentiment.neighbour_sentiment(
-        model.csr, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs)
+        model.csr, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs
+    )
 
 
 def acquisition_phase(model: CommunityModel) -> None:
@@ -94,15 +95,22 @@ def consumption_phase(model: CommunityModel) -> None:
     b = model.config.behaviour
     supply = model.pool.supply()
     prefs = model.segments.prefs[model.pop.segment[v]]
-    benefit, cost = consumption.feed_value(model.pop.interests[v], prefs, supply.count,
-                                           supply.quality, supply.noise, supply.total,
-                                           model.feed_params(b.consumption))
+    benefit, cost = consumption.feed_value(
+        model.pop.interests[v],
+        prefs,
+        supply.count,
+        supply.quality,
+        supply.noise,
+        supply.total,
+        model.feed_params(b.consumption),
+    )
     model.today.benefit = benefit
     model.today.read_cost = cost
     if "exposure_diversity" in model.extra_reporters:  # only when someone reports it
         # mean normalised entropy of visitors' topic mix (NaN: no feed read)
         model.today.exposure_diversity = consumption.mean_feed_diversity(
-            model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption))
+            model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption)
+        )
 
 
 def contribution_phase(model: CommunityModel) -> None:
@@ -111,15 +119,26 @@ def contribution_phase(model: CommunityModel) -> None:
     if not params.enabled:
         return
     pop, v = model.pop, model.today.visitors
-    common = (model.segments.sociality[pop.segment[v]], pop.commitment[v],
-              pop.recognition[v], pop.first_replied[v])
+    common = (
+        model.segments.sociality[pop.segment[v]],
+        pop.commitment[v],
+        pop.recognition[v],
+        pop.first_replied[v],
+    )
     lvl = contribution.level_multiplier(pop.level[v], params)
-    p_post = contribution.propensity(params.post_base, lvl, pop.voice[v], *common,
-                                     boost=model.post_boost(v), params=params)
+    p_post = contribution.propensity(
+        params.post_base, lvl, pop.voice[v], *common, boost=model.post_boost(v), params=params
+    )
     posters = v[model.rng.random(len(v)) < p_post]
     model.publish_posts(posters)
-    p_reply = contribution.propensity(params.reply_base, lvl, np.sqrt(pop.voice[v]), *common,
-                                      boost=model.post_boost(v), params=params)
+    p_reply = contribution.propensity(
+        params.reply_base,
+        lvl,
+        np.sqrt(pop.voice[v]),
+        *common,
+        boost=model.post_boost(v),
+        params=params,
+    )
     repliers = v[model.rng.random(len(v)) < p_reply]
     model.write_replies(repliers)
 
@@ -150,8 +169,9 @@ def sentiment_phase(model: CommunityModel) -> None:
     visited_exp = sentiment.experience(t.net_benefit, params)
     order = np.searchsorted(m, t.visitors)  # members are sorted; visitors are among them
     exp[order] = visited_exp
-    s[m] = sentiment.update(s[m], t.visited, exp, model.nbr_sentiment[m],
-                            model.has_talker[m], params)
+    s[m] = sentiment.update(
+        s[m], t.visited, exp, model.nbr_sentiment[m], model.has_talker[m], params
+    )
 
 
 def levels_phase(model: CommunityModel) -> None:
@@ -191,9 +211,15 @@ def money_phase(model: CommunityModel) -> None:
     pop, m = model.pop, current_members(model)
     visited = pop.last_visit[m] == model.day
     seg = pop.segment[m]
-    buys, value = money.purchases(model.segments.purchase[seg], pop.commitment[m], visited,
-                                  model.segments.basket[seg], model.purchase_boost(m), params,
-                                  model.rng)
+    buys, value = money.purchases(
+        model.segments.purchase[seg],
+        pop.commitment[m],
+        visited,
+        model.segments.basket[seg],
+        model.purchase_boost(m),
+        params,
+        model.rng,
+    )
     buyers = m[buys]
     pop.purchases[buyers] += 1
     pop.revenue[buyers] += value

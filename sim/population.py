@@ -44,8 +44,17 @@ FIELDS: dict[str, tuple[type, float]] = {
 }
 
 #: arrays kept out of the members table (internal bookkeeping)
-INTERNAL = ("member_nbrs", "churned_nbrs", "threshold", "voice", "activity", "visit_avg",
-            "recognition", "active_d23_30", "removed_recent")
+INTERNAL = (
+    "member_nbrs",
+    "churned_nbrs",
+    "threshold",
+    "voice",
+    "activity",
+    "visit_avg",
+    "recognition",
+    "active_d23_30",
+    "removed_recent",
+)
 
 
 class Population:
@@ -108,8 +117,9 @@ class Population:
         df["level"] = _names(Level, self.level)
         df["channel"] = _names(Channel, self.channel)
         if segment_names:
-            df["segment"] = pd.Categorical.from_codes(self.segment.astype(np.int64),
-                                                      categories=list(segment_names))
+            df["segment"] = pd.Categorical.from_codes(
+                self.segment.astype(np.int64), categories=list(segment_names)
+            )
         return df
 
 

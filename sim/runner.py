@@ -1,8 +1,8 @@
 """Running one configuration: the pure function every experiment and backend calls.
 
-    >>> from sim import run
-    >>> result = run(["community=ba", "community.n=2000", "days=180"])
-    >>> result.summary["members_final"], result.metrics.tail()
+>>> from sim import run
+>>> result = run(["community=ba", "community.n=2000", "days=180"])
+>>> result.summary["members_final"], result.metrics.tail()
 """
 
 from __future__ import annotations
@@ -78,8 +78,12 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
         if f"'{key}/" in text or f"Could not find '{group}/{value}'" in text:
             return ConfigError(key, value, text.replace("\n", " ").replace("\t", " "))
         if f"'{key}'" in text or f"Key '{key.split('.')[-1]}'" in text:
-            return ConfigError(key, value, "no such key; see `commsim run --cfg job` for "
-                               "every key (" + text.splitlines()[0] + ")")
+            return ConfigError(
+                key,
+                value,
+                "no such key; see `commsim run --cfg job` for "
+                "every key (" + text.splitlines()[0] + ")",
+            )
     return ConfigError("overrides", " ".join(overrides), text.replace("\n", " "))
 
 
@@ -100,8 +104,12 @@ def to_plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     return plain  # type: ignore[return-value]
 
 
-def run(overrides: Sequence[str] = (), *, out_dir: str | Path | None = None,
-        progress: bool | None = None) -> RunResult:
+def run(
+    overrides: Sequence[str] = (),
+    *,
+    out_dir: str | Path | None = None,
+    progress: bool | None = None,
+) -> RunResult:
     """Run one simulation from command-line style overrides (the same as ``commsim run``).
 
     Args:
@@ -132,29 +140,41 @@ def build_strategies(cfg: DictConfig | dict[str, Any]) -> list[Any]:
         if spec is None:
             continue
         if not isinstance(spec, dict) or "_target_" not in spec:
-            raise ConfigError(f"strategies.{kind}", spec, "each strategy needs its _target_ "
-                              "class; use a playbook (playbook=...) or copy one")
+            raise ConfigError(
+                f"strategies.{kind}",
+                spec,
+                "each strategy needs its _target_ class; use a playbook (playbook=...) or copy one",
+            )
         try:
             out.append(instantiate(spec, _convert_="all"))
         except InstantiationException as exc:
             cause = exc.__cause__
             if isinstance(cause, ConfigError):
                 raise cause from None
-            raise ConfigError(f"strategies.{kind}", spec.get("_target_"),
-                              str(exc).splitlines()[0]) from None
+            raise ConfigError(
+                f"strategies.{kind}", spec.get("_target_"), str(exc).splitlines()[0]
+            ) from None
     return sorted(out, key=lambda s: getattr(s, "order", 10))
 
 
-def run_config(cfg: DictConfig | dict[str, Any], *, out_dir: str | Path | None = None,
-               progress: bool | None = None) -> RunResult:
+def run_config(
+    cfg: DictConfig | dict[str, Any],
+    *,
+    out_dir: str | Path | None = None,
+    progress: bool | None = None,
+) -> RunResult:
     """Run one simulation from a composed config (the pure function behind every backend)."""
     settings = check(cfg)
     model = CommunityModel(settings, strategies=build_strategies(cfg))
     _run_days(model, settings, progress)
     metrics = model.recorder.frame()
-    result = RunResult(metrics=metrics, summary=summarise(model, metrics),
-                       members=model.members_frame, transitions=model.transitions.frame(),
-                       config=to_plain(cfg))
+    result = RunResult(
+        metrics=metrics,
+        summary=summarise(model, metrics),
+        members=model.members_frame,
+        transitions=model.transitions.frame(),
+        config=to_plain(cfg),
+    )
     if out_dir is not None:
         result.out_dir = write_outputs(result, Path(out_dir))
     return result
@@ -185,8 +205,10 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
     write_parquet(out_dir / "level_transitions.parquet", result.transitions)
     write_json(out_dir / "summary.json", result.summary)
     write_text(out_dir / "config.yaml", OmegaConf.to_yaml(OmegaConf.create(result.config)))
-    write_json(out_dir / "seed.json", {"seed": result.summary["seed"],
-                                       "generator": "numpy.random.default_rng(seed)"})
+    write_json(
+        out_dir / "seed.json",
+        {"seed": result.summary["seed"], "generator": "numpy.random.default_rng(seed)"},
+    )
     return out_dir
 
 

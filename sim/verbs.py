@@ -77,21 +77,35 @@ class OperatorVerbs:
         self.budget_left = None if total is None else float(total)
 
     # ----- content and feed ------------------------------------------------------------------
-    def publish(self, kind: str, topics: np.ndarray, quality: float | np.ndarray,
-                tone: float = 0.5) -> np.ndarray:
+    def publish(
+        self, kind: str, topics: np.ndarray, quality: float | np.ndarray, tone: float = 0.5
+    ) -> np.ndarray:
         """Operator items into the feed (``kind``: educational, entertaining, ugc, promotional)."""
         code = CONTENT_TYPES.index(kind)
         topics = np.asarray(topics, dtype=np.int16)
         q = np.broadcast_to(np.asarray(quality, dtype=float), topics.shape)
-        return self.pool.add(kind=code, topic=topics, quality=q, tone=np.full(len(topics), tone),
-                             day=self.day, author=-1)
+        return self.pool.add(
+            kind=code,
+            topic=topics,
+            quality=q,
+            tone=np.full(len(topics), tone),
+            day=self.day,
+            author=-1,
+        )
 
-    def rank_feed(self, ranking: str | None = None, personalisation: float | None = None,
-                  filter_strength: float | None = None) -> None:
+    def rank_feed(
+        self,
+        ranking: str | None = None,
+        personalisation: float | None = None,
+        filter_strength: float | None = None,
+    ) -> None:
         """Change the feed's ranking or per-reader filtering from today on."""
         base: ConsumptionParams = self.feed_params(self.config.behaviour.consumption)
-        wanted = (("ranking", ranking), ("personalisation", personalisation),
-                  ("filter_strength", filter_strength))
+        wanted = (
+            ("ranking", ranking),
+            ("personalisation", personalisation),
+            ("filter_strength", filter_strength),
+        )
         changes: dict[str, Any] = {k: v for k, v in wanted if v is not None}
         self.feed_override = replace(base, **changes)
 
@@ -118,12 +132,18 @@ class OperatorVerbs:
         people = np.asarray(people, dtype=np.int64)
         people = people[self.pop.state[people] == PROSPECT]
         yes = people[self.rng.random(len(people)) < acceptance]
-        self.admit(Joins(yes, np.full(len(yes), Channel.SEEDED.value, np.int8),
-                         np.full(len(yes), -1, dtype=np.int64)))
+        self.admit(
+            Joins(
+                yes,
+                np.full(len(yes), Channel.SEEDED.value, np.int8),
+                np.full(len(yes), -1, dtype=np.int64),
+            )
+        )
         return yes
 
-    def admit_from_outside(self, n: int, channel: Channel,
-                           commitment: float | None = None) -> np.ndarray:
+    def admit_from_outside(
+        self, n: int, channel: Channel, commitment: float | None = None
+    ) -> np.ndarray:
         """``n`` random prospects join through ``channel`` (ads, partners, lotteries)."""
         cand = np.flatnonzero(self.pop.state == PROSPECT)
         n = min(int(n), len(cand))

@@ -19,8 +19,13 @@ from strategies.base import Strategy
 class BudgetLevers:
     """``strategies.budget.*``."""
 
-    total: float = param(10000.0, unit="currency", low=0.0, source="assumption",
-                         doc="total spend allowed over the run, across strategies")
+    total: float = param(
+        10000.0,
+        unit="currency",
+        low=0.0,
+        source="assumption",
+        doc="total spend allowed over the run, across strategies",
+    )
 
 
 class Budget(Strategy):
@@ -35,4 +40,5 @@ class Budget(Strategy):
         """Put the budget in force and report what is left each day (``budget_left``)."""
         model.set_budget(self.total)
         model.extra_reporters["budget_left"] = lambda m: (
-            float("nan") if m.budget_left is None else float(m.budget_left))
+            float("nan") if m.budget_left is None else float(m.budget_left)
+        )

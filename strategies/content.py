@@ -42,52 +42,101 @@ from sim.errors import ConfigError
 from strategies.base import Strategy
 
 #: (lever, content type published) in the order items are published each day
-PLAN = (("educational_per_week", "educational"), ("entertaining_per_week", "entertaining"),
-        ("prompts_per_week", "entertaining"), ("promotional_per_week", "promotional"))
+PLAN = (
+    ("educational_per_week", "educational"),
+    ("entertaining_per_week", "entertaining"),
+    ("prompts_per_week", "entertaining"),
+    ("promotional_per_week", "promotional"),
+)
 
 
 @dataclass(frozen=True)
 class ContentLevers:
     """``strategies.content.*``."""
 
-    educational_per_week: int = param(3, unit="items/week", low=0, high=100,
-                                      source="assumption (a few how-tos a week)",
-                                      doc="educational items (how-tos, explainers) per week")
-    entertaining_per_week: int = param(2, unit="items/week", low=0, high=100,
-                                       source="assumption", doc="entertaining items per week")
-    prompts_per_week: int = param(1, unit="items/week", low=0, high=100, source="assumption",
-                                  doc="prompts (questions inviting member posts) per week")
-    promotional_per_week: int = param(0, unit="items/week", low=0, high=100,
-                                      source="assumption", doc="promotional items per week")
-    quality: float = param(0.7, unit="0-1", low=0.0, high=1.0,
-                           source="assumption (edited, above a member post's 0.55)",
-                           doc="quality of every item")
-    topic_breadth: int = param(3, unit="topics", low=1, source="assumption",
-                               doc="topics the items spread over, focus topics first")
-    target_segments: tuple[str, ...] = param((), unit="segment names",
-                                             source="behaviour.segments",
-                                             doc="segments the content is made for (empty: "
-                                                 "everyone)")
-    cost_per_item: float = param(60.0, unit="currency/item", low=0.0,
-                                 source="assumption (about an hour of an editor's time)",
-                                 doc="cost of producing one item")
-    prompt_post_boost: float = param(1.25, unit="x per prompt", low=1.0,
-                                     source="assumption (discussion prompts lift posting "
-                                            "on their day)",
-                                     doc="posting and replying multiplier per prompt that day")
-    promo_purchase_boost: float = param(1.1, unit="x per item", low=1.0,
-                                        source="assumption (a small promotion lift)",
-                                        doc="purchase multiplier per promotional item that day")
+    educational_per_week: int = param(
+        3,
+        unit="items/week",
+        low=0,
+        high=100,
+        source="assumption (a few how-tos a week)",
+        doc="educational items (how-tos, explainers) per week",
+    )
+    entertaining_per_week: int = param(
+        2,
+        unit="items/week",
+        low=0,
+        high=100,
+        source="assumption",
+        doc="entertaining items per week",
+    )
+    prompts_per_week: int = param(
+        1,
+        unit="items/week",
+        low=0,
+        high=100,
+        source="assumption",
+        doc="prompts (questions inviting member posts) per week",
+    )
+    promotional_per_week: int = param(
+        0, unit="items/week", low=0, high=100, source="assumption", doc="promotional items per week"
+    )
+    quality: float = param(
+        0.7,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption (edited, above a member post's 0.55)",
+        doc="quality of every item",
+    )
+    topic_breadth: int = param(
+        3,
+        unit="topics",
+        low=1,
+        source="assumption",
+        doc="topics the items spread over, focus topics first",
+    )
+    target_segments: tuple[str, ...] = param(
+        (),
+        unit="segment names",
+        source="behaviour.segments",
+        doc="segments the content is made for (empty: everyone)",
+    )
+    cost_per_item: float = param(
+        60.0,
+        unit="currency/item",
+        low=0.0,
+        source="assumption (about an hour of an editor's time)",
+        doc="cost of producing one item",
+    )
+    prompt_post_boost: float = param(
+        1.25,
+        unit="x per prompt",
+        low=1.0,
+        source="assumption (discussion prompts lift posting on their day)",
+        doc="posting and replying multiplier per prompt that day",
+    )
+    promo_purchase_boost: float = param(
+        1.1,
+        unit="x per item",
+        low=1.0,
+        source="assumption (a small promotion lift)",
+        doc="purchase multiplier per promotional item that day",
+    )
 
 
 def check_names(value: Any, key: str) -> tuple[str, ...]:
     """A list of names (segment names) as a tuple of strings, or a ConfigError naming ``key``."""
     if value is None:
         return ()
-    if isinstance(value, str) or not isinstance(value, Sequence) or not all(
-            isinstance(v, str) for v in value):
-        raise ConfigError(key, value, "give a list of segment names, e.g. [students], "
-                                      "or [] for everyone")
+    if (
+        isinstance(value, str)
+        or not isinstance(value, Sequence)
+        or not all(isinstance(v, str) for v in value)
+    ):
+        raise ConfigError(
+            key, value, "give a list of segment names, e.g. [students], or [] for everyone"
+        )
     return tuple(value)
 
 
@@ -96,10 +145,13 @@ def segment_codes(model: Any, names: tuple[str, ...], key: str) -> np.ndarray:
     known = list(model.segments.names)
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ConfigError(key, list(names), f"unknown segment {unknown[0]!r}; use names "
-                          f"from behaviour.segments.groups: {', '.join(known)}")
-    return np.array([known.index(n) for n in names] if names else range(len(known)),
-                    dtype=np.int64)
+        raise ConfigError(
+            key,
+            list(names),
+            f"unknown segment {unknown[0]!r}; use names "
+            f"from behaviour.segments.groups: {', '.join(known)}",
+        )
+    return np.array([known.index(n) for n in names] if names else range(len(known)), dtype=np.int64)
 
 
 def audience(model: Any, codes: np.ndarray) -> np.ndarray:
@@ -134,8 +186,9 @@ class ContentPlan(Strategy):
     promo_purchase_boost: float
 
     def __init__(self, **levers: Any) -> None:
-        names = check_names(levers.pop("target_segments", ()),
-                            f"strategies.{self.kind}.target_segments")
+        names = check_names(
+            levers.pop("target_segments", ()), f"strategies.{self.kind}.target_segments"
+        )
         super().__init__(**levers)
         self.levers = dataclasses.replace(self.levers, target_segments=names)
         self.target_segments = names
@@ -146,8 +199,11 @@ class ContentPlan(Strategy):
         self.codes_ = segment_codes(model, self.target_segments, f"{key}.target_segments")
         n_topics = model.config.behaviour.content.topics
         if self.topic_breadth > n_topics:
-            raise ConfigError(f"{key}.topic_breadth", self.topic_breadth,
-                              f"use at most behaviour.content.topics ({n_topics})")
+            raise ConfigError(
+                f"{key}.topic_breadth",
+                self.topic_breadth,
+                f"use at most behaviour.content.topics ({n_topics})",
+            )
         self.n_published_ = 0
 
     def act(self, model: Any) -> None:
@@ -162,8 +218,10 @@ class ContentPlan(Strategy):
         if published["prompts_per_week"]:
             model.boost_posting(None, self.prompt_post_boost ** published["prompts_per_week"])
         if published["promotional_per_week"]:
-            model.boost_purchases(audience(model, self.codes_),
-                                  self.promo_purchase_boost ** published["promotional_per_week"])
+            model.boost_purchases(
+                audience(model, self.codes_),
+                self.promo_purchase_boost ** published["promotional_per_week"],
+            )
 
     def _pay(self, model: Any, n: int) -> int:
         """How many of ``n`` items the budget pays for (each one ``cost_per_item``)."""

@@ -58,22 +58,43 @@ class EventItem:
     """``strategies.events.items.<name>.*``: one event of the calendar."""
 
     type: str = param("qa", unit="-", choices=EVENT_TYPES, source="-", doc="kind of event")
-    every: str = param("weekly", unit="-", choices=tuple(RECURRENCE), source="-",
-                       doc="once, weekly (every 7 days) or monthly (every 30 days)")
+    every: str = param(
+        "weekly",
+        unit="-",
+        choices=tuple(RECURRENCE),
+        source="-",
+        doc="once, weekly (every 7 days) or monthly (every 30 days)",
+    )
     day: int = param(7, unit="day", low=1, source="-", doc="first day it is held")
-    until: int | None = param(None, unit="day", low=1, source="-",
-                              doc="last day it may be held (null: the end of the run)")
-    capacity: int = param(200, unit="attendees", low=0, source="assumption",
-                          doc="most attendees per occurrence")
-    segments: tuple[str, ...] = param((), unit="segment names", source="behaviour.segments",
-                                      doc="segments invited (empty: everyone)")
-    topic: int | None = param(None, unit="topic", low=0, source="-",
-                              doc="topic of the event (null: general interest)")
-    cost: float = param(250.0, unit="currency/occurrence", low=0.0,
-                        source="assumption (a host's and a moderator's time)",
-                        doc="fixed cost per occurrence")
-    cost_per_attendee: float = param(0.0, unit="currency/attendee", low=0.0,
-                                     source="assumption", doc="cost per attendee")
+    until: int | None = param(
+        None,
+        unit="day",
+        low=1,
+        source="-",
+        doc="last day it may be held (null: the end of the run)",
+    )
+    capacity: int = param(
+        200, unit="attendees", low=0, source="assumption", doc="most attendees per occurrence"
+    )
+    segments: tuple[str, ...] = param(
+        (),
+        unit="segment names",
+        source="behaviour.segments",
+        doc="segments invited (empty: everyone)",
+    )
+    topic: int | None = param(
+        None, unit="topic", low=0, source="-", doc="topic of the event (null: general interest)"
+    )
+    cost: float = param(
+        250.0,
+        unit="currency/occurrence",
+        low=0.0,
+        source="assumption (a host's and a moderator's time)",
+        doc="fixed cost per occurrence",
+    )
+    cost_per_attendee: float = param(
+        0.0, unit="currency/attendee", low=0.0, source="assumption", doc="cost per attendee"
+    )
 
     def held_on(self, day: int) -> bool:
         """Whether the event takes place on ``day``."""
@@ -88,8 +109,11 @@ def parse_items(value: Any, key: str) -> dict[str, EventItem]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ConfigError(key, value, "give a mapping of event name -> {type: qa, every: "
-                                      "weekly, day: 7, capacity: 200, ...}")
+        raise ConfigError(
+            key,
+            value,
+            "give a mapping of event name -> {type: qa, every: weekly, day: 7, capacity: 200, ...}",
+        )
     items = {}
     for name, spec in value.items():
         prefix = f"{key}.{name}"
@@ -99,8 +123,9 @@ def parse_items(value: Any, key: str) -> dict[str, EventItem]:
         segments = check_names(spec.pop("segments", ()), f"{prefix}.segments")
         item = dataclasses.replace(parse_params(EventItem, spec, prefix), segments=segments)
         if item.until is not None and item.until < item.day:
-            raise ConfigError(f"{prefix}.until", item.until,
-                              f"give a day >= its first day ({item.day}), or null")
+            raise ConfigError(
+                f"{prefix}.until", item.until, f"give a day >= its first day ({item.day}), or null"
+            )
         items[str(name)] = item
     return items
 
@@ -109,34 +134,69 @@ def parse_items(value: Any, key: str) -> dict[str, EventItem]:
 class EventLevers:
     """``strategies.events.*``."""
 
-    items: Mapping[str, EventItem] | None = param(None, unit="-", source="-",
-                                                  doc="the calendar: event name -> event "
-                                                      "(null or {}: no events)")
-    attendance: float = param(0.6, unit="share", low=0.0, high=1.0,
-                              source="assumption (webinar show-up rates of 40-60%)",
-                              doc="attendance chance of a fully committed invitee with "
-                                  "average interest in the topic")
-    announcement_push: float = param(0.1, unit="1/day", low=0.0, high=1.0,
-                                     source="assumption (an announcement brings some back)",
-                                     doc="extra visit chance of invitees who do not attend")
-    challenge_post_boost: float = param(3.0, unit="x", low=1.0, source="assumption",
-                                        doc="posting and replying multiplier of challenge "
-                                            "attendees that day")
-    ties_per_attendee: int = param(2, unit="ties", low=0,
-                                   source="assumption (a meetup makes one or two friends)",
-                                   doc="meetup: new ties from each attendee to other attendees")
-    bond_benefit: float = param(0.1, unit="score", low=0.0, high=1.0,
-                                source="assumption (bond-based attachment: Ren, Kraut & "
-                                       "Kiesler 2007)",
-                                doc="meetup: extra benefit of each visit while the bond lasts")
-    bond_days: int = param(30, unit="days", low=0, source="assumption",
-                           doc="meetup: days the bond lasts after meeting in person")
-    lottery_entrants: float = param(0.5, unit="per capacity place", low=0.0,
-                                    source="assumption", doc="lottery: outside prospects "
-                                                             "joining, per capacity place")
-    lottery_commitment: float = param(0.1, unit="score 0-1", low=0.0, high=1.0,
-                                      source="assumption (prize hunters)",
-                                      doc="lottery: commitment of those who join for it")
+    items: Mapping[str, EventItem] | None = param(
+        None, unit="-", source="-", doc="the calendar: event name -> event (null or {}: no events)"
+    )
+    attendance: float = param(
+        0.6,
+        unit="share",
+        low=0.0,
+        high=1.0,
+        source="assumption (webinar show-up rates of 40-60%)",
+        doc="attendance chance of a fully committed invitee with average interest in the topic",
+    )
+    announcement_push: float = param(
+        0.1,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (an announcement brings some back)",
+        doc="extra visit chance of invitees who do not attend",
+    )
+    challenge_post_boost: float = param(
+        3.0,
+        unit="x",
+        low=1.0,
+        source="assumption",
+        doc="posting and replying multiplier of challenge attendees that day",
+    )
+    ties_per_attendee: int = param(
+        2,
+        unit="ties",
+        low=0,
+        source="assumption (a meetup makes one or two friends)",
+        doc="meetup: new ties from each attendee to other attendees",
+    )
+    bond_benefit: float = param(
+        0.1,
+        unit="score",
+        low=0.0,
+        high=1.0,
+        source="assumption (bond-based attachment: Ren, Kraut & Kiesler 2007)",
+        doc="meetup: extra benefit of each visit while the bond lasts",
+    )
+    bond_days: int = param(
+        30,
+        unit="days",
+        low=0,
+        source="assumption",
+        doc="meetup: days the bond lasts after meeting in person",
+    )
+    lottery_entrants: float = param(
+        0.5,
+        unit="per capacity place",
+        low=0.0,
+        source="assumption",
+        doc="lottery: outside prospects joining, per capacity place",
+    )
+    lottery_commitment: float = param(
+        0.1,
+        unit="score 0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption (prize hunters)",
+        doc="lottery: commitment of those who join for it",
+    )
 
 
 class EventCalendar(Strategy):
@@ -169,8 +229,11 @@ class EventCalendar(Strategy):
         for name, item in self.items.items():
             self.codes_[name] = segment_codes(model, item.segments, f"{key}.{name}.segments")
             if item.topic is not None and item.topic >= n_topics:
-                raise ConfigError(f"{key}.{name}.topic", item.topic, "use a topic in [0, "
-                                  f"{n_topics - 1}] (behaviour.content.topics), or null")
+                raise ConfigError(
+                    f"{key}.{name}.topic",
+                    item.topic,
+                    f"use a topic in [0, {n_topics - 1}] (behaviour.content.topics), or null",
+                )
         self.attendance_today_ = 0
         self.attendance_total_ = 0
         self.ties_added_ = 0
@@ -206,8 +269,9 @@ class EventCalendar(Strategy):
         model.push_visits(np.setdiff1d(invited, attendees, assume_unique=True), push)
         model.push_visits(attendees, 1.0)
         if item.type == "lottery" and entrants:
-            joined = model.admit_from_outside(entrants, Channel.ORGANIC,
-                                              commitment=self.lottery_commitment)
+            joined = model.admit_from_outside(
+                entrants, Channel.ORGANIC, commitment=self.lottery_commitment
+            )
             attendees = np.concatenate([attendees, joined])
         model.add_benefit(attendees, BENEFIT[item.type])
         if item.type == "challenge":

@@ -34,60 +34,133 @@ DEFAULT_BADGES = (50.0, 200.0, 500.0, 1000.0)
 class IncentiveLevers:
     """``strategies.incentives.*``."""
 
-    points_per_post: float = param(10.0, unit="points/post", low=0.0, source="assumption",
-                                   doc="points for each post")
-    points_per_reply: float = param(5.0, unit="points/reply", low=0.0, source="assumption",
-                                    doc="points for each reply")
-    points_per_visit: float = param(1.0, unit="points/visit", low=0.0, source="assumption",
-                                    doc="points for each day with a visit")
-    badge_thresholds: tuple[float, ...] = param(DEFAULT_BADGES, unit="points", source="assumption",
-                                                doc="lifetime points that earn badges (increasing)")
-    points_lift: float = param(0.3, unit="x per sensitivity", low=0.0,
-                               source="assumption (Anderson et al. 2013; Cavusoglu et al. 2015)",
-                               doc="extra posting while points run, x incentive sensitivity")
-    goal_gradient: float = param(1.25, unit="x", low=1.0,
-                                 source="Kivetz, Urminsky & Zheng 2006 (~20% faster near a reward)",
-                                 doc="posting multiplier near the next badge or reward")
-    goal_window: float = param(0.2, unit="share of the goal", low=0.0, high=1.0,
-                               source="assumption", doc="how far below a goal the gradient starts")
-    reward_at: float = param(100.0, unit="points", low=1.0, source="assumption",
-                             doc="points spent on one reward")
-    reward_cost: float = param(5.0, unit="currency/reward", low=0.0, source="assumption",
-                               doc="what the operator pays per reward redeemed")
-    coupon_rate: float = param(0.0, unit="1/visit", low=0.0, high=1.0, source="assumption",
-                               doc="chance a member visitor gets a coupon")
-    coupon_days: int = param(14, unit="days", low=1, source="assumption",
-                             doc="days a coupon stays valid")
-    coupon_uplift: float = param(2.0, unit="x", low=1.0, source="assumption",
-                                 doc="purchase multiplier of coupon holders")
-    coupon_cost: float = param(6.0, unit="currency/coupon", low=0.0,
-                               source="assumption (15% off a 40 basket)",
-                               doc="cost of a used coupon (one per purchase by a holder)")
-    referral_bonus: float = param(0.0, unit="currency/referral", low=0.0, source="assumption",
-                                  doc="bonus per word-of-mouth join, to invitee and inviter each")
-    referral_scale: float = param(10.0, unit="currency", low=1e-9, source="assumption",
-                                  doc="bonus that makes word of mouth 2**elasticity as strong")
-    referral_elasticity: float = param(0.5, unit="-", low=0.0,
-                                       source="assumption (Ryu & Feick 2007)",
-                                       doc="elasticity of word of mouth to 1 + bonus / scale")
-    crowding_out: float = param(0.4, unit="share", low=0.0, high=1.0,
-                                source="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000",
-                                doc="drop in rewarded members' posting right after the stop")
-    loss_benefit: float = param(0.2, unit="score", low=0.0, high=1.0,
-                                source="assumption (a withdrawn reward feels like a loss)",
-                                doc="net benefit lost per visit at crowding_out 1, at the stop")
-    crowding_half_life: float = param(365.0, unit="days", low=1e-9,
-                                      source="assumption (Gneezy & Rustichini 2000: lasting)",
-                                      doc="half-life of the crowding-out after the stop")
+    points_per_post: float = param(
+        10.0, unit="points/post", low=0.0, source="assumption", doc="points for each post"
+    )
+    points_per_reply: float = param(
+        5.0, unit="points/reply", low=0.0, source="assumption", doc="points for each reply"
+    )
+    points_per_visit: float = param(
+        1.0,
+        unit="points/visit",
+        low=0.0,
+        source="assumption",
+        doc="points for each day with a visit",
+    )
+    badge_thresholds: tuple[float, ...] = param(
+        DEFAULT_BADGES,
+        unit="points",
+        source="assumption",
+        doc="lifetime points that earn badges (increasing)",
+    )
+    points_lift: float = param(
+        0.3,
+        unit="x per sensitivity",
+        low=0.0,
+        source="assumption (Anderson et al. 2013; Cavusoglu et al. 2015)",
+        doc="extra posting while points run, x incentive sensitivity",
+    )
+    goal_gradient: float = param(
+        1.25,
+        unit="x",
+        low=1.0,
+        source="Kivetz, Urminsky & Zheng 2006 (~20% faster near a reward)",
+        doc="posting multiplier near the next badge or reward",
+    )
+    goal_window: float = param(
+        0.2,
+        unit="share of the goal",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="how far below a goal the gradient starts",
+    )
+    reward_at: float = param(
+        100.0, unit="points", low=1.0, source="assumption", doc="points spent on one reward"
+    )
+    reward_cost: float = param(
+        5.0,
+        unit="currency/reward",
+        low=0.0,
+        source="assumption",
+        doc="what the operator pays per reward redeemed",
+    )
+    coupon_rate: float = param(
+        0.0,
+        unit="1/visit",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="chance a member visitor gets a coupon",
+    )
+    coupon_days: int = param(
+        14, unit="days", low=1, source="assumption", doc="days a coupon stays valid"
+    )
+    coupon_uplift: float = param(
+        2.0, unit="x", low=1.0, source="assumption", doc="purchase multiplier of coupon holders"
+    )
+    coupon_cost: float = param(
+        6.0,
+        unit="currency/coupon",
+        low=0.0,
+        source="assumption (15% off a 40 basket)",
+        doc="cost of a used coupon (one per purchase by a holder)",
+    )
+    referral_bonus: float = param(
+        0.0,
+        unit="currency/referral",
+        low=0.0,
+        source="assumption",
+        doc="bonus per word-of-mouth join, to invitee and inviter each",
+    )
+    referral_scale: float = param(
+        10.0,
+        unit="currency",
+        low=1e-9,
+        source="assumption",
+        doc="bonus that makes word of mouth 2**elasticity as strong",
+    )
+    referral_elasticity: float = param(
+        0.5,
+        unit="-",
+        low=0.0,
+        source="assumption (Ryu & Feick 2007)",
+        doc="elasticity of word of mouth to 1 + bonus / scale",
+    )
+    crowding_out: float = param(
+        0.4,
+        unit="share",
+        low=0.0,
+        high=1.0,
+        source="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000",
+        doc="drop in rewarded members' posting right after the stop",
+    )
+    loss_benefit: float = param(
+        0.2,
+        unit="score",
+        low=0.0,
+        high=1.0,
+        source="assumption (a withdrawn reward feels like a loss)",
+        doc="net benefit lost per visit at crowding_out 1, at the stop",
+    )
+    crowding_half_life: float = param(
+        365.0,
+        unit="days",
+        low=1e-9,
+        source="assumption (Gneezy & Rustichini 2000: lasting)",
+        doc="half-life of the crowding-out after the stop",
+    )
     start_day: int = param(1, unit="day", low=0, source="-", doc="first day the scheme runs")
-    stop_day: int | None = param(None, unit="day", low=1, source="-",
-                                 doc="first day without the scheme (null: never stops)")
+    stop_day: int | None = param(
+        None, unit="day", low=1, source="-", doc="first day without the scheme (null: never stops)"
+    )
 
 
 def check_badges(value: Any, key: str) -> tuple[float, ...]:
     """Badge thresholds as a tuple of increasing positive numbers, or a ConfigError."""
     if not isinstance(value, list | tuple) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
         raise ConfigError(key, value, "give a list of points, e.g. [50, 200, 500]")
     out = tuple(float(v) for v in value)
     if any(v <= 0 for v in out) or any(b <= a for a, b in zip(out, out[1:], strict=False)):
@@ -129,14 +202,18 @@ class Incentives(Strategy):
 
     def __init__(self, **levers: Any) -> None:
         key = f"strategies.{self.kind}"
-        badges = check_badges(levers.pop("badge_thresholds", DEFAULT_BADGES),
-                              f"{key}.badge_thresholds")
+        badges = check_badges(
+            levers.pop("badge_thresholds", DEFAULT_BADGES), f"{key}.badge_thresholds"
+        )
         super().__init__(**levers)
         self.levers = dataclasses.replace(self.levers, badge_thresholds=badges)
         self.badge_thresholds = badges
         if self.stop_day is not None and self.stop_day <= self.start_day:
-            raise ConfigError(f"{key}.stop_day", self.stop_day,
-                              f"give a day after start_day ({self.start_day}), or null")
+            raise ConfigError(
+                f"{key}.stop_day",
+                self.stop_day,
+                f"give a day after start_day ({self.start_day}), or null",
+            )
 
     @property
     def points_on(self) -> bool:
@@ -197,8 +274,9 @@ class Incentives(Strategy):
             has_next = nxt < len(badges)
             goal = badges[np.minimum(nxt, len(badges) - 1)]
             near |= has_next & near_goal(earned, goal, self.goal_window)
-        near |= near_goal(model.pop.points[members], np.full(len(members), self.reward_at),
-                          self.goal_window)
+        near |= near_goal(
+            model.pop.points[members], np.full(len(members), self.reward_at), self.goal_window
+        )
         if near.any():
             model.boost_posting(members[near], self.goal_gradient)
 
@@ -242,9 +320,11 @@ class Incentives(Strategy):
         t = model.today
         n = model.n_people
         pts = np.zeros(n)
-        for people, amount in ((t.posters, self.points_per_post),
-                               (t.repliers, self.points_per_reply),
-                               (t.visitors, self.points_per_visit)):
+        for people, amount in (
+            (t.posters, self.points_per_post),
+            (t.repliers, self.points_per_reply),
+            (t.visitors, self.points_per_visit),
+        ):
             if amount > 0 and len(people):
                 pts += amount * np.bincount(people, minlength=n)
         got = np.flatnonzero(pts > 0)

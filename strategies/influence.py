@@ -63,8 +63,9 @@ def core_numbers(csr: sp.csr_array) -> np.ndarray:
     return core
 
 
-def pagerank(csr: sp.csr_array, damping: float = 0.85, tol: float = 1e-12,
-             max_iter: int = 1000) -> np.ndarray:
+def pagerank(
+    csr: sp.csr_array, damping: float = 0.85, tol: float = 1e-12, max_iter: int = 1000
+) -> np.ndarray:
     """PageRank of every person by power iteration (people without ties jump uniformly).
 
     Args:
@@ -88,8 +89,9 @@ def pagerank(csr: sp.csr_array, damping: float = 0.85, tol: float = 1e-12,
     return rank / rank.sum()
 
 
-def degree_discount(csr: sp.csr_array, k: int, p: float, allowed: np.ndarray,
-                    seeded: np.ndarray | None = None) -> np.ndarray:
+def degree_discount(
+    csr: sp.csr_array, k: int, p: float, allowed: np.ndarray, seeded: np.ndarray | None = None
+) -> np.ndarray:
     """Chen, Wang & Yang (2009) degree discount: ``k`` picks, best first.
 
     Each person's score is ``d - 2t - (d - t) * t * p`` with ``d`` its degree and ``t``
@@ -128,8 +130,7 @@ def _live(counter: np.ndarray, key: int, p: float) -> np.ndarray:
     return (z >> np.uint64(11)) < np.uint64(int(p * 2**53))
 
 
-def cascade_total(csr: sp.csr_array, seeds: np.ndarray, p: float, samples: int,
-                  key: int) -> int:
+def cascade_total(csr: sp.csr_array, seeds: np.ndarray, p: float, samples: int, key: int) -> int:
     """People reached from ``seeds`` (seeds included), summed over ``samples`` worlds.
 
     Divide by ``samples`` for the expected spread of the independent cascade.
@@ -138,8 +139,14 @@ def cascade_total(csr: sp.csr_array, seeds: np.ndarray, p: float, samples: int,
     return len(spread(csr, seeds, p, samples, key, active))
 
 
-def spread(csr: sp.csr_array, seeds: np.ndarray | list[int], p: float, samples: int, key: int,
-           active: np.ndarray) -> np.ndarray:
+def spread(
+    csr: sp.csr_array,
+    seeds: np.ndarray | list[int],
+    p: float,
+    samples: int,
+    key: int,
+    active: np.ndarray,
+) -> np.ndarray:
     """Run the cascade from ``seeds`` in every world; mark and return who it newly reaches.
 
     A (world, person) pair is one flat index ``world * n + person`` into ``active``. The
@@ -174,9 +181,16 @@ def spread(csr: sp.csr_array, seeds: np.ndarray | list[int], p: float, samples: 
     return np.concatenate(reached_all)
 
 
-def celf_greedy(csr: sp.csr_array, candidates: np.ndarray, k: int, p: float, samples: int,
-                key: int, base: np.ndarray | None = None,
-                max_seconds: float | None = None) -> tuple[np.ndarray, bool]:
+def celf_greedy(
+    csr: sp.csr_array,
+    candidates: np.ndarray,
+    k: int,
+    p: float,
+    samples: int,
+    key: int,
+    base: np.ndarray | None = None,
+    max_seconds: float | None = None,
+) -> tuple[np.ndarray, bool]:
     """Greedy seeds maximising cascade spread, with CELF's lazy evaluations.
 
     Gains only shrink as seeds are added (submodularity), so a candidate's last gain
@@ -215,8 +229,15 @@ def celf_greedy(csr: sp.csr_array, candidates: np.ndarray, k: int, p: float, sam
     return np.array(picks, dtype=np.int64), True
 
 
-def plain_greedy(csr: sp.csr_array, candidates: np.ndarray, k: int, p: float, samples: int,
-                 key: int, base: np.ndarray | None = None) -> np.ndarray:
+def plain_greedy(
+    csr: sp.csr_array,
+    candidates: np.ndarray,
+    k: int,
+    p: float,
+    samples: int,
+    key: int,
+    base: np.ndarray | None = None,
+) -> np.ndarray:
     """The reference greedy (Kempe et al. 2003): every candidate's spread, every round."""
     chosen = np.asarray(base if base is not None else [], dtype=np.int64)
     left = [int(c) for c in candidates]
@@ -230,8 +251,7 @@ def plain_greedy(csr: sp.csr_array, candidates: np.ndarray, k: int, p: float, sa
     return np.array(picks, dtype=np.int64)
 
 
-def _gain(csr: sp.csr_array, c: int, p: float, samples: int, key: int,
-          active: np.ndarray) -> int:
+def _gain(csr: sp.csr_array, c: int, p: float, samples: int, key: int, active: np.ndarray) -> int:
     """People ``c`` would newly reach over all worlds (``active`` is left as it was)."""
     new = spread(csr, [c], p, samples, key, active)
     active[new] = False

@@ -46,25 +46,57 @@ MODES = ("none", "community", "personalised")
 class ModerationLevers:
     """``strategies.moderation.*``."""
 
-    mode: str = param("community", unit="-", choices=MODES, source="Ren & Kraut 2014",
-                      doc="who moderates: nobody, moderators for everyone, or each reader's filter")
-    strictness: float = param(0.7, unit="0-1", low=0.0, high=1.0, source="Ren & Kraut 2014",
-                              doc="chance a noise item is removed (community) or hidden "
-                                  "(personalised)")
-    false_positive: float = param(0.1, unit="share per strictness", low=0.0, high=1.0,
-                                  source="assumption",
-                                  doc="share of good posts removed per unit strictness")
-    capacity: int = param(300, unit="items/day", low=0, source="assumption",
-                          doc="member posts reviewed per day (moderator capacity)")
-    items_per_moderator: int = param(150, unit="items/moderator-day", low=1,
-                                     source="assumption (careful review of forum posts)",
-                                     doc="posts one moderator reviews in a day")
-    cost_per_moderator_day: float = param(120.0, unit="currency/moderator-day", low=0.0,
-                                          source="assumption (a part-time moderator)",
-                                          doc="cost of one moderator for one day")
-    filter_cost_per_day: float = param(40.0, unit="currency/day", low=0.0,
-                                       source="assumption (hosting a per-reader filter)",
-                                       doc="running cost of personalised filtering")
+    mode: str = param(
+        "community",
+        unit="-",
+        choices=MODES,
+        source="Ren & Kraut 2014",
+        doc="who moderates: nobody, moderators for everyone, or each reader's filter",
+    )
+    strictness: float = param(
+        0.7,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="Ren & Kraut 2014",
+        doc="chance a noise item is removed (community) or hidden (personalised)",
+    )
+    false_positive: float = param(
+        0.1,
+        unit="share per strictness",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="share of good posts removed per unit strictness",
+    )
+    capacity: int = param(
+        300,
+        unit="items/day",
+        low=0,
+        source="assumption",
+        doc="member posts reviewed per day (moderator capacity)",
+    )
+    items_per_moderator: int = param(
+        150,
+        unit="items/moderator-day",
+        low=1,
+        source="assumption (careful review of forum posts)",
+        doc="posts one moderator reviews in a day",
+    )
+    cost_per_moderator_day: float = param(
+        120.0,
+        unit="currency/moderator-day",
+        low=0.0,
+        source="assumption (a part-time moderator)",
+        doc="cost of one moderator for one day",
+    )
+    filter_cost_per_day: float = param(
+        40.0,
+        unit="currency/day",
+        low=0.0,
+        source="assumption (hosting a per-reader filter)",
+        doc="running cost of personalised filtering",
+    )
 
 
 class Moderation(Strategy):
@@ -102,7 +134,7 @@ class Moderation(Strategy):
             return
         pool = model.pool
         todays = np.flatnonzero((pool.kind == UGC) & (pool.author >= 0) & (pool.day == model.day))
-        review = todays[-self.capacity:]
+        review = todays[-self.capacity :]
         if len(review) == 0:
             return
         moderators = math.ceil(len(review) / self.items_per_moderator)
@@ -117,36 +149,86 @@ class Moderation(Strategy):
 
 def noise_items(pool: Any, positions: np.ndarray, low_quality: float) -> np.ndarray:
     """Which of these items are noise: low quality, negative tone or off-topic."""
-    return ((pool.quality[positions] < low_quality) | (pool.tone[positions] < 0)
-            | pool.offtopic[positions])
+    return (
+        (pool.quality[positions] < low_quality)
+        | (pool.tone[positions] < 0)
+        | pool.offtopic[positions]
+    )
 
 
 @dataclass(frozen=True)
 class CrisisResponseLevers:
     """``strategies.crisis_response.*``."""
 
-    delay: int = param(3, unit="days", low=0, source="Coombs 2007 (respond quickly)",
-                       doc="days between a crisis and the response")
-    quality: float = param(0.7, unit="0-1", low=0.0, high=1.0,
-                           source="Coombs 2007 (SCCT: fit of the response)",
-                           doc="how good the response is (apology, fix, transparency)")
-    cost: float = param(3000.0, unit="currency/response", low=0.0, source="assumption",
-                        doc="cost of one crisis response")
-    effect: float = param(0.8, unit="sentiment", low=0.0, high=2.0, source="assumption",
-                          doc="sentiment shift of a perfect, instant response per unit "
-                              "of quality above the threshold")
-    backlash_threshold: float = param(0.5, unit="0-1", low=0.0, high=1.0,
-                                      source="Coombs 2007 (a poor response backfires)",
-                                      doc="quality below which a response worsens sentiment")
-    settling_days: float = param(5.0, unit="days", low=1e-9,
-                                 source="Arpan & Roskos-Ewoldsen 2005 (stealing thunder)",
-                                 doc="time scale on which opinions of a crisis harden")
-    spillover: float = param(0.3, unit="x", low=0.0, high=1.0, source="assumption",
-                             doc="share of the immediate effect on other negative members")
-    repair_days: int = param(30, unit="days", low=0, source="assumption",
-                             doc="days the response keeps repairing the damage")
-    repair_rate: float = param(0.05, unit="1/day", low=0.0, high=1.0, source="assumption",
-                               doc="daily share of the damage repaired by a perfect response")
+    delay: int = param(
+        3,
+        unit="days",
+        low=0,
+        source="Coombs 2007 (respond quickly)",
+        doc="days between a crisis and the response",
+    )
+    quality: float = param(
+        0.7,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="Coombs 2007 (SCCT: fit of the response)",
+        doc="how good the response is (apology, fix, transparency)",
+    )
+    cost: float = param(
+        3000.0,
+        unit="currency/response",
+        low=0.0,
+        source="assumption",
+        doc="cost of one crisis response",
+    )
+    effect: float = param(
+        0.8,
+        unit="sentiment",
+        low=0.0,
+        high=2.0,
+        source="assumption",
+        doc="sentiment shift of a perfect, instant response per unit "
+        "of quality above the threshold",
+    )
+    backlash_threshold: float = param(
+        0.5,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="Coombs 2007 (a poor response backfires)",
+        doc="quality below which a response worsens sentiment",
+    )
+    settling_days: float = param(
+        5.0,
+        unit="days",
+        low=1e-9,
+        source="Arpan & Roskos-Ewoldsen 2005 (stealing thunder)",
+        doc="time scale on which opinions of a crisis harden",
+    )
+    spillover: float = param(
+        0.3,
+        unit="x",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="share of the immediate effect on other negative members",
+    )
+    repair_days: int = param(
+        30,
+        unit="days",
+        low=0,
+        source="assumption",
+        doc="days the response keeps repairing the damage",
+    )
+    repair_rate: float = param(
+        0.05,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="daily share of the damage repaired by a perfect response",
+    )
 
 
 class CrisisResponse(Strategy):
@@ -191,8 +273,9 @@ class CrisisResponse(Strategy):
         return self.effect * (self.quality - self.backlash_threshold) * timing
 
     def _take_in(self, model: Any) -> None:
-        for day, hit in zip(model.crisis_days[self.seen_:], model.crisis_hits[self.seen_:],
-                            strict=True):
+        for day, hit in zip(
+            model.crisis_days[self.seen_ :], model.crisis_hits[self.seen_ :], strict=True
+        ):
             before = self.before_ if self.before_ is not None else model.pop.sentiment
             self.pending_.append((day + self.delay, hit, before[hit].copy()))
         self.seen_ = len(model.crisis_days)

@@ -33,30 +33,67 @@ from strategies.base import Strategy
 class OnboardingLevers:
     """``strategies.onboarding.*``."""
 
-    welcome_replies: bool = param(True, unit="-", source="Joyce & Kraut 2006",
-                                  doc="staff reply to unanswered first posts")
-    welcome_delay: int = param(1, unit="days", low=0, high=30, source="assumption",
-                               doc="age of the first posts staff reply to (0: the same evening)")
-    welcome_share: float = param(1.0, unit="share", low=0.0, high=1.0, source="assumption",
-                                 doc="share of the unanswered first posts staff reach")
-    cost_per_welcome: float = param(2.0, unit="currency/reply", low=0.0,
-                                    source="assumption (5 minutes of staff time)",
-                                    doc="cost of one welcome reply")
-    mentors: bool = param(True, unit="-",
-                          source="Kraut & Resnick 2012; Morgan & Halfaker 2018 (Teahouse)",
-                          doc="core members mentor newcomers")
-    mentor_days: int = param(30, unit="days", low=1, source="assumption (the first month)",
-                             doc="days after joining a newcomer is mentored")
-    mentor_benefit: float = param(0.2, unit="score", low=0.0, high=1.0,
-                                  source="assumption (mentored newcomers stay longer: "
-                                         "Morgan & Halfaker 2018)",
-                                  doc="extra net benefit of a visit for a mentored newcomer")
-    mentor_capacity: int = param(30, unit="newcomers/mentor", low=1,
-                                 source="assumption (a host looks after a welcome cohort)",
-                                 doc="newcomers one core member mentors at a time")
-    cost_per_mentee_day: float = param(0.3, unit="currency/mentee/day", low=0.0,
-                                       source="assumption (mentor stipend and coordination)",
-                                       doc="cost of mentoring one newcomer for a day")
+    welcome_replies: bool = param(
+        True, unit="-", source="Joyce & Kraut 2006", doc="staff reply to unanswered first posts"
+    )
+    welcome_delay: int = param(
+        1,
+        unit="days",
+        low=0,
+        high=30,
+        source="assumption",
+        doc="age of the first posts staff reply to (0: the same evening)",
+    )
+    welcome_share: float = param(
+        1.0,
+        unit="share",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="share of the unanswered first posts staff reach",
+    )
+    cost_per_welcome: float = param(
+        2.0,
+        unit="currency/reply",
+        low=0.0,
+        source="assumption (5 minutes of staff time)",
+        doc="cost of one welcome reply",
+    )
+    mentors: bool = param(
+        True,
+        unit="-",
+        source="Kraut & Resnick 2012; Morgan & Halfaker 2018 (Teahouse)",
+        doc="core members mentor newcomers",
+    )
+    mentor_days: int = param(
+        30,
+        unit="days",
+        low=1,
+        source="assumption (the first month)",
+        doc="days after joining a newcomer is mentored",
+    )
+    mentor_benefit: float = param(
+        0.2,
+        unit="score",
+        low=0.0,
+        high=1.0,
+        source="assumption (mentored newcomers stay longer: Morgan & Halfaker 2018)",
+        doc="extra net benefit of a visit for a mentored newcomer",
+    )
+    mentor_capacity: int = param(
+        30,
+        unit="newcomers/mentor",
+        low=1,
+        source="assumption (a host looks after a welcome cohort)",
+        doc="newcomers one core member mentors at a time",
+    )
+    cost_per_mentee_day: float = param(
+        0.3,
+        unit="currency/mentee/day",
+        low=0.0,
+        source="assumption (mentor stipend and coordination)",
+        doc="cost of mentoring one newcomer for a day",
+    )
 
 
 class Onboarding(Strategy):
@@ -78,9 +115,12 @@ class Onboarding(Strategy):
         """Check the delay against the content lifetime; reset the running state."""
         lifetime = model.config.behaviour.content.lifetime
         if self.welcome_replies and self.welcome_delay >= lifetime:
-            raise ConfigError(f"strategies.{self.kind}.welcome_delay", self.welcome_delay,
-                              f"posts leave the feed after behaviour.content.lifetime="
-                              f"{lifetime} days; use a delay below that")
+            raise ConfigError(
+                f"strategies.{self.kind}.welcome_delay",
+                self.welcome_delay,
+                f"posts leave the feed after behaviour.content.lifetime="
+                f"{lifetime} days; use a delay below that",
+            )
         self.mentor_ = np.full(model.n_people, -1, dtype=np.int64)  # each newcomer's mentor
         self.n_welcomed_ = self.n_mentored_ = 0
         self.broke_ = False  # the budget refused to pay mentoring: no new mentees
@@ -113,8 +153,12 @@ class Onboarding(Strategy):
 
     def _welcome(self, model: Any) -> None:
         pool = model.pool
-        due = np.flatnonzero(pool.first & (pool.author >= 0) & (pool.replies == 0)
-                             & (pool.day == model.day - self.welcome_delay))
+        due = np.flatnonzero(
+            pool.first
+            & (pool.author >= 0)
+            & (pool.replies == 0)
+            & (pool.day == model.day - self.welcome_delay)
+        )
         if self.welcome_share < 1.0:
             due = due[model.rng.random(len(due)) < self.welcome_share]
         if len(due) == 0:

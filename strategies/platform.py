@@ -36,23 +36,39 @@ from strategies.base import Strategy
 class PlatformLevers:
     """``strategies.platform.*``."""
 
-    group_cap: int = param(500, unit="people", low=1,
-                           source="WhatsApp groups: 256 until 2022, then 512 and 1024",
-                           doc="most members one group chat holds")
-    group_split_elasticity: float = param(0.5, unit="-", low=0.0, high=3.0,
-                                          source="assumption",
-                                          doc="how strongly splitting across groups cuts "
-                                              "posting and replying")
-    notification_strength: float = param(0.05, unit="1/day", low=0.0, high=1.0,
-                                         source="assumption (pushes lift daily return by a "
-                                                "few points)",
-                                         doc="extra daily visit chance of an uncommitted "
-                                             "member")
-    ease_of_sharing: float = param(1.0, unit="x", low=0.0, source="assumption",
-                                   doc="multiplier on word of mouth")
-    cost_per_day: float = param(10.0, unit="currency/day", low=0.0,
-                                source="assumption (paid plan, bots, moderation tools)",
-                                doc="the platform's running cost")
+    group_cap: int = param(
+        500,
+        unit="people",
+        low=1,
+        source="WhatsApp groups: 256 until 2022, then 512 and 1024",
+        doc="most members one group chat holds",
+    )
+    group_split_elasticity: float = param(
+        0.5,
+        unit="-",
+        low=0.0,
+        high=3.0,
+        source="assumption",
+        doc="how strongly splitting across groups cuts posting and replying",
+    )
+    notification_strength: float = param(
+        0.05,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (pushes lift daily return by a few points)",
+        doc="extra daily visit chance of an uncommitted member",
+    )
+    ease_of_sharing: float = param(
+        1.0, unit="x", low=0.0, source="assumption", doc="multiplier on word of mouth"
+    )
+    cost_per_day: float = param(
+        10.0,
+        unit="currency/day",
+        low=0.0,
+        source="assumption (paid plan, bots, moderation tools)",
+        doc="the platform's running cost",
+    )
 
 
 class PlatformProfile(Strategy):

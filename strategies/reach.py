@@ -33,30 +33,61 @@ ADS_SOURCE = "assumption (a few currency per join, 0.1-0.3%/day reach at saturat
 class ReachLevers:
     """``strategies.reach.*``."""
 
-    ad_spend_per_day: float = param(50.0, unit="currency/day", low=0.0, source="assumption",
-                                    doc="ads: spend each day of the campaign")
-    ad_p_max: float = param(0.002, unit="1/day", low=0.0, high=1.0, source=ADS_SOURCE,
-                            doc="ads: daily join chance per prospect at unlimited spend")
-    ad_half_spend: float = param(100.0, unit="currency/day", low=0.01,
-                                 source="Hanssens et al. 2001 (concave response); value "
-                                        "assumption",
-                                 doc="ads: spend scale of the saturation (63% of ad_p_max)")
-    ad_start: int = param(1, unit="day", low=1, source="assumption",
-                          doc="ads: first day of the campaign")
-    ad_end: int = param(90, unit="day", low=1, source="assumption",
-                        doc="ads: last day of the campaign")
-    partner_members_per_day: float = param(0.0, unit="people/day", low=0.0,
-                                           source="assumption",
-                                           doc="partners: mean members sent a day (Poisson)")
-    partner_start: int = param(1, unit="day", low=1, source="assumption",
-                               doc="partners: first day of the partnership")
-    partner_end: int = param(90, unit="day", low=1, source="assumption",
-                             doc="partners: last day of the partnership")
-    partner_fee: float = param(0.0, unit="currency/day", low=0.0, source="assumption",
-                               doc="partners: fixed fee per day of the partnership")
-    cost_per_partner_member: float = param(3.0, unit="currency/member", low=0.0,
-                                           source="assumption (referral fee)",
-                                           doc="partners: fee per member sent")
+    ad_spend_per_day: float = param(
+        50.0,
+        unit="currency/day",
+        low=0.0,
+        source="assumption",
+        doc="ads: spend each day of the campaign",
+    )
+    ad_p_max: float = param(
+        0.002,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source=ADS_SOURCE,
+        doc="ads: daily join chance per prospect at unlimited spend",
+    )
+    ad_half_spend: float = param(
+        100.0,
+        unit="currency/day",
+        low=0.01,
+        source="Hanssens et al. 2001 (concave response); value assumption",
+        doc="ads: spend scale of the saturation (63% of ad_p_max)",
+    )
+    ad_start: int = param(
+        1, unit="day", low=1, source="assumption", doc="ads: first day of the campaign"
+    )
+    ad_end: int = param(
+        90, unit="day", low=1, source="assumption", doc="ads: last day of the campaign"
+    )
+    partner_members_per_day: float = param(
+        0.0,
+        unit="people/day",
+        low=0.0,
+        source="assumption",
+        doc="partners: mean members sent a day (Poisson)",
+    )
+    partner_start: int = param(
+        1, unit="day", low=1, source="assumption", doc="partners: first day of the partnership"
+    )
+    partner_end: int = param(
+        90, unit="day", low=1, source="assumption", doc="partners: last day of the partnership"
+    )
+    partner_fee: float = param(
+        0.0,
+        unit="currency/day",
+        low=0.0,
+        source="assumption",
+        doc="partners: fixed fee per day of the partnership",
+    )
+    cost_per_partner_member: float = param(
+        3.0,
+        unit="currency/member",
+        low=0.0,
+        source="assumption (referral fee)",
+        doc="partners: fee per member sent",
+    )
 
 
 class OutsideReach(Strategy):
@@ -88,9 +119,11 @@ class OutsideReach(Strategy):
         for what in ("ad", "partner"):
             start, end = getattr(self, f"{what}_start"), getattr(self, f"{what}_end")
             if end < start:
-                raise ConfigError(f"strategies.reach.{what}_end", end,
-                                  f"use a day on or after strategies.reach.{what}_start "
-                                  f"({start})")
+                raise ConfigError(
+                    f"strategies.reach.{what}_end",
+                    end,
+                    f"use a day on or after strategies.reach.{what}_start ({start})",
+                )
 
     def ad_join_chance(self, spend: float) -> float:
         """Daily join chance per prospect for a day's spend (diminishing returns)."""
@@ -104,7 +137,8 @@ class OutsideReach(Strategy):
         self.partner_joins_ = 0
         model.extra_reporters["ads_joins"] = lambda m: self.ads_today_
         model.extra_reporters["ads_cost_per_join"] = lambda m: (
-            self.ads_cost_ / self.ads_joins_ if self.ads_joins_ else float("nan"))
+            self.ads_cost_ / self.ads_joins_ if self.ads_joins_ else float("nan")
+        )
 
     def act(self, model: Any) -> None:
         """Run today's ads and partnership, each paid before anyone is admitted."""
@@ -113,7 +147,8 @@ class OutsideReach(Strategy):
         if self.ad_start <= day <= self.ad_end and self.ad_spend_per_day > 0:
             self._ads(model)
         if self.partner_start <= day <= self.partner_end and (
-                self.partner_members_per_day > 0 or self.partner_fee > 0):
+            self.partner_members_per_day > 0 or self.partner_fee > 0
+        ):
             self._partners(model)
 
     def _ads(self, model: Any) -> None:

@@ -28,13 +28,24 @@ RANKINGS = ("chronological", "personalised")
 class RecommendationLevers:
     """``strategies.recommendation.*``."""
 
-    ranking: str = param("personalised", unit="-", choices=RANKINGS, source="Ren & Kraut 2014",
-                         doc="feed ranking")
-    strength: float = param(0.7, unit="0-1", low=0.0, high=1.0, source="assumption",
-                            doc="strength of interest matching in a personalised feed")
-    cost_per_day: float = param(50.0, unit="currency/day", low=0.0,
-                                source="assumption (a hosted recommender)",
-                                doc="running cost of a personalised ranking")
+    ranking: str = param(
+        "personalised", unit="-", choices=RANKINGS, source="Ren & Kraut 2014", doc="feed ranking"
+    )
+    strength: float = param(
+        0.7,
+        unit="0-1",
+        low=0.0,
+        high=1.0,
+        source="assumption",
+        doc="strength of interest matching in a personalised feed",
+    )
+    cost_per_day: float = param(
+        50.0,
+        unit="currency/day",
+        low=0.0,
+        source="assumption (a hosted recommender)",
+        doc="running cost of a personalised ranking",
+    )
 
 
 def exposure_diversity(model: Any) -> float:

@@ -42,34 +42,79 @@ KEMPE = "Kempe, Kleinberg & Tardos 2003"
 class SeedingLevers:
     """``strategies.seeding.*``."""
 
-    k: int = param(50, unit="people", low=0, source="assumption (a founding cohort)",
-                   doc="how many people to invite")
-    method: str = param("degree", unit="-", choices=METHODS, source=KEMPE,
-                        doc="how to choose them")
-    p_ic: float = param(0.01, unit="probability", low=0.0, high=1.0,
-                        source="Kempe et al. 2003; Chen, Wang & Yang 2009 (p = 0.01)",
-                        doc="degree_discount and greedy: cascade chance per tie")
-    samples: int = param(200, unit="worlds", low=1, source="assumption (Kempe et al. use "
-                         "10,000; common random numbers make fewer enough to rank)",
-                         doc="greedy: Monte Carlo cascades per evaluation")
-    candidates: int = param(200, unit="people", low=1,
-                            source="assumption (top-degree shortlist, as in Chen et al. 2009)",
-                            doc="greedy: the shortlist of best-connected prospects (at least "
-                                "k)")
-    max_seconds: float = param(5.0, unit="s", low=0.0, source="assumption",
-                               doc="greedy: time limit; the rest is filled by degree")
-    segment: str | None = param(None, unit="-", source="behaviour.segments",
-                                doc="segment: the segment whose people are invited")
-    schedule: str = param("launch", unit="-", choices=("launch", "spread"),
-                          source="assumption", doc="all on day 1, or evenly over over_days")
-    over_days: int = param(30, unit="days", low=1, source="assumption",
-                           doc="spread: invitations go out over days 1..over_days")
-    acceptance: float = param(0.5, unit="probability", low=0.0, high=1.0,
-                              source="assumption (personal invitations: 20-60% accept)",
-                              doc="chance an invited prospect joins")
-    cost_per_invite: float = param(5.0, unit="currency/invite", low=0.0,
-                                   source="assumption (staff time, a small welcome gift)",
-                                   doc="cost of each invitation sent, accepted or not")
+    k: int = param(
+        50,
+        unit="people",
+        low=0,
+        source="assumption (a founding cohort)",
+        doc="how many people to invite",
+    )
+    method: str = param("degree", unit="-", choices=METHODS, source=KEMPE, doc="how to choose them")
+    p_ic: float = param(
+        0.01,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        source="Kempe et al. 2003; Chen, Wang & Yang 2009 (p = 0.01)",
+        doc="degree_discount and greedy: cascade chance per tie",
+    )
+    samples: int = param(
+        200,
+        unit="worlds",
+        low=1,
+        source="assumption (Kempe et al. use "
+        "10,000; common random numbers make fewer enough to rank)",
+        doc="greedy: Monte Carlo cascades per evaluation",
+    )
+    candidates: int = param(
+        200,
+        unit="people",
+        low=1,
+        source="assumption (top-degree shortlist, as in Chen et al. 2009)",
+        doc="greedy: the shortlist of best-connected prospects (at least k)",
+    )
+    max_seconds: float = param(
+        5.0,
+        unit="s",
+        low=0.0,
+        source="assumption",
+        doc="greedy: time limit; the rest is filled by degree",
+    )
+    segment: str | None = param(
+        None,
+        unit="-",
+        source="behaviour.segments",
+        doc="segment: the segment whose people are invited",
+    )
+    schedule: str = param(
+        "launch",
+        unit="-",
+        choices=("launch", "spread"),
+        source="assumption",
+        doc="all on day 1, or evenly over over_days",
+    )
+    over_days: int = param(
+        30,
+        unit="days",
+        low=1,
+        source="assumption",
+        doc="spread: invitations go out over days 1..over_days",
+    )
+    acceptance: float = param(
+        0.5,
+        unit="probability",
+        low=0.0,
+        high=1.0,
+        source="assumption (personal invitations: 20-60% accept)",
+        doc="chance an invited prospect joins",
+    )
+    cost_per_invite: float = param(
+        5.0,
+        unit="currency/invite",
+        low=0.0,
+        source="assumption (staff time, a small welcome gift)",
+        doc="cost of each invitation sent, accepted or not",
+    )
 
 
 class Seeding(Strategy):
@@ -103,14 +148,20 @@ class Seeding(Strategy):
     def __init__(self, **levers: Any) -> None:
         segment = levers.pop("segment", None)
         if segment is not None and not isinstance(segment, str):
-            raise ConfigError("strategies.seeding.segment", segment,
-                              "give a segment name from behaviour.segments.groups")
+            raise ConfigError(
+                "strategies.seeding.segment",
+                segment,
+                "give a segment name from behaviour.segments.groups",
+            )
         super().__init__(**levers)
         self.levers = dataclasses.replace(self.levers, segment=segment)
         self.segment = segment
         if self.method == "segment" and not segment:
-            raise ConfigError("strategies.seeding.segment", segment, "method=segment needs "
-                              "strategies.seeding.segment=<a segment name>")
+            raise ConfigError(
+                "strategies.seeding.segment",
+                segment,
+                "method=segment needs strategies.seeding.segment=<a segment name>",
+            )
 
     def setup(self, model: Any) -> None:
         """Rank the prospects and register the seeding metrics."""
@@ -123,8 +174,7 @@ class Seeding(Strategy):
         model.extra_reporters["seeding_invited"] = lambda m: len(self.invited_)
         model.extra_reporters["seeding_accepted"] = lambda m: self.accepted_
         if self.method == "greedy":
-            model.extra_reporters["seeding_greedy_complete"] = lambda m: int(
-                self.greedy_complete_)
+            model.extra_reporters["seeding_greedy_complete"] = lambda m: int(self.greedy_complete_)
 
     def act(self, model: Any) -> None:
         """Send today's invitations (paid first; nothing is sent if the budget refuses)."""
@@ -151,7 +201,7 @@ class Seeding(Strategy):
     def next_prospects(self, model: Any, need: int) -> tuple[np.ndarray, int]:
         """The next ``need`` people of the ranking who are still prospects, and how far
         along the ranking they reach."""
-        rest = self.ranking_[self.next_:]
+        rest = self.ranking_[self.next_ :]
         ok = np.flatnonzero(model.pop.state[rest] == PROSPECT)[:need]
         if len(ok) == 0:
             return rest[:0], 0
@@ -180,8 +230,9 @@ class Seeding(Strategy):
         members = np.flatnonzero(pop.state == MEMBER)
         if self.method == "degree_discount":
             allowed = pop.state == PROSPECT
-            picks = degree_discount(csr, min(2 * self.k, len(prospects)), self.p_ic, allowed,
-                                    seeded=members)
+            picks = degree_discount(
+                csr, min(2 * self.k, len(prospects)), self.p_ic, allowed, seeded=members
+            )
         else:
             picks = self._greedy(model, by_degree, members)
         return np.concatenate([picks, by_degree[~np.isin(by_degree, picks)]])
@@ -190,21 +241,35 @@ class Seeding(Strategy):
         """CELF greedy over the best-connected prospects; current members count as seeds."""
         key = int(model.rng.integers(0, 2**63))  # one draw: the cascade worlds' key
         start = time.perf_counter()
-        shortlist = by_degree[:max(self.candidates, self.k)]
-        picks, complete = celf_greedy(model.csr, shortlist, self.k,
-                                      self.p_ic, self.samples, key, base=members,
-                                      max_seconds=self.max_seconds)
+        shortlist = by_degree[: max(self.candidates, self.k)]
+        picks, complete = celf_greedy(
+            model.csr,
+            shortlist,
+            self.k,
+            self.p_ic,
+            self.samples,
+            key,
+            base=members,
+            max_seconds=self.max_seconds,
+        )
         self.greedy_seconds_ = time.perf_counter() - start
         self.greedy_complete_ = complete
         if not complete:
-            log.warning("strategies.seeding: the greedy ran out of max_seconds=%s after %d of "
-                        "%d seeds; the rest are the best-connected prospects",
-                        self.max_seconds, len(picks), self.k)
+            log.warning(
+                "strategies.seeding: the greedy ran out of max_seconds=%s after %d of "
+                "%d seeds; the rest are the best-connected prospects",
+                self.max_seconds,
+                len(picks),
+                self.k,
+            )
         return picks
 
     def _segment(self, model: Any) -> int:
         names = list(model.segments.names)
         if self.segment not in names:
-            raise ConfigError("strategies.seeding.segment", self.segment,
-                              f"use one of the segments: {', '.join(names)}")
+            raise ConfigError(
+                "strategies.seeding.segment",
+                self.segment,
+                f"use one of the segments: {', '.join(names)}",
+            )
         return names.index(self.segment)

@@ -47,8 +47,9 @@ def is_group(key: str) -> bool:
     return "." not in key and resources.files("configs").joinpath(key).is_dir()
 
 
-def baseline(cfg: DictConfig, base: Mapping[str, Any], values: Mapping[str, Any],
-             overrides: Sequence[str]) -> tuple[list[str], dict[str, Any], list[str]]:
+def baseline(
+    cfg: DictConfig, base: Mapping[str, Any], values: Mapping[str, Any], overrides: Sequence[str]
+) -> tuple[list[str], dict[str, Any], list[str]]:
     """The baseline three ways.
 
     Args:
@@ -102,8 +103,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def write_baseline(out_dir: Path, header: str, groups: Sequence[str], body: Mapping[str, Any],
-                   args: Sequence[str]) -> Path:
+def write_baseline(
+    out_dir: Path, header: str, groups: Sequence[str], body: Mapping[str, Any], args: Sequence[str]
+) -> Path:
     """Write ``calibrated.yaml``, its ``calibrated/`` group link and ``calibrated.args``."""
     lines = ["# @package _global_", *(f"# {h}" if h else "#" for h in header.splitlines())]
     text = "\n".join([*lines, "defaults:", *(f"  - {g}" for g in groups), ""])

@@ -78,13 +78,16 @@ class Simulator:
             from joblib.externals.loky import get_reusable_executor
 
             one = "1"  # one thread per worker process: the workers are the parallelism
-            self.pool = get_reusable_executor(max_workers=self.workers, env={
-                "OMP_NUM_THREADS": one, "OPENBLAS_NUM_THREADS": one, "MKL_NUM_THREADS": one})
+            self.pool = get_reusable_executor(
+                max_workers=self.workers,
+                env={"OMP_NUM_THREADS": one, "OPENBLAS_NUM_THREADS": one, "MKL_NUM_THREADS": one},
+            )
         self.runs = 0
         self._count = threading.Lock()  # restarts share the simulator from their threads
 
-    def series(self, configs: Sequence[Mapping[str, Any]], seeds: Sequence[int], n_days: int,
-               active: str) -> list[Series]:
+    def series(
+        self, configs: Sequence[Mapping[str, Any]], seeds: Sequence[int], n_days: int, active: str
+    ) -> list[Series]:
         """Each config over every seed, replications combined (one ``Series`` per config)."""
         tasks = [(c, s) for c in configs for s in seeds]
         with self._count:
@@ -95,7 +98,7 @@ class Simulator:
             futures = [self.pool.submit(simulate, c, s, n_days, active) for c, s in tasks]
             runs = [f.result() for f in futures]
         k = len(seeds)
-        return [average(runs[i * k:(i + 1) * k]) for i in range(len(configs))]
+        return [average(runs[i * k : (i + 1) * k]) for i in range(len(configs))]
 
 
 @dataclass
@@ -120,14 +123,19 @@ def start_values(problem: Problem) -> Values:
         number = isinstance(current, int | float) and not isinstance(current, bool)
         out[p.key] = p.value(p.unit(current, users) if number else 0.5, users)
     keys = {p.key: p for p in problem.settings.params}
-    if {"acquisition.p", "acquisition.q"} <= set(keys) and \
-            _lookup(problem.base, "acquisition.rule") == "bass":
+    if {"acquisition.p", "acquisition.q"} <= set(keys) and _lookup(
+        problem.base, "acquisition.rule"
+    ) == "bass":
         size = keys.get("community.n")
-        fixed = None if size else float(problem.size or _lookup(problem.base, "community.n")
-                                        or users)
-        guess = bass_guess(problem.obs.daily["cumulative_users"],
-                           int(problem.base["initial_members"]), fixed,
-                           size.bounds(users) if size else (users, users))
+        fixed = (
+            None if size else float(problem.size or _lookup(problem.base, "community.n") or users)
+        )
+        guess = bass_guess(
+            problem.obs.daily["cumulative_users"],
+            int(problem.base["initial_members"]),
+            fixed,
+            size.bounds(users) if size else (users, users),
+        )
         out.update({k: keys[k].value(keys[k].unit(v, users), users) for k, v in guess.items()})
     return out
 
@@ -139,8 +147,9 @@ def _lookup(plain: Mapping[str, Any], key: str) -> Any:
     return node
 
 
-def bass_guess(cumulative: np.ndarray, initial: int, n: float | None,
-               n_bounds: tuple[float, float]) -> dict[str, float]:
+def bass_guess(
+    cumulative: np.ndarray, initial: int, n: float | None, n_bounds: tuple[float, float]
+) -> dict[str, float]:
     """Mean-field Bass fit to cumulative users: ``F[t+1] = F[t] + (p + q F[t]) (1 - F[t])``.
 
     Args:
@@ -161,8 +170,11 @@ def bass_guess(cumulative: np.ndarray, initial: int, n: float | None,
 
     x0, lo, hi = [0.01, 0.1], [1e-7, 0.0], [1.0, 1.0]
     if n is None:
-        x0, lo, hi = [*x0, float(np.clip(1.1 * scale, *n_bounds))], [*lo, n_bounds[0]], \
-            [*hi, n_bounds[1]]
+        x0, lo, hi = (
+            [*x0, float(np.clip(1.1 * scale, *n_bounds))],
+            [*lo, n_bounds[0]],
+            [*hi, n_bounds[1]],
+        )
     fit = least_squares(lambda th: (curve(th) - cumulative) / scale, x0, bounds=(lo, hi))
     out = {"acquisition.p": float(fit.x[0]), "acquisition.q": float(fit.x[1])}
     if n is None:
@@ -179,16 +191,22 @@ def fit_restart(problem: Problem, sim: Simulator, index: int, start: Values) -> 
     for step, name in enumerate(s.schedule):
         first = name not in s.schedule[:step]
         screen_seed = s.seed + 7919 * (index + 1) + step if first else None
-        result.values, series, n = fit_block(problem, sim, s.block(name), result.values,
-                                             seeds, screen_seed)
+        result.values, series, n = fit_block(
+            problem, sim, s.block(name), result.values, seeds, screen_seed
+        )
         result.loss = problem.loss(series, s.weights)
         result.evaluations += n
     result.seconds = time.perf_counter() - clock
     return result
 
 
-def evaluate(problem: Problem, sim: Simulator, candidates: Sequence[Values],
-             seeds: Sequence[int], n_days: int | None = None) -> list[Series]:
+def evaluate(
+    problem: Problem,
+    sim: Simulator,
+    candidates: Sequence[Values],
+    seeds: Sequence[int],
+    n_days: int | None = None,
+) -> list[Series]:
     """Simulated series of each candidate (replications over ``seeds`` combined)."""
     configs = [with_values(problem.base, v) for v in candidates]
     days = n_days or problem.n_days
@@ -197,8 +215,14 @@ def evaluate(problem: Problem, sim: Simulator, candidates: Sequence[Values],
     return sim.series(configs, seeds, days, problem.settings.active)
 
 
-def fit_block(problem: Problem, sim: Simulator, block: Block, values: Values,
-              seeds: Sequence[int], screen_seed: int | None) -> tuple[Values, Series, int]:
+def fit_block(
+    problem: Problem,
+    sim: Simulator,
+    block: Block,
+    values: Values,
+    seeds: Sequence[int],
+    screen_seed: int | None,
+) -> tuple[Values, Series, int]:
     """Nelder-Mead on one block's parameters.
 
     Returns:
@@ -225,17 +249,33 @@ def fit_block(problem: Problem, sim: Simulator, block: Block, values: Values,
         top = _screen(problem, sim, block, x0, point, seeds[0], screen_seed)
         x0 = min(top, key=objective)  # the best few again, on every replication
         screened = block.screen + 1
-    minimize(objective, x0, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(params),
-             options={"maxfev": block.evals, "initial_simplex": _simplex(x0),
-                      "xatol": 1e-3, "fatol": 1e-4})
+    minimize(
+        objective,
+        x0,
+        method="Nelder-Mead",
+        bounds=[(0.0, 1.0)] * len(params),
+        options={
+            "maxfev": block.evals,
+            "initial_simplex": _simplex(x0),
+            "xatol": 1e-3,
+            "fatol": 1e-4,
+        },
+    )
     best = min(seen, key=lambda k: seen[k][0])
     best_values = {**values, **dict(zip([p.key for p in params], best, strict=True))}
     return best_values, seen[best][1], len(seen) + screened
 
 
-def _screen(problem: Problem, sim: Simulator, block: Block, x0: np.ndarray,
-            point: Callable[[np.ndarray], Values], seed: int, screen_seed: int,
-            keep: int = 4) -> list[np.ndarray]:
+def _screen(
+    problem: Problem,
+    sim: Simulator,
+    block: Block,
+    x0: np.ndarray,
+    point: Callable[[np.ndarray], Values],
+    seed: int,
+    screen_seed: int,
+    keep: int = 4,
+) -> list[np.ndarray]:
     """The ``keep`` best of the current point and ``block.screen`` Latin-hypercube
     candidates, each simulated once (seed ``seed``)."""
     sample = qmc.LatinHypercube(d=len(x0), seed=np.random.default_rng(screen_seed))

@@ -13,8 +13,10 @@ from experiments.calibration.fit import Problem, Restart
 from experiments.calibration.series import DAILY, Series, fit_table, vectors
 from sim.io import atomic_write, write_text
 
-LOSS = ("sum over series s of w_s * SSE_s / SST_s = sum of w_s * (1 - R^2_s), over days "
-        "1..fit_days-1 (retention: cohort-week cells of cohorts >= min_cohort)")
+LOSS = (
+    "sum over series s of w_s * SSE_s / SST_s = sum of w_s * (1 - R^2_s), over days "
+    "1..fit_days-1 (retention: cohort-week cells of cohorts >= min_cohort)"
+)
 
 
 def peak_day(series: np.ndarray, window: int = 1) -> int:
@@ -31,36 +33,52 @@ def parameters(problem: Problem, restarts: Sequence[Restart], best: int) -> dict
         values = np.array([r.values[p.key] for r in restarts], dtype=float)
         lo, hi = p.bounds(problem.users)
         value = restarts[best].values[p.key]
-        out[p.key] = {"value": value, "mean": float(values.mean()),
-                      "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
-                      "min": float(values.min()), "max": float(values.max()),
-                      "restarts": [r.values[p.key] for r in restarts],
-                      "low": lo, "high": hi, "log": p.log}
+        out[p.key] = {
+            "value": value,
+            "mean": float(values.mean()),
+            "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+            "min": float(values.min()),
+            "max": float(values.max()),
+            "restarts": [r.values[p.key] for r in restarts],
+            "low": lo,
+            "high": hi,
+            "log": p.log,
+        }
     return out
 
 
-def fit_tables(problem: Problem, obs_full: Series, sim: Series, holdout: int
-               ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def fit_tables(
+    problem: Problem, obs_full: Series, sim: Series, holdout: int
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Per series r2, rmse, mae, bias: over the fit window, and over the hold-out days."""
     fit = fit_table(vectors(problem.obs, sim, slice(1, problem.n_days), problem.cells))
     if not holdout:
         return fit, None
     days = slice(problem.n_days, obs_full.n_days)
-    pairs = {k: v for k, v in vectors(obs_full, sim, days, np.empty((0, 2), int)).items()
-             if k in DAILY}
+    pairs = {
+        k: v for k, v in vectors(obs_full, sim, days, np.empty((0, 2), int)).items() if k in DAILY
+    }
     return fit, fit_table(pairs)
 
 
 def peaks(obs_full: Series, sim: Series) -> dict[str, Any]:
     """Peak day of active users, observed and simulated (raw, and 7-day centred mean)."""
     a, b = obs_full.daily["active_users"], sim.daily["active_users"]
-    return {"active_users": {"observed_day": peak_day(a), "simulated_day": peak_day(b),
-                             "observed_day_7d": peak_day(a, 7), "simulated_day_7d": peak_day(b, 7),
-                             "observed_max": float(a.max()), "simulated_max": float(b.max())}}
+    return {
+        "active_users": {
+            "observed_day": peak_day(a),
+            "simulated_day": peak_day(b),
+            "observed_day_7d": peak_day(a, 7),
+            "simulated_day_7d": peak_day(b, 7),
+            "observed_max": float(a.max()),
+            "simulated_max": float(b.max()),
+        }
+    }
 
 
-def series_frame(obs_full: Series, sims: Sequence[Series], best: int, fit_days: int
-                 ) -> pd.DataFrame:
+def series_frame(
+    obs_full: Series, sims: Sequence[Series], best: int, fit_days: int
+) -> pd.DataFrame:
     """Observed and simulated (best restart) daily series, and which window each day is in."""
     frame = pd.DataFrame({"day": np.arange(obs_full.n_days)})
     frame["window"] = np.where(frame["day"] < fit_days, "fit", "holdout")
@@ -75,8 +93,15 @@ def write_series(path: Path, frame: pd.DataFrame) -> None:
     write_text(path, frame.to_csv(index=False, float_format="%.6g"))
 
 
-def plot(path: Path, obs_full: Series, sims: Sequence[Series], best: int, fit_days: int,
-         fit: Mapping[str, Any], title: str) -> None:
+def plot(
+    path: Path,
+    obs_full: Series,
+    sims: Sequence[Series],
+    best: int,
+    fit_days: int,
+    fit: Mapping[str, Any],
+    title: str,
+) -> None:
     """Observed vs simulated: cumulative, new and active users, and retention by age."""
     import matplotlib
 
@@ -85,8 +110,11 @@ def plot(path: Path, obs_full: Series, sims: Sequence[Series], best: int, fit_da
 
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5))
     days = np.arange(obs_full.n_days)
-    names = {"cumulative_users": "cumulative users", "new_users": "new users per day",
-             "active_users": "active users per day"}
+    names = {
+        "cumulative_users": "cumulative users",
+        "new_users": "new users per day",
+        "active_users": "active users per day",
+    }
     for ax, key in zip(axes.flat, DAILY[::-1], strict=False):
         ax.plot(days, obs_full.daily[key], color="black", lw=0.9, label="observed")
         for i, s in enumerate(sims):
@@ -102,8 +130,9 @@ def plot(path: Path, obs_full: Series, sims: Sequence[Series], best: int, fit_da
     plt.close(fig)
 
 
-def _decorate(ax: Any, name: str, stats: Mapping[str, float] | None, fit_days: int,
-              n_days: int) -> None:
+def _decorate(
+    ax: Any, name: str, stats: Mapping[str, float] | None, fit_days: int, n_days: int
+) -> None:
     if fit_days < n_days:
         ax.axvspan(fit_days - 0.5, n_days - 0.5, color="grey", alpha=0.15, label="hold-out")
     if stats:
@@ -113,8 +142,9 @@ def _decorate(ax: Any, name: str, stats: Mapping[str, float] | None, fit_days: i
     ax.grid(alpha=0.3)
 
 
-def _plot_retention(ax: Any, obs_full: Series, sims: Sequence[Series], best: int,
-                    stats: Mapping[str, float] | None) -> None:
+def _plot_retention(
+    ax: Any, obs_full: Series, sims: Sequence[Series], best: int, stats: Mapping[str, float] | None
+) -> None:
     def pooled(s: Series) -> pd.Series:
         t = s.retention()
         g = t.groupby("age")[["retained", "size"]].sum()
@@ -124,8 +154,11 @@ def _plot_retention(ax: Any, obs_full: Series, sims: Sequence[Series], best: int
     ax.plot(obs.index, obs.to_numpy(), "o-", color="black", ms=3, lw=0.9, label="observed")
     for i, s in enumerate(sims):
         r = pooled(s)
-        style = {"color": "tab:blue", "lw": 1.6} if i == best else \
-            {"color": "tab:orange", "lw": 0.6, "alpha": 0.5}
+        style = (
+            {"color": "tab:blue", "lw": 1.6}
+            if i == best
+            else {"color": "tab:orange", "lw": 0.6, "alpha": 0.5}
+        )
         ax.plot(r.index, r.to_numpy(), **style)
     name = "retention: share of a weekly cohort active a weeks later"
     if stats:

@@ -70,19 +70,28 @@ def observed(history: History, n_days: int | None = None) -> Series:
 def average(runs: Sequence[Series]) -> Series:
     """Replications combined: daily series averaged, retention counts pooled."""
     daily = {k: np.mean([r.daily[k] for r in runs], axis=0) for k in DAILY}
-    return Series(daily, np.sum([r.sizes for r in runs], axis=0),
-                  np.sum([r.active for r in runs], axis=0))
+    return Series(
+        daily, np.sum([r.sizes for r in runs], axis=0), np.sum([r.active for r in runs], axis=0)
+    )
 
 
 def retention_cells(obs: Series, min_cohort: int) -> np.ndarray:
     """(cohort, week) cells of the observed retention used in the loss."""
     n_weeks = len(obs.sizes)
-    return np.array([(c, w) for c in range(n_weeks) if obs.sizes[c] >= min_cohort
-                     for w in range(c + 1, n_weeks)], dtype=np.int64).reshape(-1, 2)
+    return np.array(
+        [
+            (c, w)
+            for c in range(n_weeks)
+            if obs.sizes[c] >= min_cohort
+            for w in range(c + 1, n_weeks)
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
 
 
-def vectors(obs: Series, sim: Series, days: slice, cells: np.ndarray
-            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def vectors(
+    obs: Series, sim: Series, days: slice, cells: np.ndarray
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Observed and simulated values of each series over ``days`` (and retention cells)."""
     out = {k: (obs.daily[k][days], sim.daily[k][days]) for k in DAILY}
     a, b = out["active_users"]
@@ -106,8 +115,7 @@ def rmse(y: np.ndarray, yhat: np.ndarray) -> float:
     return float(np.sqrt(np.mean((yhat - y) ** 2)))
 
 
-def loss(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], weights: Mapping[str, float]
-         ) -> float:
+def loss(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], weights: Mapping[str, float]) -> float:
     """The calibration loss: ``sum_s w_s * SSE_s / SST_s`` (see the module docstring)."""
     total = 0.0
     for name, w in weights.items():
@@ -124,7 +132,14 @@ def loss(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], weights: Mapping[st
 
 def fit_table(pairs: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, dict[str, float]]:
     """Per series: ``r2``, ``rmse``, ``mae``, ``bias`` (mean of simulated minus observed)."""
-    return {name: {"r2": r2(y, yhat), "rmse": rmse(y, yhat),
-                   "mae": float(np.mean(np.abs(yhat - y))), "bias": float(np.mean(yhat - y)),
-                   "n": int(len(y))}
-            for name, (y, yhat) in pairs.items() if name != "active_peak"}
+    return {
+        name: {
+            "r2": r2(y, yhat),
+            "rmse": rmse(y, yhat),
+            "mae": float(np.mean(np.abs(yhat - y))),
+            "bias": float(np.mean(yhat - y)),
+            "n": int(len(y)),
+        }
+        for name, (y, yhat) in pairs.items()
+        if name != "active_peak"
+    }

@@ -118,19 +118,27 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
         raise ConfigError("calibration", c, "choose a calibration config: calibration=default")
     if c.get("active") not in ACTIVE:
         raise ConfigError("calibration.active", c.get("active"), f"use one of: {', '.join(ACTIVE)}")
-    counts = {k: _whole(f"calibration.{k}", c.get(k), low)
-              for k, low in (("reps", 1), ("restarts", 1), ("final_reps", 1),
-                             ("min_cohort", 1))}
+    counts = {
+        k: _whole(f"calibration.{k}", c.get(k), low)
+        for k, low in (("reps", 1), ("restarts", 1), ("final_reps", 1), ("min_cohort", 1))
+    }
     blocks = c.get("blocks")
     if not isinstance(blocks, Mapping) or not blocks:
-        raise ConfigError("calibration.blocks", blocks, "declare at least one block of "
-                          "parameters with its series (see configs/calibration/default.yaml)")
+        raise ConfigError(
+            "calibration.blocks",
+            blocks,
+            "declare at least one block of "
+            "parameters with its series (see configs/calibration/default.yaml)",
+        )
     parsed = tuple(_block(str(name), spec) for name, spec in blocks.items())
     schedule = c.get("schedule") or [b.name for b in parsed]
     names = [b.name for b in parsed]
     if not isinstance(schedule, list | tuple) or any(n not in names for n in schedule):
-        raise ConfigError("calibration.schedule", schedule, f"list the blocks to fit in "
-                          f"order, each one of: {', '.join(names)}")
+        raise ConfigError(
+            "calibration.schedule",
+            schedule,
+            f"list the blocks to fit in order, each one of: {', '.join(names)}",
+        )
     keys = [p.key for b in parsed for p in b.params]
     if len(set(keys)) != len(keys):
         raise ConfigError("calibration.blocks", keys, "fit each parameter in one block only")
@@ -141,10 +149,17 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
     if workers is not None:
         workers = _whole("workers", workers, 1)
     data = plain.get("data")
-    return Settings(data=None if data in (None, "", "???") else str(data),
-                    holdout_days=_whole("holdout_days", plain.get("holdout_days"), 0),
-                    active=c["active"], blocks=parsed, seed=_whole("seed", plain.get("seed"), 0),
-                    executor=executor, workers=workers, schedule=tuple(schedule), **counts)
+    return Settings(
+        data=None if data in (None, "", "???") else str(data),
+        holdout_days=_whole("holdout_days", plain.get("holdout_days"), 0),
+        active=c["active"],
+        blocks=parsed,
+        seed=_whole("seed", plain.get("seed"), 0),
+        executor=executor,
+        workers=workers,
+        schedule=tuple(schedule),
+        **counts,
+    )
 
 
 def _whole(key: str, value: Any, low: int) -> int:
@@ -159,8 +174,9 @@ def _block(name: str, spec: Any) -> Block:
         raise ConfigError(where, spec, "give {series: {...}, parameters: {...}, screen, evals}")
     weights = spec.get("series")
     if not isinstance(weights, Mapping) or not weights:
-        raise ConfigError(f"{where}.series", weights,
-                          f"give weights of some of: {', '.join(SERIES)}")
+        raise ConfigError(
+            f"{where}.series", weights, f"give weights of some of: {', '.join(SERIES)}"
+        )
     for series, w in weights.items():
         if series not in SERIES:
             raise ConfigError(f"{where}.series.{series}", w, f"use the series: {', '.join(SERIES)}")
@@ -168,13 +184,18 @@ def _block(name: str, spec: Any) -> Block:
             raise ConfigError(f"{where}.series.{series}", w, "give a weight >= 0")
     params = spec.get("parameters")
     if not isinstance(params, Mapping) or not params:
-        raise ConfigError(f"{where}.parameters", params, "declare at least one parameter: "
-                          "key: {type: float, low: L, high: H, log: false}")
-    return Block(name, tuple(_param(f"{where}.parameters.{k}", str(k), v) for k, v in
-                             params.items()),
-                 {str(k): float(v) for k, v in weights.items()},
-                 screen=_whole(f"{where}.screen", spec.get("screen", 0), 0),
-                 evals=_whole(f"{where}.evals", spec.get("evals"), 1))
+        raise ConfigError(
+            f"{where}.parameters",
+            params,
+            "declare at least one parameter: key: {type: float, low: L, high: H, log: false}",
+        )
+    return Block(
+        name,
+        tuple(_param(f"{where}.parameters.{k}", str(k), v) for k, v in params.items()),
+        {str(k): float(v) for k, v in weights.items()},
+        screen=_whole(f"{where}.screen", spec.get("screen", 0), 0),
+        evals=_whole(f"{where}.evals", spec.get("evals"), 1),
+    )
 
 
 def _param(where: str, key: str, spec: Any) -> Param:
@@ -191,9 +212,15 @@ def _param(where: str, key: str, spec: Any) -> Param:
         raise ConfigError(f"{where}.low", low, "a log-scaled range needs low > 0")
     relative = spec.get("relative_to")
     if relative not in (None, "users"):
-        raise ConfigError(f"{where}.relative_to", relative, "use users (multiples of the "
-                          "users seen in the log) or leave it out")
+        raise ConfigError(
+            f"{where}.relative_to",
+            relative,
+            "use users (multiples of the users seen in the log) or leave it out",
+        )
     if relative and low < 1:
-        raise ConfigError(f"{where}.low", low, "the population cannot be smaller than the "
-                          "users seen in the log; use low >= 1")
+        raise ConfigError(
+            f"{where}.low",
+            low,
+            "the population cannot be smaller than the users seen in the log; use low >= 1",
+        )
     return Param(key, spec.get("type", "float"), low, high, log, relative == "users")

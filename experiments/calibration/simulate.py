@@ -43,8 +43,13 @@ def with_values(plain: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str
     return cfg
 
 
-def simulate(plain: Mapping[str, Any], seed: int, n_days: int, active: str = "visitors",
-             record: Callable[[int, np.ndarray], None] | None = None) -> Series:
+def simulate(
+    plain: Mapping[str, Any],
+    seed: int,
+    n_days: int,
+    active: str = "visitors",
+    record: Callable[[int, np.ndarray], None] | None = None,
+) -> Series:
     """Run ``n_days - 1`` days of the plain config ``plain`` with ``seed``; record the series.
 
     Args:
@@ -54,8 +59,15 @@ def simulate(plain: Mapping[str, Any], seed: int, n_days: int, active: str = "vi
         active: what counts as an active user: ``visitors`` or ``contributors``.
         record: called as ``record(day, active_people)`` after each day, if given.
     """
-    cfg = with_values(plain, {"seed": int(seed), "days": max(n_days - 1, 1),
-                              "run.progress": "off", "run.handles": "off"})
+    cfg = with_values(
+        plain,
+        {
+            "seed": int(seed),
+            "days": max(n_days - 1, 1),
+            "run.progress": "off",
+            "run.handles": "off",
+        },
+    )
     model = CommunityModel(parse_config(cfg), strategies=build_strategies(cfg))
     n_weeks = n_days // 7
     new = np.zeros(n_days)
@@ -76,12 +88,15 @@ def simulate(plain: Mapping[str, Any], seed: int, n_days: int, active: str = "vi
         if day % 7 == 6 and day // 7 < n_weeks:
             who = np.flatnonzero(seen)
             cohorts = model.pop.joined_day[who] // 7
-            weekly[:, day // 7] = np.bincount(cohorts, minlength=len(weekly))[:len(weekly)]
+            weekly[:, day // 7] = np.bincount(cohorts, minlength=len(weekly))[: len(weekly)]
             seen[:] = False
     joined = model.pop.joined_day[model.pop.joined_day >= 0]
     sizes = np.bincount(joined[joined < 7 * n_weeks] // 7, minlength=n_weeks)[:n_weeks]
-    return Series({"new_users": new, "active_users": act, "cumulative_users": cum},
-                  sizes, weekly[:n_weeks, :n_weeks])
+    return Series(
+        {"new_users": new, "active_users": act, "cumulative_users": cum},
+        sizes,
+        weekly[:n_weeks, :n_weeks],
+    )
 
 
 def _active_people(model: CommunityModel, active: str) -> np.ndarray:
@@ -95,14 +110,16 @@ def _active_people(model: CommunityModel, active: str) -> np.ndarray:
     return t.visitors
 
 
-def simulate_reps(plain: Mapping[str, Any], seeds: Sequence[int], n_days: int,
-                  active: str = "visitors") -> Series:
+def simulate_reps(
+    plain: Mapping[str, Any], seeds: Sequence[int], n_days: int, active: str = "visitors"
+) -> Series:
     """Replications with the given seeds, combined (``series.average``)."""
     return average([simulate(plain, s, n_days, active) for s in seeds])
 
 
-def write_log(plain: Mapping[str, Any], seed: int, n_days: int, path: str | Path,
-              start: int = 1_100_000_000) -> Path:
+def write_log(
+    plain: Mapping[str, Any], seed: int, n_days: int, path: str | Path, start: int = 1_100_000_000
+) -> Path:
     """Write the interaction log a simulated community would leave (to test calibration).
 
     One line ``person unix_seconds`` per member who visited, per day (noon of the day;

@@ -64,8 +64,7 @@ class SocialGraph:
         u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
         keep = u != v
         rows, cols = np.concatenate([u[keep], v[keep]]), np.concatenate([v[keep], u[keep]])
-        extra = sp.csr_array((np.ones(len(rows), np.float32), (rows, cols)),
-                             shape=self.csr.shape)
+        extra = sp.csr_array((np.ones(len(rows), np.float32), (rows, cols)), shape=self.csr.shape)
         merged = sp.csr_array(self.csr + extra)
         merged.data[:] = 1.0
         merged.sort_indices()

@@ -23,9 +23,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1920,1080")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1920,1080",
+)
 SCREENSHOTS = pytest.StashKey[list[Path]]()
 
 
@@ -63,8 +71,10 @@ def chromium_paths() -> tuple[str, str]:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if browser is None or driver is None:
-        _missing("Debian's chromium and chromedriver are not installed; `make test` installs "
-                 "them (apt-get install chromium chromium-driver)")
+        _missing(
+            "Debian's chromium and chromedriver are not installed; `make test` installs "
+            "them (apt-get install chromium chromium-driver)"
+        )
     assert browser is not None and driver is not None
     return browser, driver
 
@@ -75,8 +85,12 @@ def ui_url() -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "experiments.cli", "ui", f"port={port}", "playbook=weekly_qa"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
-        start_new_session=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
+        start_new_session=True,
+    )
     try:
         wait_for_port(port, proc)
         yield f"http://127.0.0.1:{port}/"
@@ -105,9 +119,10 @@ def browser(chromium_paths: tuple[str, str]) -> Iterator[Any]:
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(60)
     # the viewport itself at 1920x1080 (headless windows count their chrome in --window-size)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1,
-                            "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
+    )
     try:
         yield driver
     finally:
@@ -131,8 +146,7 @@ def save_screenshot(request: pytest.FixtureRequest, record_property: Any) -> Any
     return save
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
-                            config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Name the screenshots at the end of the run (``make test`` output)."""
     for path in config.stash.get(SCREENSHOTS, []):
         terminalreporter.write_line(f"browser test screenshot: {path}")

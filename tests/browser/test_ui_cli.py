@@ -26,9 +26,15 @@ COMMSIM = [sys.executable, "-m", "experiments.cli"]
 
 @pytest.mark.parametrize(
     ("arg", "key"),
-    [("playbook=moon", "playbook"), ("port=abc", "port"), ("port=0", "port"),
-     ("port=70000", "port"), ("community.n=20", "community.n"), ("colour=red", "ui"),
-     ("weekly_qa", "ui")],
+    [
+        ("playbook=moon", "playbook"),
+        ("port=abc", "port"),
+        ("port=0", "port"),
+        ("port=70000", "port"),
+        ("community.n=20", "community.n"),
+        ("colour=red", "ui"),
+        ("weekly_qa", "ui"),
+    ],
 )
 def test_bad_option_exits_2_with_the_fix(arg: str, key: str) -> None:
     proc = subprocess.run([*COMMSIM, "ui", arg], capture_output=True, text=True, timeout=120)
@@ -58,8 +64,11 @@ def test_options_reach_solara() -> None:
     assert command[4].endswith("experiments/app.py")
     assert "--no-open" in command and str(port) in command
     env = solara_env(options)
-    assert (env["COMMSIM_UI_PLAYBOOK"], env["COMMSIM_UI_SEED"], env["COMMSIM_UI_N"]) == \
-        ("points", "3", "500")
+    assert (env["COMMSIM_UI_PLAYBOOK"], env["COMMSIM_UI_SEED"], env["COMMSIM_UI_N"]) == (
+        "points",
+        "3",
+        "500",
+    )
 
 
 def test_every_playbook_gives_the_page_its_levers() -> None:
@@ -70,9 +79,19 @@ def test_every_playbook_gives_the_page_its_levers() -> None:
 
 
 def test_the_page_model_is_the_command_line_run() -> None:
-    model = ClassroomModel(playbook="baseline", n_people=300, days=20, seeding_method="degree",
-                           seeding_k=10, weekly_qa=True, monthly_meetup=True, points=True,
-                           moderation="personalised", welcome_replies=True, word_of_mouth=0.1)
+    model = ClassroomModel(
+        playbook="baseline",
+        n_people=300,
+        days=20,
+        seeding_method="degree",
+        seeding_k=10,
+        weekly_qa=True,
+        monthly_meetup=True,
+        points=True,
+        moderation="personalised",
+        welcome_replies=True,
+        word_of_mouth=0.1,
+    )
     assert model.levers["moderation"] == "personalised"
     while model.running:
         model.step()
@@ -84,8 +103,9 @@ def test_the_page_model_is_the_command_line_run() -> None:
 def test_switching_off_what_a_playbook_has() -> None:
     overrides = lever_overrides("knowledge_sessions_offline", monthly_meetup=False)
     assert overrides == ["~strategies.events.items.meetup"]
-    model = ClassroomModel(playbook="weekly_qa", n_people=200, days=5, weekly_qa=False,
-                           seeding_method="none")
+    model = ClassroomModel(
+        playbook="weekly_qa", n_people=200, days=5, weekly_qa=False, seeding_method="none"
+    )
     kinds = {type(s).__name__: s for s in model.strategies}
     assert kinds["EventCalendar"].items == {}
 

@@ -33,8 +33,10 @@ def wait_for(driver: Any, check: Callable[[], bool], what: str, timeout: float =
         except Exception:  # the page re-renders under us: try again
             pass
         time.sleep(0.2)
-    pytest.fail(f"the page never showed {what} within {timeout:.0f} s; it shows:\n"
-                f"{body_text(driver)[:2000]}")
+    pytest.fail(
+        f"the page never showed {what} within {timeout:.0f} s; it shows:\n"
+        f"{body_text(driver)[:2000]}"
+    )
 
 
 def wait_for_text(driver: Any, text: str, timeout: float = 60.0) -> None:
@@ -59,8 +61,7 @@ def element_png(driver: Any, css: str) -> bytes:
 def open_page(driver: Any, url: str) -> None:
     driver.get(url)
     wait_for_text(driver, "Step: 0", timeout=90)
-    wait_for(driver, lambda: len(element_png(driver, ".commsim-charts img")) > 1000,
-             "the charts")
+    wait_for(driver, lambda: len(element_png(driver, ".commsim-charts img")) > 1000, "the charts")
 
 
 def test_step_through_the_page(ui_url: str, browser: Any, save_screenshot: Any) -> None:
@@ -76,10 +77,16 @@ def test_step_through_the_page(ui_url: str, browser: Any, save_screenshot: Any) 
     text = body_text(browser)
     assert f"Day {STEPS} of 365" in text
     assert "Step: 0" not in text
-    wait_for(browser, lambda: element_png(browser, ".commsim-charts img") != charts_before,
-             "the charts changing after the steps")
-    wait_for(browser, lambda: element_png(browser, ".commsim-network img") != network_before,
-             "the network recoloured after the steps")
+    wait_for(
+        browser,
+        lambda: element_png(browser, ".commsim-charts img") != charts_before,
+        "the charts changing after the steps",
+    )
+    wait_for(
+        browser,
+        lambda: element_png(browser, ".commsim-network img") != network_before,
+        "the network recoloured after the steps",
+    )
     top = browser.find_element(By.CSS_SELECTOR, ".commsim-preset")
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", top)
     path = save_screenshot(browser, "ui.png")
@@ -107,8 +114,9 @@ def test_a_preset_sets_the_levers(ui_url: str, browser: Any) -> None:
     open_page(browser, ui_url)
     browser.find_element(By.CSS_SELECTOR, ".commsim-preset .v-input__slot").click()
     item = browser.find_element(
-        By.XPATH, "//div[contains(@class, 'v-list-item__title') and normalize-space(.)="
-                  "'seed_degree']")
+        By.XPATH,
+        "//div[contains(@class, 'v-list-item__title') and normalize-space(.)='seed_degree']",
+    )
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
     item.click()
     wait_for_text(browser, "invite at launch 50 by degree")

@@ -82,8 +82,11 @@ def test_global_numpy_random_state_untouched(cls: type[Strategy]) -> None:
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_invalid_lever_names_its_key(cls: type[Strategy]) -> None:
-    bounded = [f for f in dataclasses.fields(cls.Levers)
-               if f.metadata.get("low") is not None or f.metadata.get("choices")]
+    bounded = [
+        f
+        for f in dataclasses.fields(cls.Levers)
+        if f.metadata.get("low") is not None or f.metadata.get("choices")
+    ]
     assert bounded, f"{cls.__name__} declares no checked lever"
     for f in bounded:
         bad = "no-such-choice" if f.metadata.get("choices") else f.metadata["low"] - 1

@@ -39,11 +39,23 @@ def test_joblib_matches_serial(serial) -> None:
 
 @pytest.mark.slow
 def test_submitit_local_launcher_matches_serial(serial, tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "experiments.cli", "run", "-m",
-                           "hydra/launcher=submitit_local", *OVERRIDES,
-                           f"seed={','.join(map(str, SEEDS))}", f"hydra.sweep.dir={tmp_path}",
-                           "hydra.launcher.timeout_min=10"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "experiments.cli",
+            "run",
+            "-m",
+            "hydra/launcher=submitit_local",
+            *OVERRIDES,
+            f"seed={','.join(map(str, SEEDS))}",
+            f"hydra.sweep.dir={tmp_path}",
+            "hydra.launcher.timeout_min=10",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = {}
     for path in tmp_path.glob("*/summary.json"):
@@ -63,10 +75,23 @@ def test_ray_local_cluster_matches_serial(serial, tmp_path: Path, monkeypatch) -
     # not send that token, so head and client must agree explicitly.
     monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
     env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
-    start = subprocess.run([ray_bin, "start", "--head", f"--port={port}", "--num-cpus=2",
-                            "--include-dashboard=false", f"--temp-dir={short}",
-                            "--node-ip-address=127.0.0.1", "--disable-usage-stats"],
-                           capture_output=True, text=True, timeout=180, env=env)
+    start = subprocess.run(
+        [
+            ray_bin,
+            "start",
+            "--head",
+            f"--port={port}",
+            "--num-cpus=2",
+            "--include-dashboard=false",
+            f"--temp-dir={short}",
+            "--node-ip-address=127.0.0.1",
+            "--disable-usage-stats",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     assert start.returncode == 0, start.stderr[-3000:]
     try:
         monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
@@ -82,10 +107,24 @@ def test_ray_local_cluster_matches_serial(serial, tmp_path: Path, monkeypatch) -
 
 def test_slurm_launcher_settings_in_the_docs_compose() -> None:
     """docs/experiments.md's SLURM command uses keys the submitit launcher really has."""
-    proc = subprocess.run([sys.executable, "-m", "experiments.cli", "run",
-                           "hydra/launcher=submitit_slurm", "hydra.launcher.partition=compute",
-                           "hydra.launcher.timeout_min=60", "hydra.launcher.cpus_per_task=1",
-                           "hydra.launcher.mem_gb=4", "hydra.launcher.array_parallelism=100",
-                           "--cfg", "hydra"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "experiments.cli",
+            "run",
+            "hydra/launcher=submitit_slurm",
+            "hydra.launcher.partition=compute",
+            "hydra.launcher.timeout_min=60",
+            "hydra.launcher.cpus_per_task=1",
+            "hydra.launcher.mem_gb=4",
+            "hydra.launcher.array_parallelism=100",
+            "--cfg",
+            "hydra",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "partition: compute" in proc.stdout and "array_parallelism: 100" in proc.stdout

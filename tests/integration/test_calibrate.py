@@ -28,10 +28,20 @@ COMMSIM = [sys.executable, "-m", "experiments.cli"]
 #: 3% and 18%: one history pins down the population and the visit rate; outside reach and
 #: word of mouth trade off a little, and so do churn and visits. The tolerances leave room
 #: for changes in the model's random streams.
-TRUTH = {"community.n": 1200, "acquisition.p": 0.01, "acquisition.q": 0.1,
-         "behaviour.visits.slope": 0.55, "behaviour.churn.inactivity": 0.004}
-TOLERANCE = {"community.n": 0.05, "acquisition.p": 0.6, "acquisition.q": 0.35,
-             "behaviour.visits.slope": 0.15, "behaviour.churn.inactivity": 0.6}
+TRUTH = {
+    "community.n": 1200,
+    "acquisition.p": 0.01,
+    "acquisition.q": 0.1,
+    "behaviour.visits.slope": 0.55,
+    "behaviour.churn.inactivity": 0.004,
+}
+TOLERANCE = {
+    "community.n": 0.05,
+    "acquisition.p": 0.6,
+    "acquisition.q": 0.35,
+    "behaviour.visits.slope": 0.15,
+    "behaviour.churn.inactivity": 0.6,
+}
 LOG_DAYS = 141
 #: fits exactly the parameters of TRUTH (every other one is at its true, default value)
 RECOVERY = """\
@@ -76,8 +86,14 @@ def synthetic_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def smoke_fit(tmp_path_factory: pytest.TempPathFactory, synthetic_log: Path) -> Path:
     """A quick calibration (calibration=smoke) with a two-week hold-out."""
     out = tmp_path_factory.mktemp("smoke")
-    proc = commsim("calibrate", f"data={synthetic_log}", "calibration=smoke", "holdout_days=14",
-                   "behaviour.sentiment.wom_effect=0.5", f"hydra.run.dir={out}")
+    proc = commsim(
+        "calibrate",
+        f"data={synthetic_log}",
+        "calibration=smoke",
+        "holdout_days=14",
+        "behaviour.sentiment.wom_effect=0.5",
+        f"hydra.run.dir={out}",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "cumulative_users" in proc.stdout and str(out) in proc.stdout
     return out
@@ -115,8 +131,9 @@ def test_calibrated_baseline_runs_and_compares(smoke_fit: Path, tmp_path: Path) 
     p = report["parameters"]["acquisition.p"]["value"]
     assert f"p: {p}" in (tmp_path / "run" / "config.yaml").read_text()
     what_if = ["playbooks=[baseline,weekly_qa]", "reps=2", "days=20"]
-    proc = commsim("compare", *base, *what_if, "executor=serial",
-                   f"hydra.run.dir={tmp_path / 'cmp'}")
+    proc = commsim(
+        "compare", *base, *what_if, "executor=serial", f"hydra.run.dir={tmp_path / 'cmp'}"
+    )
     assert proc.returncode == 0, proc.stderr
     args = (smoke_fit / "calibrated.args").read_text().split()
     proc = commsim("compare", *args, *what_if, "workers=2", f"hydra.run.dir={tmp_path / 'cmp2'}")
@@ -131,8 +148,13 @@ def test_recovers_known_parameters(synthetic_log: Path, tmp_path: Path) -> None:
     configs = tmp_path / "configs"
     (configs / "calibration").mkdir(parents=True)
     (configs / "calibration" / "recovery.yaml").write_text(RECOVERY)
-    proc = commsim("calibrate", f"--config-dir={configs}", "calibration=recovery",
-                   f"data={synthetic_log}", f"hydra.run.dir={tmp_path / 'out'}")
+    proc = commsim(
+        "calibrate",
+        f"--config-dir={configs}",
+        "calibration=recovery",
+        f"data={synthetic_log}",
+        f"hydra.run.dir={tmp_path / 'out'}",
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads((tmp_path / "out" / "calibration.json").read_text())
     fitted = {k: report["parameters"][k]["value"] for k in TRUTH}
@@ -144,8 +166,12 @@ def test_recovers_known_parameters(synthetic_log: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_collegemsg(data_dir: Path, tmp_path: Path) -> None:
-    proc = commsim("calibrate", f"data={data_dir / 'CollegeMsg.txt.gz'}",
-                   f"hydra.run.dir={tmp_path}", timeout=900)
+    proc = commsim(
+        "calibrate",
+        f"data={data_dir / 'CollegeMsg.txt.gz'}",
+        f"hydra.run.dir={tmp_path}",
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads((tmp_path / "calibration.json").read_text())
     assert report["users"] == 1_899 and report["days"] == 194
@@ -159,22 +185,30 @@ def test_same_seed_same_fit_serial_or_parallel(synthetic_log: Path, tmp_path: Pa
     fits = []
     for executor in ("serial", "joblib"):
         out = tmp_path / executor
-        proc = commsim("calibrate", f"data={synthetic_log}", "calibration=smoke",
-                       "calibration.restarts=1", f"executor={executor}", f"hydra.run.dir={out}")
+        proc = commsim(
+            "calibrate",
+            f"data={synthetic_log}",
+            "calibration=smoke",
+            "calibration.restarts=1",
+            f"executor={executor}",
+            f"hydra.run.dir={out}",
+        )
         assert proc.returncode == 0, proc.stderr
         report = json.loads((out / "calibration.json").read_text())
         fits.append((report["parameters"], report["fit"]))
     assert fits[0] == fits[1]
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("", ["no events"]),
-    ("a b 1082040961\nb a not-a-time\n", ["line 2", "'not-a-time'", "ISO 8601"]),
-    ("a b 1082040961\nb a 1082041961\n", ["single day"]),
-    ("a b 1082040961\nb a 1082904961\n", ["11 days", "at least 14"]),
-])
-def test_bad_logs_exit_2_with_a_clear_message(tmp_path: Path, text: str,
-                                              words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", ["no events"]),
+        ("a b 1082040961\nb a not-a-time\n", ["line 2", "'not-a-time'", "ISO 8601"]),
+        ("a b 1082040961\nb a 1082041961\n", ["single day"]),
+        ("a b 1082040961\nb a 1082904961\n", ["11 days", "at least 14"]),
+    ],
+)
+def test_bad_logs_exit_2_with_a_clear_message(tmp_path: Path, text: str, words: list[str]) -> None:
     log = tmp_path / "log.txt"
     log.write_text(text)
     proc = commsim("calibrate", f"data={log}", f"hydra.run.dir={tmp_path / 'out'}")
@@ -186,14 +220,18 @@ def test_bad_logs_exit_2_with_a_clear_message(tmp_path: Path, text: str,
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize(("args", "key"), [
-    ([], "data"),
-    (["holdout_days=200"], "holdout_days"),
-    (["calibration.reps=0"], "calibration.reps"),
-    (["executor=ray"], "executor"),
-])
-def test_bad_settings_exit_2(synthetic_log: Path, tmp_path: Path, args: list[str],
-                             key: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        ([], "data"),
+        (["holdout_days=200"], "holdout_days"),
+        (["calibration.reps=0"], "calibration.reps"),
+        (["executor=ray"], "executor"),
+    ],
+)
+def test_bad_settings_exit_2(
+    synthetic_log: Path, tmp_path: Path, args: list[str], key: str
+) -> None:
     data = [] if not args else [f"data={synthetic_log}"]
     proc = commsim("calibrate", *data, *args, f"hydra.run.dir={tmp_path}")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
@@ -204,7 +242,7 @@ def test_every_calibration_config_composes_and_checks() -> None:
     for item in files("configs").joinpath("calibration").iterdir():
         if item.name.endswith(".yaml"):
             name = item.name.removesuffix(".yaml")
-            settings = parse_settings(compose([f"calibration={name}", "data=x"],
-                                              config_name="calibrate"))
+            settings = parse_settings(
+                compose([f"calibration={name}", "data=x"], config_name="calibrate")
+            )
             assert settings.params and settings.restarts >= 1, name
-

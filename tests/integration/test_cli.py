@@ -14,8 +14,7 @@ COMMSIM = [sys.executable, "-m", "experiments.cli"]
 
 
 def commsim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*COMMSIM, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+    return subprocess.run([*COMMSIM, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 def test_run_writes_outputs_into_hydra_run_dir(tmp_path: Path) -> None:
@@ -58,15 +57,17 @@ def test_missing_file_error_names_path(tmp_path: Path) -> None:
 def test_malformed_edge_list_gives_line_number(tmp_path: Path) -> None:
     edges = tmp_path / "bad.txt"
     edges.write_text("0 1\n1 2\nthree\n")
-    proc = commsim("run", "community=file", f"community.path={edges}",
-                   f"hydra.run.dir={tmp_path / 'o'}")
+    proc = commsim(
+        "run", "community=file", f"community.path={edges}", f"hydra.run.dir={tmp_path / 'o'}"
+    )
     assert proc.returncode == 2, proc.stderr
     assert "line 3" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_multirun_sweep(tmp_path: Path) -> None:
-    proc = commsim("run", "-m", "community.n=200", "days=10", "seed=0,1",
-                   f"hydra.sweep.dir={tmp_path}")
+    proc = commsim(
+        "run", "-m", "community.n=200", "days=10", "seed=0,1", f"hydra.sweep.dir={tmp_path}"
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "0" / "summary.json").is_file()
     assert (tmp_path / "1" / "summary.json").is_file()

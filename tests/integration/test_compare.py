@@ -20,8 +20,14 @@ COMMSIM = [sys.executable, "-m", "experiments.cli"]
 
 
 def options(**kw) -> dict:
-    cfg = compose([f"playbooks=[{','.join(kw.pop('books', ['baseline', 'weekly_qa']))}]",
-                   f"reps={kw.pop('reps', 3)}", "executor=serial"], config_name="compare")
+    cfg = compose(
+        [
+            f"playbooks=[{','.join(kw.pop('books', ['baseline', 'weekly_qa']))}]",
+            f"reps={kw.pop('reps', 3)}",
+            "executor=serial",
+        ],
+        config_name="compare",
+    )
     return {**check_options(cfg), **kw}
 
 
@@ -34,15 +40,23 @@ def twice(tmp_path_factory: pytest.TempPathFactory):
 
 def test_compare_writes_every_output(twice) -> None:
     out = twice[0].out_dir
-    for name in ("runs.parquet", "summary.csv", "differences.csv", "ranking.csv",
-                 "runs_summary.csv", "report.html", "plots/curves.png",
-                 "plots/cost_benefit.png", "plots/channels.png"):
+    for name in (
+        "runs.parquet",
+        "summary.csv",
+        "differences.csv",
+        "ranking.csv",
+        "runs_summary.csv",
+        "report.html",
+        "plots/curves.png",
+        "plots/cost_benefit.png",
+        "plots/channels.png",
+    ):
         assert (out / name).is_file(), name
     runs = pd.read_parquet(out / "runs.parquet")
     assert {"playbook", "rep", "seed", "day", "members", "active", "posts"} <= set(runs.columns)
     assert len(runs) == 2 * 3 * 61
     html = (out / "report.html").read_text()
-    assert "data:image/png;base64," in html and "src=\"http" not in html
+    assert "data:image/png;base64," in html and 'src="http' not in html
 
 
 def test_each_interval_contains_its_mean(twice) -> None:
@@ -69,8 +83,9 @@ def test_differences_are_paired_against_the_first_playbook(twice) -> None:
     d = twice[0].differences
     assert set(d["playbook"]) == {"weekly_qa"}
     per_run = twice[0].per_run.set_index(["playbook", "rep"])
-    manual = (per_run.loc["weekly_qa", "members_final"]
-              - per_run.loc["baseline", "members_final"]).mean()
+    manual = (
+        per_run.loc["weekly_qa", "members_final"] - per_run.loc["baseline", "members_final"]
+    ).mean()
     row = d[d["kpi"] == "members_final"].iloc[0]
     assert row["diff"] == pytest.approx(manual)
     assert {"p_ttest", "p_wilcoxon", "effect_dz", "diff_low", "diff_high"} <= set(d.columns)
@@ -88,30 +103,57 @@ def test_rerun_in_the_same_folder_resumes(tmp_path: Path, capsys) -> None:
 def test_bad_compare_options_name_the_key() -> None:
     from sim import ConfigError
 
-    for override, key in (("playbooks=[nope]", "playbooks"), ("reps=0", "reps"),
-                          ("rank_by=happiness", "rank_by"), ("executor=spark", "executor")):
+    for override, key in (
+        ("playbooks=[nope]", "playbooks"),
+        ("reps=0", "reps"),
+        ("rank_by=happiness", "rank_by"),
+        ("executor=spark", "executor"),
+    ):
         with pytest.raises(ConfigError) as err:
             check_options(compose([override], config_name="compare"))
         assert err.value.key == key
 
 
 def test_compare_cli_prints_table(tmp_path: Path) -> None:
-    proc = subprocess.run([*COMMSIM, "compare", "playbooks=[baseline]", "reps=2", *SMALL,
-                           "executor=serial", f"hydra.run.dir={tmp_path}"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            *COMMSIM,
+            "compare",
+            "playbooks=[baseline]",
+            "reps=2",
+            *SMALL,
+            "executor=serial",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "members_final" in proc.stdout and "report.html" in proc.stdout
-    bad = subprocess.run([*COMMSIM, "compare", "playbooks=[nope]", f"hydra.run.dir={tmp_path}"],
-                         capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [*COMMSIM, "compare", "playbooks=[nope]", f"hydra.run.dir={tmp_path}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 2 and "playbooks" in bad.stderr and "Traceback" not in bad.stderr
 
 
 @pytest.mark.slow
 def test_killed_sweep_rerun_has_every_run_exactly_once(tmp_path: Path) -> None:
-    args = [*COMMSIM, "run", "-m", "community.n=2000", "days=200", "seed=0,1,2,3,4,5",
-            f"hydra.sweep.dir={tmp_path}"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    args = [
+        *COMMSIM,
+        "run",
+        "-m",
+        "community.n=2000",
+        "days=200",
+        "seed=0,1,2,3,4,5",
+        f"hydra.sweep.dir={tmp_path}",
+    ]
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 120
     while time.time() < deadline and len(list(tmp_path.glob("*/summary.json"))) < 2:
         time.sleep(0.2)
@@ -130,8 +172,16 @@ def test_killed_sweep_rerun_has_every_run_exactly_once(tmp_path: Path) -> None:
 def test_crashed_job_is_listed_and_others_finish(tmp_path: Path) -> None:
     edges = tmp_path / "g.txt"
     edges.write_text("0 1\n1 2\n2 3\n3 0\n")
-    args = [*COMMSIM, "run", "-m", "community=file", f"community.path={edges}", "days=5",
-            "initial_members=2,99", f"hydra.sweep.dir={tmp_path / 'sweep'}"]
+    args = [
+        *COMMSIM,
+        "run",
+        "-m",
+        "community=file",
+        f"community.path={edges}",
+        "days=5",
+        "initial_members=2,99",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+    ]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
     summary = pd.read_csv(tmp_path / "sweep" / "summary.csv")
     assert list(summary["initial_members"]) == [2]

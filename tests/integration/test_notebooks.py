@@ -42,8 +42,9 @@ def this_python_kernel(folder: Path) -> KernelManager:
     spec = folder / "kernels" / "commsim-python"
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python",
-                                                  "display_name": "commsim"}))
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "language": "python", "display_name": "commsim"})
+    )
     specs = KernelSpecManager(kernel_dirs=[str(spec.parent)], ensure_native_kernel=False)
     return KernelManager(kernel_name="commsim-python", kernel_spec_manager=specs)
 
@@ -56,8 +57,9 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     kernel = this_python_kernel(tmp_path)
-    client = NotebookClient(nb, km=kernel, timeout=int(BUDGET_S * 2),
-                            resources={"metadata": {"path": str(work)}})
+    client = NotebookClient(
+        nb, km=kernel, timeout=int(BUDGET_S * 2), resources={"metadata": {"path": str(work)}}
+    )
     start = time.monotonic()
     try:
         client.execute()
@@ -69,7 +71,12 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     seconds = time.monotonic() - start
     print(f"\n{path.name}: {seconds:.1f} s")
     assert seconds < BUDGET_S, f"{path.name} took {seconds:.0f} s (budget {BUDGET_S:.0f} s)"
-    images = sum(1 for cell in nb.cells if cell.cell_type == "code"
-                 for out in cell.outputs if "image/png" in out.get("data", {}))
+    images = sum(
+        1
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if "image/png" in out.get("data", {})
+    )
     assert images >= 2, f"{path.name} drew {images} plots"
     assert list(work.iterdir()) == [], "the notebook wrote into its working folder"

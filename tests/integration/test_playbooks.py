@@ -7,11 +7,27 @@ import pytest
 from experiments.playbooks import playbooks
 from sim import run
 
-REQUIRED = ["baseline", "seed_random", "seed_degree", "seed_greedy", "welcome_newcomers",
-            "weekly_qa", "monthly_meetup", "points", "points_withdrawn", "coupons",
-            "referral_bonus", "moderation_none", "moderation_community",
-            "moderation_personalised", "crisis_fast_poor", "crisis_slow_good",
-            "ugc_personalised_feed", "knowledge_sessions_offline", "full_playbook"]
+REQUIRED = [
+    "baseline",
+    "seed_random",
+    "seed_degree",
+    "seed_greedy",
+    "welcome_newcomers",
+    "weekly_qa",
+    "monthly_meetup",
+    "points",
+    "points_withdrawn",
+    "coupons",
+    "referral_bonus",
+    "moderation_none",
+    "moderation_community",
+    "moderation_personalised",
+    "crisis_fast_poor",
+    "crisis_slow_good",
+    "ugc_personalised_feed",
+    "knowledge_sessions_offline",
+    "full_playbook",
+]
 SMALL = ["community.n=1500", "days=150", "run.progress=off", "run.handles=off"]
 
 
@@ -36,6 +52,12 @@ def test_playbook_runs_and_costs(name: str) -> None:
 
 
 def test_lever_overridable_from_command_line() -> None:
-    a = run(["playbook=baseline", *SMALL, "+strategies.budget._target_=strategies.budget.Budget",
-             "+strategies.budget.total=100"])
+    a = run(
+        [
+            "playbook=baseline",
+            *SMALL,
+            "+strategies.budget._target_=strategies.budget.Budget",
+            "+strategies.budget.total=100",
+        ]
+    )
     assert a.summary["cost_total"] <= 100

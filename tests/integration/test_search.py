@@ -19,8 +19,10 @@ SMALL = ["community.n=800", "days=60"]
 
 
 def test_optimiser_beats_random_lever_choice(tmp_path: Path) -> None:
-    cfg = compose(["search=seeding_ads", "search.n_trials=10", "search.reps=2",
-                   "executor=serial", *SMALL], config_name="optimise")
+    cfg = compose(
+        ["search=seeding_ads", "search.n_trials=10", "search.reps=2", "executor=serial", *SMALL],
+        config_name="optimise",
+    )
     search = opt.check_search(cfg)
     trials = opt.optimise(search, SMALL, tmp_path, progress=False)
     best = opt.best_trial(trials, search["kpi"])
@@ -29,17 +31,17 @@ def test_optimiser_beats_random_lever_choice(tmp_path: Path) -> None:
     assert best["cost_total"] <= search["budget"]
     rng = np.random.default_rng(7)
     randoms = [{d.key: d.from_unit(rng.random()) for d in search["dims"]} for _ in range(6)]
-    runs = evaluate(randoms, [*search["base"], *SMALL], 2, search["seed"], "serial",
-                    progress=False)
-    feasible = runs.groupby("setting").filter(lambda g: g["cost_total"].mean()
-                                              <= search["budget"])
+    runs = evaluate(randoms, [*search["base"], *SMALL], 2, search["seed"], "serial", progress=False)
+    feasible = runs.groupby("setting").filter(lambda g: g["cost_total"].mean() <= search["budget"])
     random_mean = feasible.groupby("setting")[search["kpi"]].mean().mean()
     assert best["kpi"] > random_mean
 
 
 def test_optimise_is_seeded(tmp_path: Path) -> None:
-    cfg = compose(["search=seeding_ads", "search.n_trials=4", "search.reps=1",
-                   "executor=serial", *SMALL], config_name="optimise")
+    cfg = compose(
+        ["search=seeding_ads", "search.n_trials=4", "search.reps=1", "executor=serial", *SMALL],
+        config_name="optimise",
+    )
     search = opt.check_search(cfg)
     a = opt.optimise(search, SMALL, tmp_path / "a", progress=False)
     b = opt.optimise(search, SMALL, tmp_path / "b", progress=False)
@@ -58,8 +60,15 @@ def test_sensitivity_ranks_the_dominant_parameter_first(tmp_path: Path) -> None:
 
 
 def test_robustness_reports_regret_and_wins(tmp_path: Path) -> None:
-    cfg = compose(["playbooks=[baseline,weekly_qa]", "scenarios=3", "uncertainty=dominant",
-                   "executor=serial"], config_name="robustness")
+    cfg = compose(
+        [
+            "playbooks=[baseline,weekly_qa]",
+            "scenarios=3",
+            "uncertainty=dominant",
+            "executor=serial",
+        ],
+        config_name="robustness",
+    )
     table = rob.robustness(rob.check_options(cfg), [], tmp_path, progress=False)
     assert set(table["playbook"]) == {"baseline", "weekly_qa"}
     assert table["share_won"].sum() >= 1.0 - 1e-9
@@ -68,16 +77,25 @@ def test_robustness_reports_regret_and_wins(tmp_path: Path) -> None:
     assert per["scenario"].nunique() == 3
 
 
-@pytest.mark.parametrize(("name", "override", "key"), [
-    ("optimise", "search.kpi=fun", "search.kpi"),
-    ("optimise", "search.n_trials=0", "search.n_trials"),
-    ("sensitivity", "uncertainty.parameters.acquisition.q.high=-1", "uncertainty.parameters"
-                                                                     ".acquisition.q.high"),
-    ("robustness", "playbooks=[baseline]", "playbooks"),
-])
+@pytest.mark.parametrize(
+    ("name", "override", "key"),
+    [
+        ("optimise", "search.kpi=fun", "search.kpi"),
+        ("optimise", "search.n_trials=0", "search.n_trials"),
+        (
+            "sensitivity",
+            "uncertainty.parameters.acquisition.q.high=-1",
+            "uncertainty.parameters.acquisition.q.high",
+        ),
+        ("robustness", "playbooks=[baseline]", "playbooks"),
+    ],
+)
 def test_bad_search_options_name_the_key(name: str, override: str, key: str) -> None:
-    checks = {"optimise": opt.check_search, "sensitivity": sens.check_uncertainty,
-              "robustness": rob.check_options}
+    checks = {
+        "optimise": opt.check_search,
+        "sensitivity": sens.check_uncertainty,
+        "robustness": rob.check_options,
+    }
     with pytest.raises(ConfigError) as err:
         checks[name](compose([override], config_name=name))
     assert err.value.key == key

@@ -24,11 +24,29 @@ def model(*overrides: str) -> CommunityModel:
 
 def test_contract_columns_and_keys() -> None:
     r = run(SMALL)
-    for col in ("posts", "replies", "sentiment", "level_newcomer", "level_lurker",
-                "level_contributor", "level_core", "revenue", "cost"):
+    for col in (
+        "posts",
+        "replies",
+        "sentiment",
+        "level_newcomer",
+        "level_lurker",
+        "level_contributor",
+        "level_core",
+        "revenue",
+        "cost",
+    ):
         assert col in r.metrics.columns, col
-    for key in ("posts_total", "replies_total", "retention_d30", "sentiment_final",
-                "revenue_total", "cost_total", "roi", "top10_post_share", "gini_posts"):
+    for key in (
+        "posts_total",
+        "replies_total",
+        "retention_d30",
+        "sentiment_final",
+        "revenue_total",
+        "cost_total",
+        "roi",
+        "top10_post_share",
+        "gini_posts",
+    ):
         assert key in r.summary, key
     for col in ("segment", "level", "sentiment", "commitment", "posts", "referrer", "channel"):
         assert col in r.members.columns, col
@@ -75,17 +93,23 @@ def test_noise_raises_reading_cost_and_filtering_lowers_it() -> None:
     args = (np.ones((1, 4)), np.full(4, 10.0), np.full((4, 4), 1.5))
     _, quiet = feed_value(interests, *args, np.zeros(4), 40, ConsumptionParams())
     _, noisy = feed_value(interests, *args, np.full(4, 5.0), 40, ConsumptionParams())
-    _, filtered = feed_value(interests, *args, np.full(4, 5.0), 40,
-                             ConsumptionParams(filter_strength=0.8))
+    _, filtered = feed_value(
+        interests, *args, np.full(4, 5.0), 40, ConsumptionParams(filter_strength=0.8)
+    )
     assert noisy[0] > quiet[0] and filtered[0] < noisy[0]
 
 
 def test_content_pool_expires_and_aggregates() -> None:
     pool = ContentPool(n_topics=3, lifetime=2, low_quality=0.3)
-    pool.add(kind=2, topic=np.array([0, 1]), quality=np.array([0.9, 0.1]),
-             tone=np.array([0.5, 0.5]), day=1, author=np.array([4, 5]))
-    pool.add(kind=0, topic=np.array([2]), quality=np.array([0.8]), tone=np.array([-0.5]),
-             day=2)
+    pool.add(
+        kind=2,
+        topic=np.array([0, 1]),
+        quality=np.array([0.9, 0.1]),
+        tone=np.array([0.5, 0.5]),
+        day=1,
+        author=np.array([4, 5]),
+    )
+    pool.add(kind=0, topic=np.array([2]), quality=np.array([0.8]), tone=np.array([-0.5]), day=2)
     s = pool.supply()
     assert s.total == 3 and list(s.count) == [1, 1, 1]
     assert list(s.noise) == [0, 1, 1]  # low quality, negative tone
@@ -102,16 +126,23 @@ def test_topics_follow_interests() -> None:
 
 def test_sentiment_rule_moves_toward_experience_and_neighbours() -> None:
     p = SentimentParams(experience_weight=0.1, social_weight=0.1)
-    new = update(np.array([0.0, 0.0]), np.array([1.0, 0.0]), np.array([1.0, 1.0]),
-                 np.array([-1.0, -1.0]), np.array([True, True]), p)
+    new = update(
+        np.array([0.0, 0.0]),
+        np.array([1.0, 0.0]),
+        np.array([1.0, 1.0]),
+        np.array([-1.0, -1.0]),
+        np.array([True, True]),
+        p,
+    )
     assert new[0] == pytest.approx(0.0)  # +0.1 from experience, -0.1 from neighbours
     assert new[1] == pytest.approx(-0.1)  # no visit: neighbours only
     import scipy.sparse as sp
 
     a = sp.csr_array(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=float))
     talks = np.array([0, 1, 0], bool)
-    mean, has = neighbour_sentiment(a, np.array([0.0, 0.5, -1.0]), talks,
-                                    (a @ talks.astype(float)).astype(int))
+    mean, has = neighbour_sentiment(
+        a, np.array([0.0, 0.5, -1.0]), talks, (a @ talks.astype(float)).astype(int)
+    )
     assert mean[0] == pytest.approx(0.5) and has[0] and not has[1]
 
 
@@ -140,9 +171,11 @@ def test_segments_by_block_need_sbm() -> None:
 
 @pytest.mark.parametrize(
     ("crises", "key"),
-    [("crises=[{day:0,share:0.2,severity:0.5}]", "crises[0].day"),
-     ("crises=[{day:10,share:1.5,severity:0.5}]", "crises[0].share"),
-     ("crises=[{day:10,share:0.5}]", "crises[0]")],
+    [
+        ("crises=[{day:0,share:0.2,severity:0.5}]", "crises[0].day"),
+        ("crises=[{day:10,share:1.5,severity:0.5}]", "crises[0].share"),
+        ("crises=[{day:10,share:0.5}]", "crises[0]"),
+    ],
 )
 def test_bad_crises_fail_with_key(crises: str, key: str) -> None:
     with pytest.raises(ConfigError) as err:
@@ -150,8 +183,19 @@ def test_bad_crises_fail_with_key(crises: str, key: str) -> None:
     assert err.value.key == key
 
 
-@pytest.mark.parametrize("section", ["consumption", "contribution", "sentiment", "levels",
-                                     "money", "commitment", "visits", "churn"])
+@pytest.mark.parametrize(
+    "section",
+    [
+        "consumption",
+        "contribution",
+        "sentiment",
+        "levels",
+        "money",
+        "commitment",
+        "visits",
+        "churn",
+    ],
+)
 def test_every_mechanism_switches_off(section: str) -> None:
     r = run([*SMALL, f"behaviour.{section}.enabled=false"])
     s = r.summary

@@ -24,8 +24,13 @@ def write(path: Path, text: str) -> Path:
 
 
 #: a small log: day 0 a->b, a->c; day 1 b->a; day 2 d (no target); day 8 c->a
-EVENTS = [("a", "b", 0), ("a", "c", 3600), ("b", "a", DAY + 5), ("d", "", 2 * DAY + 1),
-          ("c", "a", 8 * DAY + 10)]
+EVENTS = [
+    ("a", "b", 0),
+    ("a", "c", 3600),
+    ("b", "a", DAY + 5),
+    ("d", "", 2 * DAY + 1),
+    ("c", "a", 8 * DAY + 10),
+]
 
 
 def as_text(sep: str, header: str = "", iso: bool = False) -> str:
@@ -36,14 +41,17 @@ def as_text(sep: str, header: str = "", iso: bool = False) -> str:
     return "\n".join(rows) + "\n"
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("log.txt", as_text(" ")),
-    ("log.tsv", as_text("\t")),
-    ("log.csv", as_text(",", header="sender,receiver,timestamp")),
-    ("log.csv.gz", as_text(",", header="actor,target,time")),
-    ("log_iso.txt", as_text(" ", iso=True)),
-    ("log_iso.csv", as_text(",", iso=True)),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("log.txt", as_text(" ")),
+        ("log.tsv", as_text("\t")),
+        ("log.csv", as_text(",", header="sender,receiver,timestamp")),
+        ("log.csv.gz", as_text(",", header="actor,target,time")),
+        ("log_iso.txt", as_text(" ", iso=True)),
+        ("log_iso.csv", as_text(",", iso=True)),
+    ],
+)
 def test_formats_give_the_same_history(tmp_path: Path, name: str, text: str) -> None:
     history = read_history(write(tmp_path / name, text))
     ev = history.events
@@ -55,8 +63,10 @@ def test_formats_give_the_same_history(tmp_path: Path, name: str, text: str) -> 
 
 
 def test_iso_with_a_space_comments_blank_lines_and_unsorted_lines(tmp_path: Path) -> None:
-    text = ("# exported from the forum\n\nbob alice 2004-04-16 09:00:00\n"
-            "alice bob 2004-04-15 08:00:00+00:00\n")
+    text = (
+        "# exported from the forum\n\nbob alice 2004-04-16 09:00:00\n"
+        "alice bob 2004-04-15 08:00:00+00:00\n"
+    )
     history = read_history(write(tmp_path / "log.txt", text))
     assert list(history.events["actor"]) == ["alice", "bob"]
     assert list(history.events["day"]) == [0, 1]
@@ -68,8 +78,9 @@ def test_daily_series_and_retention_of_a_small_log(tmp_path: Path) -> None:
     assert frame["new_users"].tolist() == [3, 0, 1, 0, 0, 0, 0, 0, 0]  # a, b, c; then d
     assert frame["active_users"].tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 1]
     assert frame["cumulative_users"].tolist() == [3, 3, 4, 4, 4, 4, 4, 4, 4]
-    table = cohort_retention(read_history(write(tmp_path / "long.txt", as_text(" ") +
-                                                f"a b {T0 + 13 * DAY}\n")))
+    table = cohort_retention(
+        read_history(write(tmp_path / "long.txt", as_text(" ") + f"a b {T0 + 13 * DAY}\n"))
+    )
     # week 0: a, b, c, d; in week 1 only c and a act
     row = table[(table["cohort"] == 0) & (table["age"] == 1)].iloc[0]
     assert (row["size"], row["retained"], row["retention"]) == (4, 2, 0.5)
@@ -80,25 +91,36 @@ def test_collegemsg_loads_as_it_is_and_matches_the_facts(data_dir: Path) -> None
     assert len(history.events) == 59_835 and history.n_users == 1_899
     assert history.n_days == 194  # days 0..193
     frame = daily_series(history).set_index("day")
-    facts = {7: (146, 49), 14: (505, 144), 21: (849, 283), 30: (1_107, 175),
-             60: (1_703, 100), 90: (1_753, 58), 193: (1_899, 13)}
+    facts = {
+        7: (146, 49),
+        14: (505, 144),
+        21: (849, 283),
+        30: (1_107, 175),
+        60: (1_703, 100),
+        90: (1_753, 58),
+        193: (1_899, 13),
+    }
     for day, (seen, senders) in facts.items():
         assert frame.loc[day, "cumulative_users"] == seen
         assert frame.loc[day, "active_users"] == senders
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("", ["no events"]),
-    ("# only a comment\n\n", ["no events"]),
-    ("sender,receiver,timestamp\n", ["header but no events"]),
-    ("a b 1082040961\nb a yesterday\n", ["line 2", "'yesterday'", "Unix seconds", "ISO 8601"]),
-    ("a b 1082040961\nb a 2004-13-45T00:00:00\n", ["line 2", "ISO 8601"]),
-    ("a b 1082040961000\n", ["line 1", "milliseconds"]),
-    ("a b 1082040961\nlonely\n", ["line 2", "actor", "timestamp"]),
-    ("a b 1082040961\nb a 1082050961\n", ["single day"]),
-])
-def test_bad_logs_fail_with_key_line_value_and_fix(tmp_path: Path, text: str,
-                                                   words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", ["no events"]),
+        ("# only a comment\n\n", ["no events"]),
+        ("sender,receiver,timestamp\n", ["header but no events"]),
+        ("a b 1082040961\nb a yesterday\n", ["line 2", "'yesterday'", "Unix seconds", "ISO 8601"]),
+        ("a b 1082040961\nb a 2004-13-45T00:00:00\n", ["line 2", "ISO 8601"]),
+        ("a b 1082040961000\n", ["line 1", "milliseconds"]),
+        ("a b 1082040961\nlonely\n", ["line 2", "actor", "timestamp"]),
+        ("a b 1082040961\nb a 1082050961\n", ["single day"]),
+    ],
+)
+def test_bad_logs_fail_with_key_line_value_and_fix(
+    tmp_path: Path, text: str, words: list[str]
+) -> None:
     path = write(tmp_path / "bad.txt", text)
     with pytest.raises(ConfigError) as err:
         read_history(path)
@@ -108,8 +130,9 @@ def test_bad_logs_fail_with_key_line_value_and_fix(tmp_path: Path, text: str,
         assert word in message, message
 
 
-@pytest.mark.parametrize(("value", "words"), [(None, ["data=PATH"]),
-                                              ("/no/such/log.txt", ["no such file"])])
+@pytest.mark.parametrize(
+    ("value", "words"), [(None, ["data=PATH"]), ("/no/such/log.txt", ["no such file"])]
+)
 def test_missing_log(value: str | None, words: list[str]) -> None:
     with pytest.raises(ConfigError) as err:
         read_history(value)

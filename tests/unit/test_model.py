@@ -26,8 +26,14 @@ def test_metrics_contract() -> None:
     assert m["joined_total"].iloc[0] == 20 and m["new_members"].iloc[0] == 20
     assert (m["members"] == m["joined_total"] - m["churned_total"]).all()
     assert (np.diff(m["joined_total"]) == m["new_members"].iloc[1:]).all()
-    for key in ("n_people", "members_final", "joined_total", "churned_total", "peak_active",
-                "active_final"):
+    for key in (
+        "n_people",
+        "members_final",
+        "joined_total",
+        "churned_total",
+        "peak_active",
+        "active_final",
+    ):
         assert isinstance(result.summary[key], int)
     assert result.summary["n_people"] == 300
     assert {"id", "state", "joined_day"} <= set(result.members.columns)
@@ -52,9 +58,13 @@ def test_member_handles_read_and_write_arrays() -> None:
     assert model.pop.commitment[member.index] == 0.25
     members = model.agents.select(lambda a: a.state is State.MEMBER)
     assert len(members) == model.config.initial_members
-    assert all(n.index in set(model.csr.indices[model.csr.indptr[member.index]:
-                                                model.csr.indptr[member.index + 1]])
-               for n in member.neighbours)
+    assert all(
+        n.index
+        in set(
+            model.csr.indices[model.csr.indptr[member.index] : model.csr.indptr[member.index + 1]]
+        )
+        for n in member.neighbours
+    )
 
 
 def test_handles_can_be_skipped_without_changing_results() -> None:
@@ -112,8 +122,7 @@ def test_no_global_numpy_random_state_used() -> None:
 
 def test_outputs_written(tmp_path) -> None:
     result = run(SMOKE, out_dir=tmp_path)
-    for name in ("metrics.parquet", "summary.json", "config.yaml", "seed.json",
-                 "members.parquet"):
+    for name in ("metrics.parquet", "summary.json", "config.yaml", "seed.json", "members.parquet"):
         assert (tmp_path / name).is_file()
     assert result.out_dir == tmp_path
     assert not list(tmp_path.glob(".*.tmp"))

@@ -18,14 +18,21 @@ SMALL = ["community.n=600", "days=90", "run.progress=off", "run.handles=off"]
 SEEDS = range(5)
 PLAYBOOKS = ("baseline", "weekly_qa", "monthly_meetup", "knowledge_sessions_offline")
 QA = {"type": "qa", "every": "weekly", "day": 3, "capacity": 40}
-MEETUP = {"type": "meetup", "every": "monthly", "day": 10, "capacity": 30, "cost": 500.0,
-          "cost_per_attendee": 10.0}
+MEETUP = {
+    "type": "meetup",
+    "every": "monthly",
+    "day": 10,
+    "capacity": 30,
+    "cost": 500.0,
+    "cost_per_attendee": 10.0,
+}
 
 
 def simulate(*strategies: Any, seed: int = 0, overrides: tuple[str, ...] = ()) -> CommunityModel:
     """A small community run to the end with the given strategies."""
-    model = CommunityModel(check(compose([*SMALL, f"seed={seed}", *overrides])),
-                           strategies=list(strategies))
+    model = CommunityModel(
+        check(compose([*SMALL, f"seed={seed}", *overrides])), strategies=list(strategies)
+    )
     for _ in range(model.config.days):
         model.step()
     return model
@@ -33,10 +40,17 @@ def simulate(*strategies: Any, seed: int = 0, overrides: tuple[str, ...] = ()) -
 
 def calendar() -> EventCalendar:
     lottery = {"type": "lottery", "every": "monthly", "day": 20, "capacity": 20}
-    challenge = {"type": "challenge", "every": "weekly", "day": 5, "capacity": 50,
-                 "segments": ["students"], "topic": 1}
-    return EventCalendar(items={"qa": QA, "meetup": MEETUP, "lottery": lottery,
-                                "challenge": challenge})
+    challenge = {
+        "type": "challenge",
+        "every": "weekly",
+        "day": 5,
+        "capacity": 50,
+        "segments": ["students"],
+        "topic": 1,
+    }
+    return EventCalendar(
+        items={"qa": QA, "meetup": MEETUP, "lottery": lottery, "challenge": challenge}
+    )
 
 
 def plan() -> ContentPlan:
@@ -46,8 +60,10 @@ def plan() -> ContentPlan:
 @pytest.fixture(scope="module")
 def results() -> dict[str, list[Any]]:
     """Each playbook over the same seeds with the default community (common random numbers)."""
-    return {pb: [run([f"playbook={pb}", "run.progress=off", f"seed={s}"]) for s in SEEDS]
-            for pb in PLAYBOOKS}
+    return {
+        pb: [run([f"playbook={pb}", "run.progress=off", f"seed={s}"]) for s in SEEDS]
+        for pb in PLAYBOOKS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -102,31 +118,37 @@ def test_no_budget_no_action() -> None:
 
 
 # ----- invalid levers ------------------------------------------------------------------------
-@pytest.mark.parametrize("override, key", [
-    ("strategies.events.items.qa.capacity=-5", "strategies.events.items.qa.capacity"),
-    ("strategies.events.items.qa.type=party", "strategies.events.items.qa.type"),
-    ("strategies.events.items.qa.every=daily", "strategies.events.items.qa.every"),
-    ("strategies.events.items.qa.day=0", "strategies.events.items.qa.day"),
-    ("strategies.events.items.qa.until=3", "strategies.events.items.qa.until"),
-    ("strategies.events.items.qa.segments=[pensioners]", "strategies.events.items.qa.segments"),
-    ("strategies.events.items.qa.segments=students", "strategies.events.items.qa.segments"),
-    ("strategies.events.items.qa.topic=99", "strategies.events.items.qa.topic"),
-    ("+strategies.events.items.qa.colour=red", "strategies.events.items.qa.colour"),
-    ("strategies.events.attendance=1.5", "strategies.events.attendance"),
-])
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("strategies.events.items.qa.capacity=-5", "strategies.events.items.qa.capacity"),
+        ("strategies.events.items.qa.type=party", "strategies.events.items.qa.type"),
+        ("strategies.events.items.qa.every=daily", "strategies.events.items.qa.every"),
+        ("strategies.events.items.qa.day=0", "strategies.events.items.qa.day"),
+        ("strategies.events.items.qa.until=3", "strategies.events.items.qa.until"),
+        ("strategies.events.items.qa.segments=[pensioners]", "strategies.events.items.qa.segments"),
+        ("strategies.events.items.qa.segments=students", "strategies.events.items.qa.segments"),
+        ("strategies.events.items.qa.topic=99", "strategies.events.items.qa.topic"),
+        ("+strategies.events.items.qa.colour=red", "strategies.events.items.qa.colour"),
+        ("strategies.events.attendance=1.5", "strategies.events.attendance"),
+    ],
+)
 def test_invalid_event_levers_name_the_key(override: str, key: str) -> None:
     with pytest.raises(ConfigError) as err:
         run(["playbook=weekly_qa", *SMALL, override])
     assert err.value.key == key
 
 
-@pytest.mark.parametrize("override, key", [
-    ("strategies.content.target_segments=[pensioners]", "strategies.content.target_segments"),
-    ("strategies.content.topic_breadth=9", "strategies.content.topic_breadth"),
-    ("strategies.content.quality=2", "strategies.content.quality"),
-    ("strategies.content.educational_per_week=-1", "strategies.content.educational_per_week"),
-    ("strategies.content.cost_per_item=-3", "strategies.content.cost_per_item"),
-])
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("strategies.content.target_segments=[pensioners]", "strategies.content.target_segments"),
+        ("strategies.content.topic_breadth=9", "strategies.content.topic_breadth"),
+        ("strategies.content.quality=2", "strategies.content.quality"),
+        ("strategies.content.educational_per_week=-1", "strategies.content.educational_per_week"),
+        ("strategies.content.cost_per_item=-3", "strategies.content.cost_per_item"),
+    ],
+)
 def test_invalid_content_levers_name_the_key(override: str, key: str) -> None:
     with pytest.raises(ConfigError) as err:
         run(["playbook=knowledge_sessions_offline", *SMALL, override])
@@ -149,8 +171,13 @@ def test_schedule_spreads_the_weekly_count(per_week: int) -> None:
 
 
 def test_content_is_published_on_schedule_within_breadth() -> None:
-    content = ContentPlan(educational_per_week=3, entertaining_per_week=0, prompts_per_week=0,
-                          topic_breadth=2, cost_per_item=10.0)
+    content = ContentPlan(
+        educational_per_week=3,
+        entertaining_per_week=0,
+        prompts_per_week=0,
+        topic_breadth=2,
+        cost_per_item=10.0,
+    )
     model = CommunityModel(check(compose([*SMALL, "days=14"])), strategies=[content])
     for _ in range(14):
         model.step()
@@ -195,23 +222,32 @@ def test_lottery_brings_low_commitment_entrants() -> None:
 
 def test_challenges_raise_posts_on_challenge_days(results: dict[str, list[Any]]) -> None:
     day, base = 7, results["baseline"][0].metrics  # seed 0
-    chal = run(["playbook=weekly_qa", "run.progress=off", "seed=0",
-                "strategies.events.items.qa.type=challenge"]).metrics
+    chal = run(
+        [
+            "playbook=weekly_qa",
+            "run.progress=off",
+            "seed=0",
+            "strategies.events.items.qa.type=challenge",
+        ]
+    ).metrics
     on = (chal["day"] >= day) & ((chal["day"] - day) % 7 == 0) & (chal["day"] <= 200)
     assert chal.loc[on, "posts"].mean() > 1.5 * base.loc[on, "posts"].mean()
 
 
 # ----- directions vs baseline (default community, common seeds) ------------------------------
 @pytest.mark.parametrize("pb", ["weekly_qa", "monthly_meetup"])
-def test_events_raise_active_and_retention(summaries: dict[str, list[dict[str, Any]]],
-                                           pb: str) -> None:
+def test_events_raise_active_and_retention(
+    summaries: dict[str, list[dict[str, Any]]], pb: str
+) -> None:
     assert mean(summaries, pb, "mean_active") > 1.03 * mean(summaries, "baseline", "mean_active")
-    assert mean(summaries, pb, "retention_d30") > mean(summaries, "baseline",
-                                                       "retention_d30") + 0.004
+    assert (
+        mean(summaries, pb, "retention_d30") > mean(summaries, "baseline", "retention_d30") + 0.004
+    )
 
 
 def test_knowledge_sessions_raise_posts_and_active(
-        summaries: dict[str, list[dict[str, Any]]]) -> None:
+    summaries: dict[str, list[dict[str, Any]]],
+) -> None:
     pb = "knowledge_sessions_offline"
     assert mean(summaries, pb, "posts_total") > 1.2 * mean(summaries, "baseline", "posts_total")
     assert mean(summaries, pb, "mean_active") > 1.15 * mean(summaries, "baseline", "mean_active")

@@ -66,10 +66,14 @@ def test_same_seed_same_result_costs_positive(overrides: list[str]) -> None:
     assert all(v >= 0 for k, v in a.summary.items() if k.startswith("cost_"))
 
 
-@pytest.mark.parametrize("make", [
-    lambda: Incentives(stop_day=40, coupon_rate=0.2, referral_bonus=5.0),
-    lambda: Onboarding(welcome_delay=0, mentor_capacity=3),
-], ids=["incentives", "onboarding"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Incentives(stop_day=40, coupon_rate=0.2, referral_bonus=5.0),
+        lambda: Onboarding(welcome_delay=0, mentor_capacity=3),
+    ],
+    ids=["incentives", "onboarding"],
+)
 def test_setup_resets(make: Any) -> None:
     strategy = make()
     first = run_days(model_with(strategy), 60).recorder.frame()
@@ -78,26 +82,35 @@ def test_setup_resets(make: Any) -> None:
     assert first.equals(again) and first.equals(fresh)
 
 
-@pytest.mark.parametrize(("override", "key"), [
-    ("strategies.incentives.coupon_rate=2", "strategies.incentives.coupon_rate"),
-    ("strategies.incentives.points_per_post=-1", "strategies.incentives.points_per_post"),
-    ("strategies.incentives.crowding_out=1.5", "strategies.incentives.crowding_out"),
-    ("strategies.incentives.badge_thresholds=[100,50]", "strategies.incentives.badge_thresholds"),
-    ("strategies.incentives.badge_thresholds=abc", "strategies.incentives.badge_thresholds"),
-    ("strategies.incentives.stop_day=1", "strategies.incentives.stop_day"),
-])
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("strategies.incentives.coupon_rate=2", "strategies.incentives.coupon_rate"),
+        ("strategies.incentives.points_per_post=-1", "strategies.incentives.points_per_post"),
+        ("strategies.incentives.crowding_out=1.5", "strategies.incentives.crowding_out"),
+        (
+            "strategies.incentives.badge_thresholds=[100,50]",
+            "strategies.incentives.badge_thresholds",
+        ),
+        ("strategies.incentives.badge_thresholds=abc", "strategies.incentives.badge_thresholds"),
+        ("strategies.incentives.stop_day=1", "strategies.incentives.stop_day"),
+    ],
+)
 def test_invalid_incentive_levers_name_the_key(override: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         run([*SMOKE, "playbook=points", override])
 
 
-@pytest.mark.parametrize(("override", "key"), [
-    ("strategies.onboarding.welcome_delay=-1", "strategies.onboarding.welcome_delay"),
-    ("strategies.onboarding.welcome_delay=7", "strategies.onboarding.welcome_delay"),
-    ("strategies.onboarding.welcome_share=1.2", "strategies.onboarding.welcome_share"),
-    ("strategies.onboarding.mentor_capacity=0", "strategies.onboarding.mentor_capacity"),
-    ("strategies.onboarding.mentors=maybe", "strategies.onboarding.mentors"),
-])
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("strategies.onboarding.welcome_delay=-1", "strategies.onboarding.welcome_delay"),
+        ("strategies.onboarding.welcome_delay=7", "strategies.onboarding.welcome_delay"),
+        ("strategies.onboarding.welcome_share=1.2", "strategies.onboarding.welcome_share"),
+        ("strategies.onboarding.mentor_capacity=0", "strategies.onboarding.mentor_capacity"),
+        ("strategies.onboarding.mentors=maybe", "strategies.onboarding.mentors"),
+    ],
+)
 def test_invalid_onboarding_levers_name_the_key(override: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         run([*SMOKE, "playbook=welcome_newcomers", override])
@@ -129,8 +142,9 @@ def test_goal_gradient_zone() -> None:
 
 
 def test_crowding_out_after_the_stop() -> None:
-    model, (inc,) = model_from([*SMALL, "playbook=points_withdrawn", "seed=2",
-                                "strategies.incentives.stop_day=30"])
+    model, (inc,) = model_from(
+        [*SMALL, "playbook=points_withdrawn", "seed=2", "strategies.incentives.stop_day=30"]
+    )
     run_days(model, 29)
     assert isinstance(model.post_multiplier, np.ndarray)
     assert model.post_multiplier[model.pop.state == MEMBER].min() >= 1.0  # lift while running
@@ -157,9 +171,15 @@ def test_budget_refusal_stops_the_scheme() -> None:
 
 
 def test_coupons_and_referrals_are_paid_per_use() -> None:
-    model, (inc,) = model_from([*SMALL, "playbook=coupons", "seed=4",
-                                "strategies.incentives.coupon_rate=0.3",
-                                "strategies.incentives.referral_bonus=5"])
+    model, (inc,) = model_from(
+        [
+            *SMALL,
+            "playbook=coupons",
+            "seed=4",
+            "strategies.incentives.coupon_rate=0.3",
+            "strategies.incentives.referral_bonus=5",
+        ]
+    )
     run_days(model, 90)
     assert inc.n_coupons_used_ > 0
     assert np.isclose(model.cost_by_item["coupons"], 6.0 * inc.n_coupons_used_)
@@ -170,8 +190,9 @@ def test_coupons_and_referrals_are_paid_per_use() -> None:
 
 
 def test_welcome_replies_reach_every_unanswered_first_post() -> None:
-    model, (onb,) = model_from([*SMALL, "playbook=welcome_newcomers", "seed=5",
-                                "strategies.onboarding.mentors=false"])
+    model, (onb,) = model_from(
+        [*SMALL, "playbook=welcome_newcomers", "seed=5", "strategies.onboarding.mentors=false"]
+    )
     run_days(model, 90)
     pop = model.pop
     old_first = (pop.first_post_day >= 1) & (pop.first_post_day <= model.day - 1)
@@ -181,9 +202,15 @@ def test_welcome_replies_reach_every_unanswered_first_post() -> None:
 
 
 def test_mentors_are_core_members_within_capacity() -> None:
-    model, (onb,) = model_from([*SMALL, "playbook=welcome_newcomers", "seed=6",
-                                "strategies.onboarding.welcome_replies=false",
-                                "strategies.onboarding.mentor_capacity=4"])
+    model, (onb,) = model_from(
+        [
+            *SMALL,
+            "playbook=welcome_newcomers",
+            "seed=6",
+            "strategies.onboarding.welcome_replies=false",
+            "strategies.onboarding.mentor_capacity=4",
+        ]
+    )
     for _ in range(90):
         model.step()
         window = (model.pop.state == MEMBER) & (model.day - model.pop.joined_day < 30)
@@ -202,11 +229,15 @@ def outcome(playbook: str, seed: int, days: int = 365) -> dict[str, float]:
     m, s, mem = r.metrics, r.summary, r.members
     tail = m[m["day"] > days - 60]
     first = mem[(mem["first_post_day"] >= 0) & (mem["first_post_day"] <= days - 30)]
-    return {"active_last60": float(tail["active"].mean()),
-            "posts_last60": float(tail["posts"].sum()),
-            "posts_total": float(s["posts_total"]), "revenue": s["revenue_total"],
-            "retention_d30": s["retention_d30"], "joined_wom": float(s["joined_wom"]),
-            "post_again": float((first["posts"] >= 2).mean())}
+    return {
+        "active_last60": float(tail["active"].mean()),
+        "posts_last60": float(tail["posts"].sum()),
+        "posts_total": float(s["posts_total"]),
+        "revenue": s["revenue_total"],
+        "retention_d30": s["retention_d30"],
+        "joined_wom": float(s["joined_wom"]),
+        "post_again": float((first["posts"] >= 2).mean()),
+    }
 
 
 def mean(playbook: str, kpi: str, seeds: range = SEEDS, days: int = 365) -> float:
@@ -222,8 +253,7 @@ def test_withdrawn_points_end_below_baseline() -> None:
 
 @pytest.mark.slow
 def test_points_raise_posting_while_they_run() -> None:
-    assert mean("points", "posts_total", range(4)) > 1.2 * mean("baseline", "posts_total",
-                                                                  range(4))
+    assert mean("points", "posts_total", range(4)) > 1.2 * mean("baseline", "posts_total", range(4))
 
 
 @pytest.mark.slow
@@ -234,8 +264,9 @@ def test_coupons_raise_revenue() -> None:
 @pytest.mark.slow
 def test_referral_bonus_raises_word_of_mouth_early() -> None:
     seeds = range(4)
-    assert (mean("referral_bonus", "joined_wom", seeds, days=60)
-            > 1.3 * mean("baseline", "joined_wom", seeds, days=60))
+    assert mean("referral_bonus", "joined_wom", seeds, days=60) > 1.3 * mean(
+        "baseline", "joined_wom", seeds, days=60
+    )
 
 
 @pytest.mark.slow

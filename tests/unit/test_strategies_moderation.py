@@ -22,8 +22,14 @@ from strategies.moderation import CrisisResponse, Moderation
 from strategies.recommendation import Recommendation
 
 SMALL = ["community.n=1500", "days=120", "run.progress=off", "run.handles=off"]
-MINE = ["moderation_none", "moderation_community", "moderation_personalised",
-        "crisis_fast_poor", "crisis_slow_good", "ugc_personalised_feed"]
+MINE = [
+    "moderation_none",
+    "moderation_community",
+    "moderation_personalised",
+    "crisis_fast_poor",
+    "crisis_slow_good",
+    "ugc_personalised_feed",
+]
 
 
 def make_model(playbook: str, *overrides: str) -> CommunityModel:
@@ -44,10 +50,14 @@ def steps(model: CommunityModel, n: int) -> CommunityModel:
 @cache
 def summary_means(playbook: str, n_seeds: int = 6) -> dict[str, float]:
     """Mean KPIs of a playbook over seeds 0.. on the default community (cached)."""
-    runs = [run([f"playbook={playbook}", f"seed={s}", "run.progress=off"]).summary
-            for s in range(n_seeds)]
-    return {k: float(np.mean([r[k] for r in runs]))
-            for k in ("posts_total", "mean_active", "sentiment_final", "cost_total")}
+    runs = [
+        run([f"playbook={playbook}", f"seed={s}", "run.progress=off"]).summary
+        for s in range(n_seeds)
+    ]
+    return {
+        k: float(np.mean([r[k] for r in runs]))
+        for k in ("posts_total", "mean_active", "sentiment_final", "cost_total")
+    }
 
 
 # ----- contract --------------------------------------------------------------------------
@@ -59,8 +69,15 @@ def test_same_seed_same_result_and_costs_never_negative(playbook: str) -> None:
     assert (a.metrics["cost"] >= 0).all()
 
 
-@pytest.mark.parametrize("playbook", ["moderation_community", "moderation_personalised",
-                                      "ugc_personalised_feed", "crisis_slow_good"])
+@pytest.mark.parametrize(
+    "playbook",
+    [
+        "moderation_community",
+        "moderation_personalised",
+        "ugc_personalised_feed",
+        "crisis_slow_good",
+    ],
+)
 def test_setup_resets(playbook: str) -> None:
     first = steps(make_model(playbook), 125)
     reused = CommunityModel(first.config, strategies=first.strategies)  # setup() again
@@ -69,11 +86,14 @@ def test_setup_resets(playbook: str) -> None:
     assert reused.recorder.frame().equals(fresh.recorder.frame())
 
 
-@pytest.mark.parametrize(("override", "key"), [
-    ("strategies.moderation.mode=harsh", "strategies.moderation.mode"),
-    ("strategies.moderation.strictness=2", "strategies.moderation.strictness"),
-    ("strategies.moderation.capacity=-5", "strategies.moderation.capacity"),
-])
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("strategies.moderation.mode=harsh", "strategies.moderation.mode"),
+        ("strategies.moderation.strictness=2", "strategies.moderation.strictness"),
+        ("strategies.moderation.capacity=-5", "strategies.moderation.capacity"),
+    ],
+)
 def test_invalid_moderation_levers_name_the_key(override: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         run(["playbook=moderation_community", *SMALL, override])
@@ -88,8 +108,14 @@ def test_invalid_crisis_and_recommendation_levers_name_the_key() -> None:
 
 # ----- moderation ------------------------------------------------------------------------
 def test_community_moderation_removes_noise_and_pays_moderators() -> None:
-    model = steps(make_model("moderation_community", "strategies.moderation.strictness=1",
-                             "strategies.moderation.false_positive=0"), 90)
+    model = steps(
+        make_model(
+            "moderation_community",
+            "strategies.moderation.strictness=1",
+            "strategies.moderation.false_positive=0",
+        ),
+        90,
+    )
     mod = strategy(model, "moderation")
     assert isinstance(mod, Moderation)
     assert mod.reviewed_ > 0 and mod.removed_ > 0
@@ -174,10 +200,23 @@ def test_personalised_feed_narrows_exposure_diversity() -> None:
     target = "strategies.recommendation._target_=strategies.recommendation.Recommendation"
     means = {}
     for ranking in ("chronological", "personalised"):
-        means[ranking] = np.mean([
-            run(["community.n=2000", "days=150", "run.progress=off", f"seed={s}", f"+{target}",
-                 f"+strategies.recommendation.ranking={ranking}"]).metrics["exposure_diversity"]
-            .mean() for s in range(3)])
+        means[ranking] = np.mean(
+            [
+                run(
+                    [
+                        "community.n=2000",
+                        "days=150",
+                        "run.progress=off",
+                        f"seed={s}",
+                        f"+{target}",
+                        f"+strategies.recommendation.ranking={ranking}",
+                    ]
+                )
+                .metrics["exposure_diversity"]
+                .mean()
+                for s in range(3)
+            ]
+        )
     assert means["personalised"] < means["chronological"] - 0.05
 
 

@@ -56,8 +56,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("overrides", CASES, ids=["greedy", "spread", "reach", "platform",
-                                                   "budget"])
+@pytest.mark.parametrize(
+    "overrides", CASES, ids=["greedy", "spread", "reach", "platform", "budget"]
+)
 def test_same_seed_same_result_and_costs_positive(overrides: list[str]) -> None:
     a = run([*SMOKE, "seed=3", *overrides])
     b = run([*SMOKE, "seed=3", *overrides])
@@ -65,12 +66,16 @@ def test_same_seed_same_result_and_costs_positive(overrides: list[str]) -> None:
     assert (a.metrics["cost"] >= 0).all() and a.summary["cost_total"] > 0
 
 
-@pytest.mark.parametrize("make", [
-    lambda: Seeding(method="greedy", k=10), lambda: Seeding(method="random", k=10,
-                                                            schedule="spread", over_days=5),
-    lambda: OutsideReach(partner_members_per_day=1.0), lambda: PlatformProfile(group_cap=20),
-    lambda: Budget(total=200.0),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Seeding(method="greedy", k=10),
+        lambda: Seeding(method="random", k=10, schedule="spread", over_days=5),
+        lambda: OutsideReach(partner_members_per_day=1.0),
+        lambda: PlatformProfile(group_cap=20),
+        lambda: Budget(total=200.0),
+    ],
+)
 def test_setup_resets(make: object) -> None:
     strategy = make()  # type: ignore[operator]
     first = run_days(model_with(strategy), 20).recorder.frame()
@@ -79,11 +84,14 @@ def test_setup_resets(make: object) -> None:
     assert first.equals(again) and first.equals(fresh)
 
 
-@pytest.mark.parametrize("override,key", [
-    ("strategies.seeding.method=magic", "strategies.seeding.method"),
-    ("strategies.seeding.k=-1", "strategies.seeding.k"),
-    ("strategies.seeding.segment=nobody", "strategies.seeding.segment"),
-])
+@pytest.mark.parametrize(
+    "override,key",
+    [
+        ("strategies.seeding.method=magic", "strategies.seeding.method"),
+        ("strategies.seeding.k=-1", "strategies.seeding.k"),
+        ("strategies.seeding.segment=nobody", "strategies.seeding.segment"),
+    ],
+)
 def test_invalid_seeding_levers_name_the_key(override: str, key: str) -> None:
     extra = ["strategies.seeding.method=segment"] if "segment=" in override else []
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
@@ -212,17 +220,26 @@ def test_ads_joins_have_channel_ads_and_a_positive_cost_per_join() -> None:
 
 
 def test_partners_join_only_inside_their_window() -> None:
-    r = run([*SMOKE, ADD_REACH, "+strategies.reach.ad_spend_per_day=0",
-             "+strategies.reach.partner_members_per_day=3", "+strategies.reach.partner_start=10",
-             "+strategies.reach.partner_end=20", "+strategies.reach.partner_fee=4"])
+    r = run(
+        [
+            *SMOKE,
+            ADD_REACH,
+            "+strategies.reach.ad_spend_per_day=0",
+            "+strategies.reach.partner_members_per_day=3",
+            "+strategies.reach.partner_start=10",
+            "+strategies.reach.partner_end=20",
+            "+strategies.reach.partner_fee=4",
+        ]
+    )
     sent = r.members[r.members["channel"] == "partner"]
     assert len(sent) > 10 and sent["joined_day"].between(10, 20).all()
     assert r.summary["cost_partners"] == pytest.approx(11 * 4 + 3.0 * len(sent))
 
 
 def test_platform_levers_reach_the_day() -> None:
-    platform = PlatformProfile(group_cap=10, group_split_elasticity=0.5,
-                               notification_strength=0.2, ease_of_sharing=1.5)
+    platform = PlatformProfile(
+        group_cap=10, group_split_elasticity=0.5, notification_strength=0.2, ease_of_sharing=1.5
+    )
     model = model_with(platform)
     model.reset_levers()
     platform.act(model)
@@ -236,8 +253,15 @@ def test_platform_levers_reach_the_day() -> None:
 
 def test_group_cap_cuts_posting() -> None:
     wide = run([*SMOKE, "seed=1", ADD_PLATFORM, "+strategies.platform.group_cap=100000"])
-    tight = run([*SMOKE, "seed=1", ADD_PLATFORM, "+strategies.platform.group_cap=5",
-                 "+strategies.platform.group_split_elasticity=1"])
+    tight = run(
+        [
+            *SMOKE,
+            "seed=1",
+            ADD_PLATFORM,
+            "+strategies.platform.group_cap=5",
+            "+strategies.platform.group_split_elasticity=1",
+        ]
+    )
     assert tight.summary["posts_total"] < 0.7 * wide.summary["posts_total"]
 
 
@@ -255,8 +279,9 @@ def reach_at_day_60(playbook: str, seeds: range, *extra: str) -> np.ndarray:
     """Mean (joined_total, members) at day 60 over the seeds, on the default community."""
     rows = []
     for seed in seeds:
-        m = run([f"playbook={playbook}", "days=60", "run.progress=off", f"seed={seed}",
-                 *extra]).metrics
+        m = run(
+            [f"playbook={playbook}", "days=60", "run.progress=off", f"seed={seed}", *extra]
+        ).metrics
         assert "seeding_greedy_complete" not in m or (m["seeding_greedy_complete"] == 1).all()
         rows.append((m["joined_total"].iloc[60], m["members"].iloc[60]))
     return np.mean(rows, axis=0)

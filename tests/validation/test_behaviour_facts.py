@@ -36,7 +36,7 @@ def test_activity_peaks_while_growing_then_decays(baseline: list) -> None:
     for r in baseline:
         m = r.metrics
         peak = r.summary["peak_active_day"]
-        assert m["new_members"].iloc[max(peak - 7, 1): peak + 1].sum() > 0  # still growing
+        assert m["new_members"].iloc[max(peak - 7, 1) : peak + 1].sum() > 0  # still growing
         assert peak < r.summary["days"] - 90
         assert r.summary["active_final"] < 0.25 * r.summary["peak_active"]
 
@@ -44,8 +44,10 @@ def test_activity_peaks_while_growing_then_decays(baseline: list) -> None:
 def test_crisis_lowers_sentiment_and_raises_churn(baseline: list, with_crisis: list) -> None:
     for base, hit in zip(baseline, with_crisis, strict=True):
         after = slice(121, 200)
-        assert hit.metrics["sentiment"].iloc[after].mean() < base.metrics["sentiment"].iloc[
-            after].mean() - 0.1
+        assert (
+            hit.metrics["sentiment"].iloc[after].mean()
+            < base.metrics["sentiment"].iloc[after].mean() - 0.1
+        )
         assert hit.summary["sentiment_final"] < base.summary["sentiment_final"]
     churn_base = np.mean([b.metrics["churned"].iloc[121:240].sum() for b in baseline])
     churn_hit = np.mean([h.metrics["churned"].iloc[121:240].sum() for h in with_crisis])
