@@ -25,11 +25,23 @@ def time_compare(books: list[str], reps: int, people: int, days: int, workers: i
     """Seconds for ``commsim compare`` end to end (a fresh process, imports included)."""
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "experiments.cli", "compare",
-                               f"playbooks=[{','.join(books)}]", f"reps={reps}",
-                               f"community.n={people}", f"days={days}", "executor=joblib",
-                               f"workers={workers}", f"hydra.run.dir={out}"],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "experiments.cli",
+                "compare",
+                f"playbooks=[{','.join(books)}]",
+                f"reps={reps}",
+                f"community.n={people}",
+                f"days={days}",
+                "executor=joblib",
+                f"workers={workers}",
+                f"hydra.run.dir={out}",
+            ],
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
@@ -41,7 +53,7 @@ _RAY: dict = {}  # the Ray module and the remote function, registered once
 
 def one_run_seconds(executor: str, people: int, seed: int) -> float:
     """Wall seconds for one run (365 days) in this process or on one warm backend worker."""
-    from experiments.jobs import Job, run_job
+    from experiments.runs.jobs import Job, run_job
 
     job = Job((f"community.n={people}", "days=365", f"seed={seed}"), (("seed", seed),))
     start = time.perf_counter()
@@ -63,7 +75,7 @@ def warm(executor: str) -> float:
     if executor == "ray":
         import ray
 
-        from experiments.jobs import run_job
+        from experiments.runs.jobs import run_job
 
         ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
         _RAY["remote"], _RAY["run_job"] = ray, ray.remote(run_job)
@@ -81,15 +93,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--backends", nargs="+", default=["joblib"])
     parser.add_argument("--skip-compare", action="store_true")
-    parser.add_argument("--run-people", type=int, default=35_000,
-                        help="people per run for the overhead test (about 2 s a run)")
+    parser.add_argument(
+        "--run-people",
+        type=int,
+        default=35_000,
+        help="people per run for the overhead test (about 2 s a run)",
+    )
     args = parser.parse_args()
     if not args.skip_compare:
-        secs = [time_compare(args.playbooks, args.reps, args.people, args.days, args.workers)
-                for _ in range(args.repeats)]
-        print(f"compare {len(args.playbooks)} playbooks x {args.reps} reps, {args.people:,} "
-              f"people, {args.days} days, joblib x{args.workers}: median {median(secs):.1f} s "
-              f"(runs: {', '.join(f'{s:.1f}' for s in secs)}; target <= 60 s)", flush=True)
+        secs = [
+            time_compare(args.playbooks, args.reps, args.people, args.days, args.workers)
+            for _ in range(args.repeats)
+        ]
+        print(
+            f"compare {len(args.playbooks)} playbooks x {args.reps} reps, {args.people:,} "
+            f"people, {args.days} days, joblib x{args.workers}: median {median(secs):.1f} s "
+            f"(runs: {', '.join(f'{s:.1f}' for s in secs)}; target <= 60 s)",
+            flush=True,
+        )
     rows = []
     one_run_seconds("serial", 500, 0)  # warm this process too
     for backend in args.backends:
@@ -99,14 +120,23 @@ def main() -> None:
             serial.append(one_run_seconds("serial", args.run_people, rep))
             remote.append(one_run_seconds(backend, args.run_people, rep))
         s, r = median(serial), median(remote)
-        rows.append({"backend": backend, "serial_s": f"{s:.2f}", "backend_s": f"{r:.2f}",
-                     "overhead": f"{r / s - 1:+.1%}", "worker_start_s": f"{startup:.1f}"})
+        rows.append(
+            {
+                "backend": backend,
+                "serial_s": f"{s:.2f}",
+                "backend_s": f"{r:.2f}",
+                "overhead": f"{r / s - 1:+.1%}",
+                "worker_start_s": f"{startup:.1f}",
+            }
+        )
     print()
     print(table(rows, list(rows[0])))
-    print(f"\none run of {args.run_people:,} people x 365 days, in this process vs on one warm "
-          f"worker of the backend (medians of {args.repeats + 2}, interleaved); target: "
-          "overhead < 10% of a ~2 s run. Workers start once (worker_start_s) and are reused "
-          "by a compare, sweep or optimisation.")
+    print(
+        f"\none run of {args.run_people:,} people x 365 days, in this process vs on one warm "
+        f"worker of the backend (medians of {args.repeats + 2}, interleaved); target: "
+        "overhead < 10% of a ~2 s run. Workers start once (worker_start_s) and are reused "
+        "by a compare, sweep or optimisation."
+    )
 
 
 if __name__ == "__main__":

@@ -23,23 +23,46 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--extra", nargs="*", default=[], help="more overrides, e.g. playbook=x")
-    parser.add_argument("--target-seconds", type=float, default=None,
-                        help="time target (default: 10 s at 100k, 180 s at 1M)")
+    parser.add_argument(
+        "--target-seconds",
+        type=float,
+        default=None,
+        help="time target (default: 10 s at 100k, 180 s at 1M)",
+    )
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        runs = [run_child(["community=ba", f"community.n={n}", "community.m=5",
-                           f"days={args.days}", *args.extra]) for _ in range(args.repeats)]
+        runs = [
+            run_child(
+                [
+                    "community=ba",
+                    f"community.n={n}",
+                    "community.m=5",
+                    f"days={args.days}",
+                    *args.extra,
+                ]
+            )
+            for _ in range(args.repeats)
+        ]
         secs = median([r["seconds"] for r in runs])
         peak = max(r["peak_bytes"] for r in runs) / 1e9
         target_s, target_gb = TARGETS.get(n, (float("nan"), float("nan")))
         target_s = args.target_seconds or target_s
-        rows.append({"people": f"{n:,}", "days": args.days, "median_s": f"{secs:.2f}",
-                     "peak_GB": f"{peak:.2f}", "target_s": target_s, "target_GB": target_gb,
-                     "member_days_per_s": f"{n * args.days / secs:,.0f}",
-                     "ok": "yes" if secs <= target_s and peak <= target_gb else "NO"})
-        print(f"{n:,} people: median {secs:.2f} s over {args.repeats}, peak {peak:.2f} GB",
-              flush=True)
+        rows.append(
+            {
+                "people": f"{n:,}",
+                "days": args.days,
+                "median_s": f"{secs:.2f}",
+                "peak_GB": f"{peak:.2f}",
+                "target_s": target_s,
+                "target_GB": target_gb,
+                "member_days_per_s": f"{n * args.days / secs:,.0f}",
+                "ok": "yes" if secs <= target_s and peak <= target_gb else "NO",
+            }
+        )
+        print(
+            f"{n:,} people: median {secs:.2f} s over {args.repeats}, peak {peak:.2f} GB", flush=True
+        )
     print()
     print(table(rows, list(rows[0])))
 

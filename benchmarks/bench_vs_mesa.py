@@ -25,8 +25,13 @@ def time_virus(people: int, days: int, seed: int) -> float:
     from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
 
     start = time.perf_counter()
-    model = VirusOnNetwork(num_nodes=people, avg_node_degree=4, initial_outbreak_size=10,
-                           virus_spread_chance=0.1, seed=seed)
+    model = VirusOnNetwork(
+        num_nodes=people,
+        avg_node_degree=4,
+        initial_outbreak_size=10,
+        virus_spread_chance=0.1,
+        seed=seed,
+    )
     for _ in range(days):
         model.step()
     return time.perf_counter() - start
@@ -43,9 +48,21 @@ def time_commsim(people: int, days: int, seed: int) -> tuple[float, float]:
     from sim.runner import check, compose
 
     start = time.perf_counter()
-    settings = check(compose(["behaviour=diffusion", "acquisition.rule=bass", "community=ba",
-                              f"community.n={people}", "community.m=2", f"days={days}",
-                              "initial_members=10", f"seed={seed}", "run.progress=off"]))
+    settings = check(
+        compose(
+            [
+                "behaviour=diffusion",
+                "acquisition.rule=bass",
+                "community=ba",
+                f"community.n={people}",
+                "community.m=2",
+                f"days={days}",
+                "initial_members=10",
+                f"seed={seed}",
+                "run.progress=off",
+            ]
+        )
+    )
     composed = time.perf_counter()
     model = CommunityModel(settings)
     for _ in range(days):
@@ -68,21 +85,37 @@ def main() -> None:
         run_s, config_s = time_commsim(args.people, args.days, seed=rep)
         commsim.append(run_s)
         config.append(config_s)
-        print(f"repeat {rep + 1}: VirusOnNetwork {virus[-1]:.3f} s, commsim {run_s:.4f} s "
-              f"(+ {config_s:.3f} s config)", flush=True)
+        print(
+            f"repeat {rep + 1}: VirusOnNetwork {virus[-1]:.3f} s, commsim {run_s:.4f} s "
+            f"(+ {config_s:.3f} s config)",
+            flush=True,
+        )
     v, c = median(virus) / member_days, median(commsim) / member_days
     c_all = (median(commsim) + median(config)) / member_days
-    rows = [{"model": "mesa VirusOnNetwork", "median_s": f"{median(virus):.3f}",
-             "s_per_member_day": f"{v:.3e}"},
-            {"model": "commsim bass diffusion", "median_s": f"{median(commsim):.4f}",
-             "s_per_member_day": f"{c:.3e}"},
-            {"model": "  + Hydra config composition", "median_s":
-             f"{median(commsim) + median(config):.4f}", "s_per_member_day": f"{c_all:.3e}"}]
+    rows = [
+        {
+            "model": "mesa VirusOnNetwork",
+            "median_s": f"{median(virus):.3f}",
+            "s_per_member_day": f"{v:.3e}",
+        },
+        {
+            "model": "commsim bass diffusion",
+            "median_s": f"{median(commsim):.4f}",
+            "s_per_member_day": f"{c:.3e}",
+        },
+        {
+            "model": "  + Hydra config composition",
+            "median_s": f"{median(commsim) + median(config):.4f}",
+            "s_per_member_day": f"{c_all:.3e}",
+        },
+    ]
     print()
     print(table(rows, ["model", "median_s", "s_per_member_day"]))
-    print(f"\ncommsim is {v / c:,.0f}x faster per member-day (target >= 200x), "
-          f"{v / c_all:,.0f}x counting config composition; {args.people:,} people, "
-          f"{args.days} days, graph building included, median of {args.repeats}")
+    print(
+        f"\ncommsim is {v / c:,.0f}x faster per member-day (target >= 200x), "
+        f"{v / c_all:,.0f}x counting config composition; {args.people:,} people, "
+        f"{args.days} days, graph building included, median of {args.repeats}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,8 +13,12 @@ HERE = Path(__file__).resolve().parent
 
 def run_child(overrides: list[str]) -> dict:
     """Run one configuration in a fresh Python process; returns seconds, peak_bytes, summary."""
-    proc = subprocess.run([sys.executable, str(HERE / "_child.py"), *overrides],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "_child.py"), *overrides],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"benchmark run failed ({' '.join(overrides)}):\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -48,8 +48,8 @@ def fail(error: Exception) -> int:
 
 def cmd_run(args: Sequence[str]) -> int:
     """``commsim run``: check the config first, then hand over to Hydra."""
-    from experiments.run_app import main as hydra_run
-    from experiments.run_app import precheck
+    from experiments.commands.run import main as hydra_run
+    from experiments.commands.run import precheck
 
     try:
         precheck(args)
@@ -60,63 +60,63 @@ def cmd_run(args: Sequence[str]) -> int:
 
 def cmd_collect(args: Sequence[str]) -> int:
     """``commsim collect DIR``: aggregate a sweep's jobs."""
-    from experiments.collect import main as collect_main
+    from experiments.commands.collect import main as collect_main
 
     return collect_main(args)
 
 
 def cmd_compare(args: Sequence[str]) -> int:
     """``commsim compare``: playbooks side by side with confidence intervals."""
-    from experiments.compare import main as compare_main
+    from experiments.commands.compare import main as compare_main
 
     return compare_main(args)
 
 
 def cmd_optimise(args: Sequence[str]) -> int:
     """``commsim optimise``: search levers for a KPI under a budget."""
-    from experiments.optimise import main as optimise_main
+    from experiments.commands.optimise import main as optimise_main
 
     return optimise_main(args)
 
 
 def cmd_sensitivity(args: Sequence[str]) -> int:
     """``commsim sensitivity``: Morris screen and Sobol indices."""
-    from experiments.sensitivity import main as sensitivity_main
+    from experiments.commands.sensitivity import main as sensitivity_main
 
     return sensitivity_main(args)
 
 
 def cmd_robustness(args: Sequence[str]) -> int:
     """``commsim robustness``: playbooks across sampled scenarios."""
-    from experiments.robustness import main as robustness_main
+    from experiments.commands.robustness import main as robustness_main
 
     return robustness_main(args)
 
 
 def cmd_ui(args: Sequence[str]) -> int:
     """``commsim ui``: the classroom web page."""
-    from experiments.ui import main as ui_main
+    from experiments.commands.ui import main as ui_main
 
     return ui_main(args)
 
 
 def cmd_calibrate(args: Sequence[str]) -> int:
     """``commsim calibrate data=PATH``: fit to a community's real history."""
-    from experiments.calibrate import main as calibrate_main
+    from experiments.commands.calibrate import main as calibrate_main
 
     return calibrate_main(args)
 
 
 def cmd_playbooks(args: Sequence[str]) -> int:
     """``commsim playbooks``: list the ready playbooks."""
-    from experiments.playbooks import main as playbooks_main
+    from experiments.commands.playbooks import main as playbooks_main
 
     return playbooks_main(args)
 
 
 def cmd_validate(args: Sequence[str]) -> int:
     """``commsim validate``: the known-results suite."""
-    from experiments.validate import main as validate_main
+    from experiments.commands.validate import main as validate_main
 
     return validate_main(args)
 

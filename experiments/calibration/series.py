@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.history import History, cohort_counts, daily_series, retention_table
+from experiments.calibration.history import History, cohort_counts, daily_series, retention_table
 
 DAILY = ("new_users", "active_users", "cumulative_users")
 SERIES = (*DAILY, "retention", "active_peak")
@@ -56,7 +56,7 @@ class Series:
         return len(self.daily["cumulative_users"])
 
     def retention(self) -> pd.DataFrame:
-        """Retention by cohort and age (see ``sim.history.cohort_retention``)."""
+        """Retention by cohort and age (``calibration.history.cohort_retention``)."""
         return retention_table(self.sizes, self.active)
 
 

@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.classroom import (
+from experiments.classroom.model import (
     LEVERS,
     ClassroomModel,
     lever_overrides,
     preset_levers,
     spring_layout,
 )
-from experiments.playbooks import playbooks
-from experiments.ui import UiOptions, parse_options, solara_command, solara_env
+from experiments.commands.playbooks import playbooks
+from experiments.commands.ui import UiOptions, parse_options, solara_command, solara_env
 from sim import ConfigError, run
 
 COMMSIM = [sys.executable, "-m", "experiments.cli"]
@@ -61,7 +61,7 @@ def test_options_reach_solara() -> None:
     assert options.url == f"http://127.0.0.1:{port}/"
     command = solara_command(options)
     assert command[1:4] == ["-m", "solara", "run"]
-    assert command[4].endswith("experiments/app.py")
+    assert command[4].endswith("experiments/classroom/app.py")
     assert "--no-open" in command and str(port) in command
     env = solara_env(options)
     assert (env["COMMSIM_UI_PLAYBOOK"], env["COMMSIM_UI_SEED"], env["COMMSIM_UI_N"]) == (

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.executors import execute
-from experiments.jobs import Job
+from experiments.runs.executors import execute
+from experiments.runs.jobs import Job
 
 OVERRIDES = ("community.n=400", "days=40", "playbook=weekly_qa")
 SEEDS = (0, 1, 2)

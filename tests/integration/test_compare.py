@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.compare import check_options, compare
+from experiments.commands.compare import check_options, compare
 from sim.runner import compose
 
 SMALL = ["community.n=500", "days=60"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.playbooks import playbooks
+from experiments.commands.playbooks import playbooks
 from sim import run
 
 REQUIRED = [

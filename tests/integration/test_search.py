@@ -11,7 +11,7 @@ import pytest
 from experiments import optimise as opt
 from experiments import robustness as rob
 from experiments import sensitivity as sens
-from experiments.evaluate import evaluate
+from experiments.runs.evaluate import evaluate
 from sim import ConfigError
 from sim.runner import compose
 

@@ -1,4 +1,4 @@
-"""Reading interaction logs (``sim.history``): formats, observed series, clear errors."""
+"""Reading interaction logs (``experiments.calibration.history``): formats, series, errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from experiments.calibration.history import cohort_retention, daily_series, read_history
 from sim.errors import ConfigError
-from sim.history import cohort_retention, daily_series, read_history
 
 DAY = 86_400
 T0 = 1_082_040_961  # CollegeMsg's first message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from experiments.playbooks import playbooks
+from experiments.commands.playbooks import playbooks
 from tests.contract.test_strategy_contract import CLASSES
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "strategies.md").read_text()

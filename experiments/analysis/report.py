@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.plots import plt, save_figure
-from experiments.stats import fmt, mean_ci
+from experiments.analysis.plots import plt, save_figure
+from experiments.analysis.stats import fmt, mean_ci
 from sim.io import write_text
 
 CURVES = [
@@ -130,7 +130,7 @@ def write_report(result: Any, options: dict[str, Any]) -> Path:
     """Every plot and ``report.html`` into the comparison's folder."""
     out, books = result.out_dir, options["playbooks"]
     plots = out / "plots"
-    from experiments.store import RunStore
+    from experiments.runs.store import RunStore
 
     trans = RunStore(out).transitions(set(result.per_run["key"]))
     figs = [

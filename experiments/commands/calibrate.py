@@ -1,6 +1,7 @@
 """``commsim calibrate data=PATH``: fit uncertain parameters to a community's real history.
 
-Reads an interaction log (``sim.history``), derives the observed daily series (new,
+Reads an interaction log (``experiments.calibration.history``), derives the observed daily
+series (new,
 active and cumulative users) and retention by weekly cohort, and fits the parameters of
 ``configs/calibration/<name>.yaml`` so that the simulated series match them
 (``experiments.calibration``: the loss, the blocks, Nelder-Mead on common random numbers,
@@ -25,6 +26,7 @@ from omegaconf import DictConfig
 
 from experiments.calibration.baseline import baseline, write_baseline
 from experiments.calibration.fit import Problem, Simulator, evaluate, fit_all, start_values
+from experiments.calibration.history import History, read_history
 from experiments.calibration.report import (
     LOSS,
     fit_tables,
@@ -39,7 +41,6 @@ from experiments.calibration.settings import CALIBRATE_KEYS, MIN_FIT_DAYS, Setti
 from experiments.calibration.simulate import with_values
 from sim.config import parse_config
 from sim.errors import ConfigError
-from sim.history import History, read_history
 from sim.io import write_json
 from sim.runner import to_plain
 
@@ -277,7 +278,7 @@ def check(cfg: DictConfig) -> Any:
 
 def main(args: Sequence[str]) -> int:
     """``commsim calibrate data=PATH [holdout_days=H] [overrides]``."""
-    from experiments.hydra_apps import run_app
+    from experiments.runs.hydra_app import run_app
 
     return run_app("calibrate", args, _job, check=check)
 

@@ -19,11 +19,11 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.evaluate import evaluate
-from experiments.executors import EXECUTORS
-from experiments.hydra_apps import strip_keys
-from experiments.kpi import KPIS, direction
-from experiments.space import Dimension, as_overrides, parse_space
+from experiments.analysis.kpi import KPIS, direction
+from experiments.runs.evaluate import evaluate
+from experiments.runs.executors import EXECUTORS
+from experiments.runs.hydra_app import strip_keys
+from experiments.runs.space import Dimension, as_overrides, parse_space
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
@@ -176,7 +176,7 @@ def write_outputs(trials: pd.DataFrame, search: dict[str, Any], out_dir: Path) -
 
 def plot(trials: pd.DataFrame, kpi: str, path: Path) -> None:
     """KPI per trial, infeasible trials marked, best-so-far line."""
-    from experiments.plots import plt, save_figure
+    from experiments.analysis.plots import plt, save_figure
 
     fig, ax = plt.subplots(figsize=(8, 4))
     ok = trials[trials["feasible"]]
@@ -194,7 +194,7 @@ def plot(trials: pd.DataFrame, kpi: str, path: Path) -> None:
 
 def main(args: Sequence[str]) -> int:
     """``commsim optimise search=<name> [overrides]``."""
-    from experiments.hydra_apps import run_app
+    from experiments.runs.hydra_app import run_app
 
     return run_app("optimise", args, _job, check=check_search)
 

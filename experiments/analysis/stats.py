@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.kpi import direction
+from experiments.analysis.kpi import direction
 
 
 def fmt(value: float) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.executors import execute
-from experiments.jobs import Job, JobResult
-from experiments.space import as_overrides
+from experiments.runs.executors import execute
+from experiments.runs.jobs import Job, JobResult
+from experiments.runs.space import as_overrides
 from sim.errors import CommsimError
 
 

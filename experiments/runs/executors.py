@@ -1,6 +1,6 @@
 """Running many jobs: serially, with joblib on one machine, or on a Ray cluster.
 
-Every backend calls the same pure function (``experiments.jobs.run_job``); results stream
+Every backend calls the same pure function (``experiments.runs.jobs.run_job``); results stream
 back as they finish, so each finished run is saved at once (an interrupted comparison
 loses none) and progress shows runs done and the estimated time left.
 """
@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from experiments.jobs import Job, JobResult, run_job
+from experiments.runs.jobs import Job, JobResult, run_job
 from sim.errors import ConfigError
 
 EXECUTORS = ("serial", "joblib", "ray")

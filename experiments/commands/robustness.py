@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from experiments.evaluate import evaluate
-from experiments.hydra_apps import strip_keys
-from experiments.kpi import direction
-from experiments.playbooks import playbooks as available
-from experiments.sensitivity import check_uncertainty
-from experiments.space import latin_hypercube
+from experiments.analysis.kpi import direction
+from experiments.commands.playbooks import playbooks as available
+from experiments.commands.sensitivity import check_uncertainty
+from experiments.runs.evaluate import evaluate
+from experiments.runs.hydra_app import strip_keys
+from experiments.runs.space import latin_hypercube
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
@@ -87,7 +87,7 @@ def robustness(
 
 def plot(per: pd.DataFrame, books: list[str], kpi: str, path: Path) -> None:
     """Regret across scenarios, one box per playbook."""
-    from experiments.plots import plt, save_figure
+    from experiments.analysis.plots import plt, save_figure
 
     fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(books)), 4))
     ax.boxplot([per.loc[per["playbook"] == b, "regret"] for b in books], tick_labels=books)
@@ -99,7 +99,7 @@ def plot(per: pd.DataFrame, books: list[str], kpi: str, path: Path) -> None:
 
 def main(args: Sequence[str]) -> int:
     """``commsim robustness playbooks=[a,b] scenarios=S [uncertainty=<name>]``."""
-    from experiments.hydra_apps import run_app
+    from experiments.runs.hydra_app import run_app
 
     return run_app("robustness", args, _job, check=check_options)
 

@@ -1,6 +1,6 @@
 """The classroom page (``commsim ui``): a Mesa SolaraViz page of one community.
 
-Served by ``solara run experiments/app.py`` (``commsim ui`` does that). Mesa's SolaraViz
+Served by ``solara run experiments/classroom/app.py`` (``commsim ui`` does that). Mesa's SolaraViz
 gives the sidebar: Step, Play/Pause and Reset, the levers (applied on Reset) and the step
 counter. This module adds the main area: the playbook presets, the day's numbers, the
 social network (members coloured by level, prospects faded, churned members grey) and live
@@ -26,14 +26,14 @@ from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import update_counter
 
 from agents.states import Level, State
-from experiments.classroom import (
+from experiments.classroom.model import (
     MAX_PEOPLE,
     MODERATION_MODES,
     SEEDING_METHODS,
     ClassroomModel,
     preset_levers,
 )
-from experiments.playbooks import playbooks
+from experiments.commands.playbooks import playbooks
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 

@@ -6,7 +6,7 @@ Hydra gives ``-m`` multiruns (with any launcher: basic, joblib, submitit for SLU
 already holds the finished run of the same resolved config is skipped, so an interrupted
 sweep rerun with the same ``hydra.sweep.dir`` redoes nothing; a crashed job writes
 ``error.json`` and the others go on. At the end of a multirun a callback collects every
-job into ``runs.parquet`` and ``summary.csv`` (``experiments.collect``).
+job into ``runs.parquet`` and ``summary.csv`` (``experiments.commands.collect``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments.hydra_apps import HYDRA_FLAGS, user_overrides
-from experiments.jobs import plain_key
+from experiments.runs.hydra_app import HYDRA_FLAGS, user_overrides
+from experiments.runs.jobs import plain_key
 from sim.errors import CommsimError
 from sim.io import write_json
 from sim.runner import check, compose, run_config, to_plain

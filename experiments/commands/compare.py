@@ -20,13 +20,13 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from experiments.executors import EXECUTORS, execute
-from experiments.hydra_apps import strip_keys
-from experiments.jobs import Job, config_key
-from experiments.kpi import DEFAULT_KPIS, KPIS
-from experiments.playbooks import playbooks as available_playbooks
-from experiments.stats import fmt, paired_differences, ranking, summary_table
-from experiments.store import RunStore
+from experiments.analysis.kpi import DEFAULT_KPIS, KPIS
+from experiments.analysis.stats import fmt, paired_differences, ranking, summary_table
+from experiments.commands.playbooks import playbooks as available_playbooks
+from experiments.runs.executors import EXECUTORS, execute
+from experiments.runs.hydra_app import strip_keys
+from experiments.runs.jobs import Job, config_key
+from experiments.runs.store import RunStore
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
@@ -145,7 +145,7 @@ def compare(
         out_dir,
     )
     write_tables(result)
-    from experiments.report import write_report
+    from experiments.analysis.report import write_report
 
     write_report(result, options)
     return result
@@ -193,7 +193,7 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
 
 def main(args: Sequence[str]) -> int:
     """Run ``commsim compare`` as a Hydra application with ``args`` as its command line."""
-    from experiments.hydra_apps import run_app
+    from experiments.runs.hydra_app import run_app
 
     return run_app("compare", args, _job, check=_precheck)
 

@@ -1,6 +1,6 @@
 """``commsim ui [playbook=NAME] [port=P]``: serve the classroom page on localhost.
 
-Checks the options, prints the address, then runs ``solara run`` on ``experiments/app.py``
+Checks the options, prints the address, then runs ``solara run`` on ``experiments/classroom/app.py``
 (beside this file) in a child process, passing the options through environment variables
 (``COMMSIM_UI_PLAYBOOK``, ``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``). Ctrl+C stops it.
 
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from experiments.classroom import MAX_PEOPLE, MIN_PEOPLE
-from experiments.playbooks import playbooks
+from experiments.classroom.model import MAX_PEOPLE, MIN_PEOPLE
+from experiments.commands.playbooks import playbooks
 from sim.errors import ConfigError
 
-APP = Path(__file__).with_name("app.py")
+APP = Path(__file__).resolve().parent.parent / "classroom" / "app.py"
 KEYS = ("playbook", "port", "host", "seed", "community.n")
 
 

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.evaluate import evaluate
-from experiments.executors import EXECUTORS
-from experiments.hydra_apps import strip_keys
-from experiments.kpi import KPIS
-from experiments.space import Dimension, parse_space
+from experiments.analysis.kpi import KPIS
+from experiments.runs.evaluate import evaluate
+from experiments.runs.executors import EXECUTORS
+from experiments.runs.hydra_app import strip_keys
+from experiments.runs.space import Dimension, parse_space
 from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
@@ -152,7 +152,7 @@ def sobol(
 
 def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
     """Morris mu* with CI bars, and Sobol indices with CI bars."""
-    from experiments.plots import plt, save_figure
+    from experiments.analysis.plots import plt, save_figure
 
     n = 2 if s is not None and len(s) else 1
     fig, axes = plt.subplots(1, n, figsize=(6 * n, 0.45 * len(m) + 2), squeeze=False)
@@ -188,7 +188,7 @@ def sensitivity(
 
 def main(args: Sequence[str]) -> int:
     """``commsim sensitivity [uncertainty=<name>] [overrides]``."""
-    from experiments.hydra_apps import run_app
+    from experiments.runs.hydra_app import run_app
 
     return run_app("sensitivity", args, _job, check=check_uncertainty)
 

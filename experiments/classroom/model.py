@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from experiments.playbooks import playbooks
+from experiments.commands.playbooks import playbooks
 from sim.errors import ConfigError
 from sim.model import CommunityModel
 from sim.runner import build_strategies, check, compose, to_plain

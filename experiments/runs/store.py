@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.jobs import JobResult
+from experiments.runs.jobs import JobResult
 from sim.io import write_json, write_parquet
 
 
