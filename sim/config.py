@@ -19,6 +19,7 @@ from agents.engagement import ChurnParams, CommitmentParams, VisitParams
 from agents.interests import ContentParams
 from agents.levels import LevelParams
 from agents.money import MoneyParams
+from agents.params import param
 from agents.segments import SegmentParams, SegmentsParams
 from agents.sentiment import SentimentParams
 from sim.community import CommunitySpec, parse_community
@@ -73,8 +74,20 @@ class Crisis:
 class RunOptions:
     """``run.*``: how the run is carried out (never what it computes)."""
 
-    progress: str = "auto"  # auto | on | off
-    handles: str = "auto"  # Member agents: auto (built on first use) | on (at start) | off
+    progress: str = param(
+        "auto",
+        unit="-",
+        choices=("auto", "on", "off"),
+        source="-",
+        doc="progress bar: auto (on a terminal), on or off",
+    )
+    handles: str = param(
+        "auto",
+        unit="-",
+        choices=("auto", "on", "off"),
+        source="-",
+        doc="Member agents: auto (built when model.agents is first used), on (at start), off",
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,6 @@ class SimConfig:
     behaviour: BehaviourParams
     run: RunOptions
     crises: tuple[Crisis, ...] = ()
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) -> T:
@@ -304,7 +316,6 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         behaviour=behaviour,
         run=_parse_run(cfg.get("run")),
         crises=parse_crises(cfg.get("crises"), days),
-        raw=dict(cfg),
     )
 
 
