@@ -1,37 +1,99 @@
 """The ``commsim`` command: ``commsim <command> [Hydra overrides]``.
 
-Commands:
-    run        one simulation (Hydra: ``-m`` sweeps, ``hydra.run.dir=DIR``, ``--cfg job``)
-    playbooks  the ready playbooks, one line each
-    validate   reproduce known published results and print expected vs simulated
+Commands (``commsim <command> --help`` describes each):
+    run          one simulation (Hydra: ``-m`` sweeps, ``hydra.run.dir=DIR``, ``--cfg job``)
+    compare      playbooks side by side with replications, confidence intervals, a report
+    collect      aggregate a sweep's jobs into one table
+    optimise     search levers for a KPI under a budget (Optuna)
+    sensitivity  which uncertain parameters move a KPI most (Morris, then Sobol)
+    robustness   regret and share of wins of playbooks across sampled scenarios
+    calibrate    fit uncertain parameters to a real interaction log
+    ui           the classroom web page (Mesa/Solara)
+    playbooks    the ready playbooks, one line each
+    validate     reproduce known published results and print expected vs simulated
+
+Each command is a module of ``experiments.commands`` with a ``main(args) -> int``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from sim.errors import CommsimError, ConfigError
 
-USAGE = """usage: commsim <command> [overrides...]
 
-commands:
-  run        run one simulation; writes metrics.parquet, summary.json, config.yaml
-             into the Hydra run folder (hydra.run.dir=DIR chooses it)
-  compare    playbooks side by side: R replications each with common random numbers,
-             KPI table with 95% CIs, paired differences, ranking, report.html
-  collect    aggregate a sweep's jobs into one runs.parquet and summary.csv
-  optimise   search levers for a KPI under a budget (Optuna): commsim optimise search=NAME
-  sensitivity  which uncertain parameters move a KPI most (Morris, then Sobol; SALib)
-  robustness regret and share of wins of playbooks across sampled scenarios
-  calibrate  fit uncertain parameters to a real interaction log: commsim calibrate data=PATH
-  ui         the classroom web page (Mesa/Solara): commsim ui [playbook=NAME] [port=P]
-  playbooks  list the ready playbooks (strategy bundles), one line each
-  validate   reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,
-             Centola) and print expected vs simulated with pass/fail
+@dataclass(frozen=True)
+class Command:
+    """One ``commsim`` command: its module, one line of help, whether Hydra runs it."""
 
-examples:
+    module: str
+    summary: str
+    hydra: bool = True
+
+    def main(self) -> Callable[[Sequence[str]], int]:
+        """The command's ``main(args) -> int`` (imported when the command runs)."""
+        return importlib.import_module(self.module).main  # type: ignore[no-any-return]
+
+    def help(self) -> str:
+        """The command's module docstring (its description and outputs)."""
+        return (importlib.import_module(self.module).__doc__ or self.summary).strip()
+
+
+COMMANDS: dict[str, Command] = {
+    "run": Command(
+        "experiments.commands.run",
+        "run one simulation; writes metrics.parquet, summary.json, config.yaml\n"
+        "into the Hydra run folder (hydra.run.dir=DIR chooses it)",
+    ),
+    "compare": Command(
+        "experiments.commands.compare",
+        "playbooks side by side: R replications each with common random numbers,\n"
+        "KPI table with 95% CIs, paired differences, ranking, report.html",
+    ),
+    "collect": Command(
+        "experiments.commands.collect",
+        "aggregate a sweep's jobs into one runs.parquet and summary.csv: commsim collect DIR",
+        hydra=False,
+    ),
+    "optimise": Command(
+        "experiments.commands.optimise",
+        "search levers for a KPI under a budget (Optuna): commsim optimise search=NAME",
+    ),
+    "sensitivity": Command(
+        "experiments.commands.sensitivity",
+        "which uncertain parameters move a KPI most (Morris, then Sobol; SALib)",
+    ),
+    "robustness": Command(
+        "experiments.commands.robustness",
+        "regret and share of wins of playbooks across sampled scenarios",
+    ),
+    "calibrate": Command(
+        "experiments.commands.calibrate",
+        "fit uncertain parameters to a real interaction log: commsim calibrate data=PATH",
+    ),
+    "ui": Command(
+        "experiments.commands.ui",
+        "the classroom web page (Mesa/Solara): commsim ui [playbook=NAME] [port=P]",
+        hydra=False,
+    ),
+    "playbooks": Command(
+        "experiments.commands.playbooks",
+        "list the ready playbooks (strategy bundles), one line each",
+        hydra=False,
+    ),
+    "validate": Command(
+        "experiments.commands.validate",
+        "reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,\n"
+        "Centola) and print expected vs simulated with pass/fail",
+        hydra=False,
+    ),
+}
+
+EXAMPLES = """examples:
   commsim run days=180 community=ba community.n=20000
   commsim run community=file community.path=../shared/data/facebook_combined.txt.gz
   commsim run -m acquisition.q=0.02,0.05,0.1 seed='range(3)'
@@ -40,99 +102,34 @@ examples:
 """
 
 
+def usage() -> str:
+    """``commsim --help``: every command of :data:`COMMANDS`, then examples."""
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = ["usage: commsim <command> [overrides...]", "", "commands:"]
+    for name, command in COMMANDS.items():
+        first, *rest = command.summary.splitlines()
+        lines.append(f"  {name:<{width}} {first}")
+        lines += [f"  {'':<{width}} {line}" for line in rest]
+    lines += ["", "commsim <command> --help describes one command.", "", EXAMPLES]
+    return "\n".join(lines)
+
+
+USAGE = usage()
+
+
 def fail(error: Exception) -> int:
     """Print a user-facing error (no traceback) and return exit code 2."""
     print(f"commsim: error: {error}", file=sys.stderr)
     return 2
 
 
-def cmd_run(args: Sequence[str]) -> int:
-    """``commsim run``: check the config first, then hand over to Hydra."""
-    from experiments.commands.run import main as hydra_run
-    from experiments.commands.run import precheck
-
-    try:
-        precheck(args)
-    except CommsimError as exc:
-        return fail(exc)
-    return hydra_run(args)
-
-
-def cmd_collect(args: Sequence[str]) -> int:
-    """``commsim collect DIR``: aggregate a sweep's jobs."""
-    from experiments.commands.collect import main as collect_main
-
-    return collect_main(args)
-
-
-def cmd_compare(args: Sequence[str]) -> int:
-    """``commsim compare``: playbooks side by side with confidence intervals."""
-    from experiments.commands.compare import main as compare_main
-
-    return compare_main(args)
-
-
-def cmd_optimise(args: Sequence[str]) -> int:
-    """``commsim optimise``: search levers for a KPI under a budget."""
-    from experiments.commands.optimise import main as optimise_main
-
-    return optimise_main(args)
-
-
-def cmd_sensitivity(args: Sequence[str]) -> int:
-    """``commsim sensitivity``: Morris screen and Sobol indices."""
-    from experiments.commands.sensitivity import main as sensitivity_main
-
-    return sensitivity_main(args)
-
-
-def cmd_robustness(args: Sequence[str]) -> int:
-    """``commsim robustness``: playbooks across sampled scenarios."""
-    from experiments.commands.robustness import main as robustness_main
-
-    return robustness_main(args)
-
-
-def cmd_ui(args: Sequence[str]) -> int:
-    """``commsim ui``: the classroom web page."""
-    from experiments.commands.ui import main as ui_main
-
-    return ui_main(args)
-
-
-def cmd_calibrate(args: Sequence[str]) -> int:
-    """``commsim calibrate data=PATH``: fit to a community's real history."""
-    from experiments.commands.calibrate import main as calibrate_main
-
-    return calibrate_main(args)
-
-
-def cmd_playbooks(args: Sequence[str]) -> int:
-    """``commsim playbooks``: list the ready playbooks."""
-    from experiments.commands.playbooks import main as playbooks_main
-
-    return playbooks_main(args)
-
-
-def cmd_validate(args: Sequence[str]) -> int:
-    """``commsim validate``: the known-results suite."""
-    from experiments.commands.validate import main as validate_main
-
-    return validate_main(args)
-
-
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
-    "run": cmd_run,
-    "compare": cmd_compare,
-    "collect": cmd_collect,
-    "optimise": cmd_optimise,
-    "sensitivity": cmd_sensitivity,
-    "robustness": cmd_robustness,
-    "calibrate": cmd_calibrate,
-    "ui": cmd_ui,
-    "playbooks": cmd_playbooks,
-    "validate": cmd_validate,
-}
+def dispatch(name: str, args: Sequence[str]) -> int:
+    """Run one command (``--help`` of a command Hydra does not run prints its description)."""
+    command = COMMANDS[name]
+    if not command.hydra and any(a in ("-h", "--help") for a in args):
+        print(f"commsim {name}: {command.help()}")
+        return 0
+    return int(command.main()(args) or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ConfigError("command", command, f"use one of: {', '.join(COMMANDS)} (commsim --help)")
         )
     try:
-        code = COMMANDS[command](rest)
+        return dispatch(command, rest)
     except CommsimError as exc:
         return fail(exc)
     except KeyboardInterrupt:
@@ -162,7 +159,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return int(code or 0)
 
 
 if __name__ == "__main__":

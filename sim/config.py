@@ -349,13 +349,9 @@ TOP_LEVEL = {
 
 
 def _check_known_top_level(cfg: Mapping[str, Any]) -> None:
-    """Keys the engine does not know are errors, except those experiments add."""
+    """Keys the engine does not know are errors (a command removes its own keys first)."""
     for key in cfg:
-        if key not in TOP_LEVEL and key not in EXTRA_TOP_LEVEL:
+        if key not in TOP_LEVEL:
             raise ConfigError(
                 key, cfg[key], f"unknown key; the config has: {', '.join(sorted(TOP_LEVEL))}"
             )
-
-
-#: keys that experiment entry points (compare, sweep...) add to the config
-EXTRA_TOP_LEVEL: set[str] = set()

@@ -1,18 +1,25 @@
-"""Writing outputs atomically: write to a temporary file beside the target, then rename.
+"""Reading input text and writing outputs atomically.
 
-A run that is interrupted leaves either the previous file or the new one, never half.
+:func:`read_text` reads the text files people give commsim (graph files, interaction logs),
+gzip or not, with errors that name the config key. Outputs are written to a temporary file
+beside the target, then renamed: a run that is interrupted leaves either the previous file
+or the new one, never half.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from sim.errors import ConfigError
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
@@ -48,3 +55,38 @@ def write_json(path: str | Path, data: Any) -> Path:
 def write_parquet(path: str | Path, df: pd.DataFrame) -> Path:
     """Write a DataFrame as Parquet atomically."""
     return atomic_write(path, lambda p: df.to_parquet(p, index=False))
+
+
+def read_text(path: Path, key: str, what: str = "file") -> str:
+    """A text file's contents, gunzipped when it is gzip (by extension or content).
+
+    Args:
+        path: the file.
+        key: the config key that named it (``community.path``, ``data``), for errors.
+        what: what the file holds (``edge list``, ``log``), for the fix in errors.
+
+    Raises:
+        ConfigError: when the file cannot be read, decompressed or decoded as UTF-8.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            key, str(path), f"cannot be read ({exc.strerror}); check its permissions"
+        ) from exc
+    if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ConfigError(
+                key,
+                str(path),
+                f"cannot be decompressed as gzip ({exc}); give a "
+                f"complete .gz file or the uncompressed {what}",
+            ) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            key, str(path), f"is not UTF-8 text (byte {exc.start}); save the {what} as UTF-8 text"
+        ) from exc

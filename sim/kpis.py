@@ -1,4 +1,10 @@
-"""The run's summary KPIs, as plain Python numbers.
+"""The run's summary and its KPIs: the one KPI definition of commsim.
+
+Each KPI (:data:`KPIS`) declares its name, its direction (:class:`Direction`), how the run
+becomes one number (a :class:`Reduce` of a daily metric, or a formula over the people) and
+a label; :func:`summarise` computes every summary value with those reducers, and the
+commands look KPIs up with :func:`kpi` (an unknown KPI is a ``ConfigError`` naming the key
+that asked for it).
 
 Definitions (also in docs/model.md):
 
@@ -18,12 +24,128 @@ Definitions (also in docs/model.md):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from agents.states import PROSPECT, Channel
+from sim.errors import ConfigError
+
+
+class Direction(Enum):
+    """Which way a KPI is better."""
+
+    MAX = "max"
+    MIN = "min"
+
+
+class Reduce(Enum):
+    """How a daily metric becomes one number."""
+
+    LAST = "last value"
+    SUM = "sum"
+    MEAN = "mean over days 1..T"
+    MAX = "maximum"
+    FORMULA = "formula"  # computed from the people, see ``how``
+
+    def __call__(self, series: pd.Series) -> Any:
+        """The reduced value of a daily series (day 0 first)."""
+        if self is Reduce.LAST:
+            return series.iloc[-1]
+        if self is Reduce.SUM:
+            return series.sum()
+        if self is Reduce.MEAN:
+            return series.iloc[1:].mean() if len(series) > 1 else 0.0
+        if self is Reduce.MAX:
+            return series.max()
+        raise ValueError(f"{self.name} is computed from the people, not from a series")
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One key performance indicator.
+
+    Attributes:
+        name: its key in the summary.
+        direction: maximise or minimise.
+        reduce: how the daily ``metric`` becomes one number (``FORMULA``: see ``how``).
+        label: what a strategist reads.
+        metric: the daily metric reduced (None for a formula).
+        how: the definition in words.
+    """
+
+    name: str
+    direction: Direction
+    reduce: Reduce
+    label: str
+    metric: str | None = None
+    how: str = ""
+
+    def value(self, metrics: pd.DataFrame) -> Any:
+        """The KPI of a daily metrics table (series KPIs only)."""
+        if self.metric is None:
+            raise ValueError(f"{self.name} is a formula: {self.how}")
+        return self.reduce(metrics[self.metric])
+
+
+_MAX, _MIN = Direction.MAX, Direction.MIN
+_F = Reduce.FORMULA
+
+KPIS: dict[str, KPI] = {
+    k.name: k
+    for k in [
+        KPI("members_final", _MAX, Reduce.LAST, "members at the end", "members"),
+        KPI("joined_total", _MAX, Reduce.LAST, "people who ever joined", "joined_total"),
+        KPI("mean_active", _MAX, Reduce.MEAN, "daily active members (mean)", "active"),
+        KPI("peak_active", _MAX, Reduce.MAX, "daily active members (peak)", "active"),
+        KPI("retention_d30", _MAX, _F, "30-day retention", how="share active in days 23-30"),
+        KPI("posts_total", _MAX, Reduce.SUM, "member posts", "posts"),
+        KPI("replies_total", _MAX, Reduce.SUM, "replies", "replies"),
+        KPI("sentiment_final", _MAX, Reduce.LAST, "sentiment at the end", "sentiment"),
+        KPI("revenue_total", _MAX, Reduce.SUM, "revenue", "revenue"),
+        KPI("cost_total", _MIN, Reduce.SUM, "cost", "cost"),
+        KPI("roi", _MAX, _F, "return on investment", how="(revenue - cost) / cost"),
+        KPI("ltv", _MAX, _F, "lifetime value", how="revenue per member who ever joined"),
+        KPI("cost_per_member", _MIN, _F, "cost per member", how="cost per member acquired"),
+        KPI("churned_total", _MIN, Reduce.LAST, "members who left", "churned_total"),
+        KPI("peak_gravity", _MAX, Reduce.MAX, "Orbit gravity (peak)", "gravity"),
+    ]
+}
+
+#: the KPIs a comparison shows by default, in order
+DEFAULT_KPIS = [
+    "members_final",
+    "joined_total",
+    "mean_active",
+    "retention_d30",
+    "posts_total",
+    "sentiment_final",
+    "revenue_total",
+    "cost_total",
+    "roi",
+]
+
+
+def kpi(name: Any, key: str = "kpi") -> KPI:
+    """The KPI called ``name``.
+
+    Args:
+        name: a KPI name.
+        key: the config key that asked for it (``rank_by``, ``search.kpi``...).
+
+    Raises:
+        ConfigError: naming ``key`` when there is no such KPI.
+    """
+    if not isinstance(name, str) or name not in KPIS:
+        raise ConfigError(key, name, f"use one of: {', '.join(KPIS)}")
+    return KPIS[name]
+
+
+def _kpi(name: str, metrics: pd.DataFrame) -> Any:
+    return KPIS[name].value(metrics)
 
 
 def gini(x: np.ndarray) -> float:
@@ -60,26 +182,27 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
     first_old = (pop.first_post_day >= 0) & (pop.first_post_day <= end - 30)
     again = pop.posts >= 2
     replied = pop.first_replied == 1
-    revenue, cost = float(metrics["revenue"].sum()), float(metrics["cost"].sum())
+    revenue = float(_kpi("revenue_total", metrics))
+    cost = float(_kpi("cost_total", metrics))
     acquired = int(np.count_nonzero(joined & (pop.joined_day > 0)))
     out: dict[str, Any] = {
         "seed": int(model.config.seed),
         "days": end,
         "n_people": n,
         "n_ties": int(model.social.n_edges),
-        "members_final": int(last["members"]),
-        "joined_total": int(last["joined_total"]),
-        "churned_total": int(last["churned_total"]),
+        "members_final": int(_kpi("members_final", metrics)),
+        "joined_total": int(_kpi("joined_total", metrics)),
+        "churned_total": int(_kpi("churned_total", metrics)),
         "adoption_final": float(last["joined_total"]) / n,
-        "peak_active": int(metrics["active"].iloc[peak]),
+        "peak_active": int(_kpi("peak_active", metrics)),
         "peak_active_day": int(metrics["day"].iloc[peak]),
         "active_final": int(last["active"]),
-        "mean_active": float(metrics["active"].iloc[1:].mean()) if len(metrics) > 1 else 0.0,
+        "mean_active": float(_kpi("mean_active", metrics)),
         "commitment_final": float(last["mean_commitment"]),
-        "posts_total": int(metrics["posts"].sum()),
-        "replies_total": int(metrics["replies"].sum()),
+        "posts_total": int(_kpi("posts_total", metrics)),
+        "replies_total": int(_kpi("replies_total", metrics)),
         "retention_d30": _rate(pop.active_d23_30 == 1, old),
-        "sentiment_final": float(last["sentiment"]),
+        "sentiment_final": float(_kpi("sentiment_final", metrics)),
         "revenue_total": revenue,
         "cost_total": cost,
         "roi": (revenue - cost) / cost if cost > 0 else None,
@@ -91,7 +214,7 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
         "gini_posts": gini(posts),
         "post_again_replied": _rate(again, first_old & replied),
         "post_again_unreplied": _rate(again, first_old & ~replied),
-        "peak_gravity": float(metrics["gravity"].max()),
+        "peak_gravity": float(_kpi("peak_gravity", metrics)),
         "budget_exhausted_day": int(model.budget_exhausted_day),
     }
     for item, amount in sorted(model.cost_by_item.items()):

@@ -1,14 +1,18 @@
 """Running one configuration: the pure function every experiment and backend calls.
 
->>> from sim import run
+>>> from sim import build_model, run
 >>> result = run(["community=ba", "community.n=2000", "days=180"])
 >>> result.summary["members_final"], result.metrics.tail()
+>>> model = build_model(["playbook=weekly_qa", "community.n=500", "days=30"])
+>>> model.run()
+
+A bad config (strategies included) raises ``ConfigError`` before any simulated day.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,9 +92,22 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
 
 
 def check(cfg: DictConfig | dict[str, Any]) -> SimConfig:
-    """Resolve and check a config; raises ConfigError before any simulated day."""
-    plain = to_plain(cfg)
-    return parse_config(plain)
+    """Resolve and check a whole config, strategies included, before any simulated day.
+
+    Raises:
+        ConfigError: naming the first bad key (``strategies.events.items.qa.capacity``...),
+            its value and the fix.
+    """
+    return prepare(cfg)[0]
+
+
+def prepare(cfg: DictConfig | dict[str, Any]) -> tuple[SimConfig, list[Any]]:
+    """The checked settings and the strategies of a config (what a model is built from).
+
+    Strategy constructors only store and check their levers, so building them is the check.
+    """
+    settings = parse_config(to_plain(cfg))
+    return settings, build_strategies(cfg)
 
 
 def to_plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +119,28 @@ def to_plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
     return plain  # type: ignore[return-value]
+
+
+def build_model(overrides: Sequence[str] = ()) -> CommunityModel:
+    """A checked model with its playbook's strategies attached, at day 0.
+
+    >>> from sim import build_model
+    >>> model = build_model(["playbook=weekly_qa", "community.n=500", "days=30"])
+    >>> model.run()
+
+    Args:
+        overrides: Hydra overrides, as on the command line.
+
+    Raises:
+        ConfigError: for any bad key, strategies included, before any simulated day.
+    """
+    return model_from_config(compose(overrides))
+
+
+def model_from_config(cfg: DictConfig | dict[str, Any]) -> CommunityModel:
+    """A checked model (strategies attached) from a composed config or its plain dict."""
+    settings, strategies = prepare(cfg)
+    return CommunityModel(settings, strategies=strategies)
 
 
 def run(
@@ -164,9 +203,8 @@ def run_config(
     progress: bool | None = None,
 ) -> RunResult:
     """Run one simulation from a composed config (the pure function behind every backend)."""
-    settings = check(cfg)
-    model = CommunityModel(settings, strategies=build_strategies(cfg))
-    _run_days(model, settings, progress)
+    model = model_from_config(cfg)
+    _run_days(model, progress)
     metrics = model.recorder.frame()
     result = RunResult(
         metrics=metrics,
@@ -180,21 +218,35 @@ def run_config(
     return result
 
 
-def _run_days(model: CommunityModel, settings: SimConfig, progress: bool | None) -> None:
+def step_days(
+    model: CommunityModel,
+    days: int | None = None,
+    on_day: Callable[[CommunityModel], None] | None = None,
+) -> None:
+    """Step ``days`` days (default: the rest of the configured run), calling ``on_day``."""
+    method = getattr(model, "run", None)
+    if method is not None:
+        method(days=days, on_day=on_day)
+        return
+    n = model.config.days - model.day if days is None else days
+    for _ in range(n):
+        model.step()
+        if on_day is not None:
+            on_day(model)
+
+
+def _run_days(model: CommunityModel, progress: bool | None) -> None:
     show = progress
     if show is None:
-        opt = settings.run.progress
+        opt = model.config.run.progress
         show = opt in ("on", True) or (opt == "auto" and sys.stderr.isatty())
     if not show:
-        for _ in range(settings.days):
-            model.step()
+        step_days(model)
         return
     from tqdm import tqdm
 
-    with tqdm(total=settings.days, unit="day", desc="simulating", delay=2.0) as bar:
-        for _ in range(settings.days):
-            model.step()
-            bar.update(1)
+    with tqdm(total=model.config.days, unit="day", desc="simulating", delay=2.0) as bar:
+        step_days(model, on_day=lambda _: bar.update(1))
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> Path:
@@ -212,4 +264,15 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
     return out_dir
 
 
-__all__ = ["RunResult", "run", "run_config", "compose", "check", "ConfigError"]
+__all__ = [
+    "ConfigError",
+    "RunResult",
+    "build_model",
+    "check",
+    "compose",
+    "model_from_config",
+    "prepare",
+    "run",
+    "run_config",
+    "step_days",
+]

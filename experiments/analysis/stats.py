@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.analysis.kpi import direction
+from sim.kpis import KPIS, Direction
 
 
 def fmt(value: float) -> str:
@@ -104,6 +104,7 @@ def _paired(d: np.ndarray) -> dict[str, float]:
 def ranking(table: pd.DataFrame, kpi: str, by: str = "playbook") -> pd.DataFrame:
     """Groups ranked by a KPI's mean, best first (its declared direction)."""
     part = table[table["kpi"] == kpi].copy()
-    part = part.sort_values("mean", ascending=direction(kpi) == "min", na_position="last")
+    lower_first = KPIS[kpi].direction is Direction.MIN if kpi in KPIS else False
+    part = part.sort_values("mean", ascending=lower_first, na_position="last")
     part.insert(0, "rank", range(1, len(part) + 1))
     return part[["rank", by, "mean", "ci_low", "ci_high"]].reset_index(drop=True)

@@ -17,7 +17,6 @@ simulation. Finally every restart's result is scored on the same fresh seeds
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +31,7 @@ from scipy.stats import qmc
 from experiments.calibration.series import Series, average, loss, retention_cells, vectors
 from experiments.calibration.settings import Block, Settings
 from experiments.calibration.simulate import simulate, with_values
+from experiments.runs.executors import TaskPool
 
 Values = dict[str, Any]
 
@@ -69,19 +69,10 @@ class Problem:
 
 
 class Simulator:
-    """Runs replications in this process, or on a pool of worker processes (joblib's loky)."""
+    """Runs replications on the shared executor layer (``experiments.runs.executors``)."""
 
     def __init__(self, executor: str, workers: int | None) -> None:
-        self.workers = workers or max(1, os.cpu_count() or 1)
-        self.pool: Any = None
-        if executor != "serial" and self.workers > 1:
-            from joblib.externals.loky import get_reusable_executor
-
-            one = "1"  # one thread per worker process: the workers are the parallelism
-            self.pool = get_reusable_executor(
-                max_workers=self.workers,
-                env={"OMP_NUM_THREADS": one, "OPENBLAS_NUM_THREADS": one, "MKL_NUM_THREADS": one},
-            )
+        self.pool = TaskPool(executor, workers)
         self.runs = 0
         self._count = threading.Lock()  # restarts share the simulator from their threads
 
@@ -89,14 +80,10 @@ class Simulator:
         self, configs: Sequence[Mapping[str, Any]], seeds: Sequence[int], n_days: int, active: str
     ) -> list[Series]:
         """Each config over every seed, replications combined (one ``Series`` per config)."""
-        tasks = [(c, s) for c in configs for s in seeds]
+        tasks = [(c, s, n_days, active) for c in configs for s in seeds]
         with self._count:
             self.runs += len(tasks)
-        if self.pool is None:
-            runs = [simulate(c, s, n_days, active) for c, s in tasks]
-        else:
-            futures = [self.pool.submit(simulate, c, s, n_days, active) for c, s in tasks]
-            runs = [f.result() for f in futures]
+        runs = self.pool.map(simulate, tasks)
         k = len(seeds)
         return [average(runs[i * k : (i + 1) * k]) for i in range(len(configs))]
 
@@ -298,7 +285,7 @@ def _simplex(x0: np.ndarray, step: float = 0.1) -> np.ndarray:
 def fit_all(problem: Problem, sim: Simulator, start: Values) -> list[Restart]:
     """Every restart (in threads sharing the worker pool when there is one)."""
     n = problem.settings.restarts
-    if sim.pool is None or n == 1:
+    if not sim.pool.parallel or n == 1:
         return [fit_restart(problem, sim, r, start) for r in range(n)]
     with ThreadPoolExecutor(max_workers=n) as threads:
         return list(threads.map(lambda r: fit_restart(problem, sim, r, start), range(n)))

@@ -25,9 +25,7 @@ naming the file, the line and what to do.
 
 from __future__ import annotations
 
-import gzip
 import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.io import read_text
 
 KEY = "data"
 DAY_SECONDS = 86_400
@@ -97,7 +96,7 @@ def read_history(path: str | Path | None) -> History:
         )
     if path.is_dir():
         raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
-    numbers, rows = _split_lines(_read_text(path), path)
+    numbers, rows = _split_lines(read_text(path, KEY, "log"), path)
     if not rows:
         raise ConfigError(
             KEY,
@@ -122,31 +121,6 @@ def read_history(path: str | Path | None) -> History:
             "the log covers a single day; give at least two weeks of history to calibrate on",
         )
     return history
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            KEY, str(path), f"cannot be read ({exc.strerror}); check its permissions"
-        ) from exc
-    if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ConfigError(
-                KEY,
-                str(path),
-                f"cannot be decompressed as gzip ({exc}); give a "
-                "complete .gz file or the uncompressed log",
-            ) from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            KEY, str(path), f"is not UTF-8 text (byte {exc.start}); save the log as UTF-8 text"
-        ) from exc
 
 
 def _split_lines(text: str, path: Path) -> tuple[list[int], list[list[str]]]:

@@ -14,33 +14,33 @@ The observed series map onto the model like this:
 
 from __future__ import annotations
 
-import copy
 import gzip
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from omegaconf import OmegaConf
 
 from agents.states import MEMBER
-from experiments.calibration.series import Series, average
-from sim.config import parse_config
+from experiments.calibration.series import Series
 from sim.model import CommunityModel
-from sim.runner import build_strategies
+from sim.runner import model_from_config
 
 ACTIVE = ("visitors", "contributors")
 
 
 def with_values(plain: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """A deep copy of a plain config with dotted keys set (``behaviour.visits.base``)."""
-    cfg = copy.deepcopy(dict(plain))
+    """A copy of a plain config with dotted keys set (``behaviour.visits.base``).
+
+    The keys are set with ``OmegaConf.update``, as Hydra sets ``++key=value`` overrides.
+    """
+    cfg = OmegaConf.create(dict(plain))
     for key, value in values.items():
-        node = cfg
-        *parents, last = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return cfg
+        OmegaConf.update(cfg, key, value, force_add=True)
+    out = OmegaConf.to_container(cfg)
+    assert isinstance(out, dict)
+    return out  # type: ignore[return-value]
 
 
 def simulate(
@@ -68,7 +68,7 @@ def simulate(
             "run.handles": "off",
         },
     )
-    model = CommunityModel(parse_config(cfg), strategies=build_strategies(cfg))
+    model = model_from_config(cfg)
     n_weeks = n_days // 7
     new = np.zeros(n_days)
     cum = np.zeros(n_days)
@@ -108,13 +108,6 @@ def _active_people(model: CommunityModel, active: str) -> np.ndarray:
     if model.day == 0 or len(t.visitors) != t.active:  # day 0, or no visits phase
         return np.flatnonzero(model.pop.state == MEMBER)
     return t.visitors
-
-
-def simulate_reps(
-    plain: Mapping[str, Any], seeds: Sequence[int], n_days: int, active: str = "visitors"
-) -> Series:
-    """Replications with the given seeds, combined (``series.average``)."""
-    return average([simulate(plain, s, n_days, active) for s in seeds])
 
 
 def write_log(

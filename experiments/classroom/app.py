@@ -29,8 +29,10 @@ from agents.states import Level, State
 from experiments.classroom.model import (
     MAX_PEOPLE,
     MODERATION_MODES,
+    PAGE_ARGUMENTS,
     SEEDING_METHODS,
     ClassroomModel,
+    ClassroomPlan,
     preset_levers,
 )
 from experiments.commands.playbooks import playbooks
@@ -242,7 +244,7 @@ def banner_text(model: ClassroomModel) -> str:
 
 def run_summary(model: ClassroomModel) -> str:
     """The levers of the run on screen (sidebar changes apply on Reset)."""
-    lev = model.levers
+    lev = model.plan.levers
     onoff = {True: "on", False: "off"}
     invite = (
         "nobody"
@@ -278,6 +280,34 @@ def ChartsView(model: ClassroomModel) -> None:
     )
     with solara.Div(classes=["commsim-charts"]):
         solara.FigureMatplotlib(fig, dependencies=[model, model.steps], format="png")
+
+
+class PageModel(ClassroomModel):
+    """The page's model, as Mesa's SolaraViz rebuilds it on Reset and when a slider moves.
+
+    SolaraViz calls the model's class with the sliders' keyword arguments; this class takes
+    them (see :meth:`ClassroomModel.from_levers` for each) and builds through the same plan.
+    """
+
+    def __init__(
+        self,
+        playbook: str = PLAYBOOK,
+        seed: int = SEED,
+        n_people: int = N_PEOPLE,
+        days: int = 365,
+        seeding_method: str | None = None,
+        seeding_k: int | None = None,
+        weekly_qa: bool | None = None,
+        monthly_meetup: bool | None = None,
+        points: bool | None = None,
+        moderation: str | None = None,
+        welcome_replies: bool | None = None,
+        word_of_mouth: float | None = None,
+    ) -> None:
+        values = locals()
+        plan = ClassroomPlan.from_levers(**{k: values[k] for k in PAGE_ARGUMENTS})
+        settings, strategies = plan.prepare()
+        super().__init__(settings, strategies, plan=plan)
 
 
 @solara.component
@@ -327,7 +357,7 @@ def Page() -> None:
     """The page: Mesa's SolaraViz controls plus the classroom views."""
     preset, (seed, n_people) = PRESET.peek(), COMMUNITY.peek()
     model = solara.use_memo(
-        lambda: solara.reactive(ClassroomModel(playbook=preset, seed=seed, n_people=n_people)), []
+        lambda: solara.reactive(PageModel(playbook=preset, seed=seed, n_people=n_people)), []
     )
 
     def choose(name: str) -> None:

@@ -1,11 +1,13 @@
 """The classroom model behind ``commsim ui``: a playbook preset plus the main levers.
 
-``ClassroomModel`` is a ``CommunityModel`` built from keyword arguments only, as Mesa's
-SolaraViz rebuilds it on Reset. Each lever left at ``None`` keeps what the playbook says;
-a lever set to a value is turned into Hydra overrides on top of ``playbook=<name>``, so
+``ClassroomModel`` is a ``CommunityModel`` with the plan it was built from
+(:class:`ClassroomPlan`); ``ClassroomModel.from_levers`` builds one from keyword arguments,
+as the page's model (``experiments.classroom.app.PageModel``) does when Mesa's SolaraViz
+rebuilds it on Reset. Each lever left at ``None`` keeps what the playbook says; a lever
+set to a value is turned into Hydra overrides on top of ``playbook=<name>``, so
 the page and the command line run the same configuration (``model.command_line``).
 
-    >>> model = ClassroomModel(playbook="weekly_qa", n_people=1000, points=True)
+    >>> model = ClassroomModel.from_levers(playbook="weekly_qa", n_people=1000, points=True)
     >>> model.command_line
     'commsim run playbook=weekly_qa seed=0 community.n=1000 ... +strategies.incentives...'
     >>> model.step()
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import shlex
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -25,9 +29,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from experiments.commands.playbooks import playbooks
+from sim.config import SimConfig
 from sim.errors import ConfigError
 from sim.model import CommunityModel
-from sim.runner import build_strategies, check, compose, to_plain
+from sim.runner import compose, prepare, to_plain
 
 #: the page draws every person: keep the community small enough to see and to lay out
 MAX_PEOPLE = 3000
@@ -205,29 +210,89 @@ def _check_choice(key: str, value: Any, choices: tuple[str, ...]) -> None:
         raise ConfigError(key, value, f"use one of: {', '.join(choices)}")
 
 
-class ClassroomModel(CommunityModel):
-    """A community for the classroom page, built from keyword arguments.
+@dataclass(frozen=True)
+class ClassroomPlan:
+    """What the page asks for: a playbook preset, the community, and the levers.
 
-    Args:
+    Attributes:
         playbook: the preset (``commsim playbooks`` lists them).
         seed: the run's seed (same seed, same community and same run).
-        n_people: people in the social graph, members or not (100..3000).
-        days: length of the run; the page stops playing after it.
-        seeding_method: who the operator invites at launch (``none`` or a method).
-        seeding_k: how many people are invited.
-        weekly_qa: the weekly online Q&A of the ``weekly_qa`` playbook on or off.
-        monthly_meetup: the monthly offline meetup of ``monthly_meetup`` on or off.
-        points: the points scheme of the ``points`` playbook on or off.
-        moderation: ``none``, ``community`` or ``personalised`` (Ren & Kraut 2014).
-        welcome_replies: staff reply to newcomers' unanswered first posts.
-        word_of_mouth: ``acquisition.q``, the daily word-of-mouth chance at 100% member
-            neighbours.
+        levers: the levers in force: the preset's, then the ones given.
+        overrides: the same run as ``commsim run`` overrides.
+    """
 
-    Levers left at ``None`` keep the playbook's setting.
+    playbook: str
+    seed: int
+    levers: dict[str, Any]
+    overrides: tuple[str, ...]
+
+    @classmethod
+    def from_levers(
+        cls,
+        playbook: str = "baseline",
+        seed: int = 0,
+        n_people: int = 1000,
+        days: int = 365,
+        **levers: Any,
+    ) -> ClassroomPlan:
+        """The plan of a page's keyword arguments (see :class:`ClassroomModel` for each).
+
+        Raises:
+            ConfigError: for a community the page cannot draw or a bad lever.
+        """
+        if not MIN_PEOPLE <= int(n_people) <= MAX_PEOPLE:
+            raise ConfigError(
+                "n_people",
+                n_people,
+                f"the page draws everyone: use "
+                f"{MIN_PEOPLE}..{MAX_PEOPLE} (commsim run for larger ones)",
+            )
+        overrides = (
+            f"playbook={playbook}",
+            f"seed={int(seed)}",
+            f"community.n={int(n_people)}",
+            f"days={int(days)}",
+            *lever_overrides(playbook, **levers),
+        )
+        chosen = {k: v for k, v in levers.items() if v is not None}
+        return cls(playbook, int(seed), {**preset_levers(playbook), **chosen}, overrides)
+
+    @property
+    def command_line(self) -> str:
+        """The same run on the command line."""
+        return "commsim run " + " ".join(shlex.quote(o) for o in self.overrides)
+
+    def prepare(self) -> tuple[SimConfig, list[Any]]:
+        """The checked settings and strategies of this plan (as ``sim.build_model`` makes)."""
+        return prepare(_compose([*self.overrides, "run.progress=off"]))
+
+
+class ClassroomModel(CommunityModel):
+    """A community for the classroom page: a ``CommunityModel`` with its plan and layout.
+
+    Build one with :meth:`from_levers` (``ClassroomModel.from_levers(playbook="weekly_qa",
+    n_people=1000, points=True)``). Mesa's SolaraViz rebuilds the page's model by calling
+    its class with the sliders' keyword arguments: the page's
+    :class:`~experiments.classroom.app.PageModel` takes them.
+
+    Args:
+        settings: checked settings (``sim.runner.prepare``).
+        strategies: the strategies of the plan.
+        plan: the playbook, seed, levers and overrides it was built from.
     """
 
     def __init__(
-        self,
+        self, settings: SimConfig, strategies: Sequence[Any] = (), *, plan: ClassroomPlan
+    ) -> None:
+        super().__init__(settings, strategies=strategies)
+        self.plan = plan
+        self.playbook = plan.playbook
+        self.overrides = list(plan.overrides)
+        self.positions = layout_positions(self.csr, seed=plan.seed)
+
+    @classmethod
+    def from_levers(
+        cls,
         playbook: str = "baseline",
         seed: int = 0,
         n_people: int = 1000,
@@ -240,46 +305,42 @@ class ClassroomModel(CommunityModel):
         moderation: str | None = None,
         welcome_replies: bool | None = None,
         word_of_mouth: float | None = None,
-    ) -> None:
-        if not MIN_PEOPLE <= int(n_people) <= MAX_PEOPLE:
-            raise ConfigError(
-                "n_people",
-                n_people,
-                f"the page draws everyone: use "
-                f"{MIN_PEOPLE}..{MAX_PEOPLE} (commsim run for larger ones)",
-            )
-        levers = {
-            "seeding_method": seeding_method,
-            "seeding_k": seeding_k,
-            "weekly_qa": weekly_qa,
-            "monthly_meetup": monthly_meetup,
-            "points": points,
-            "moderation": moderation,
-            "welcome_replies": welcome_replies,
-            "word_of_mouth": word_of_mouth,
-        }
-        overrides = [
-            f"playbook={playbook}",
-            f"seed={int(seed)}",
-            f"community.n={int(n_people)}",
-            f"days={int(days)}",
-            *lever_overrides(playbook, **levers),
-        ]
-        cfg = _compose([*overrides, "run.progress=off"])
-        super().__init__(check(cfg), strategies=build_strategies(cfg))
-        self.playbook = playbook
-        self.overrides = overrides
-        #: the levers in force: the preset's, then the ones given
-        self.levers = {
-            **preset_levers(playbook),
-            **{k: v for k, v in levers.items() if v is not None},
-        }
-        self.positions = layout_positions(self.csr, seed=int(seed))
+    ) -> ClassroomModel:
+        """The classroom model of a preset and levers (composed and checked here).
+
+        Args:
+            playbook: the preset (``commsim playbooks`` lists them).
+            seed: the run's seed (same seed, same community and same run).
+            n_people: people in the social graph, members or not (100..3000).
+            days: length of the run; the page stops playing after it.
+            seeding_method: who the operator invites at launch (``none`` or a method).
+            seeding_k: how many people are invited.
+            weekly_qa: the weekly online Q&A of the ``weekly_qa`` playbook on or off.
+            monthly_meetup: the monthly offline meetup of ``monthly_meetup`` on or off.
+            points: the points scheme of the ``points`` playbook on or off.
+            moderation: ``none``, ``community`` or ``personalised`` (Ren & Kraut 2014).
+            welcome_replies: staff reply to newcomers' unanswered first posts.
+            word_of_mouth: ``acquisition.q``, the daily word-of-mouth chance at 100% member
+                neighbours.
+
+        Levers left at ``None`` keep the playbook's setting.
+        """
+        plan = ClassroomPlan.from_levers(**_page_arguments(locals()))
+        settings, strategies = plan.prepare()
+        return cls(settings, strategies, plan=plan)
 
     @property
     def command_line(self) -> str:
         """The same run on the command line."""
-        return "commsim run " + " ".join(shlex.quote(o) for o in self.overrides)
+        return self.plan.command_line
+
+
+#: the keyword arguments of the page (SolaraViz's model parameters)
+PAGE_ARGUMENTS = ("playbook", "seed", "n_people", "days", *LEVERS)
+
+
+def _page_arguments(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in PAGE_ARGUMENTS}
 
 
 _LAYOUTS: dict[tuple[int, int, int], np.ndarray] = {}

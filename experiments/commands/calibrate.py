@@ -39,9 +39,9 @@ from experiments.calibration.report import (
 from experiments.calibration.series import observed
 from experiments.calibration.settings import CALIBRATE_KEYS, MIN_FIT_DAYS, Settings, parse_settings
 from experiments.calibration.simulate import with_values
-from sim.config import parse_config
 from sim.errors import ConfigError
 from sim.io import write_json
+from sim.runner import check as check_simulation
 from sim.runner import to_plain
 
 
@@ -96,7 +96,7 @@ def simulation_config(cfg: DictConfig, initial_members: int, fit_days: int) -> d
             "run.handles": "off",
         },
     )
-    parse_config(plain)
+    check_simulation(plain)
     community = plain["community"]
     if community.get("kind") == "file":  # the baseline is used from other folders
         community["path"] = str(Path(community["path"]).expanduser().resolve())
@@ -139,7 +139,7 @@ def _check_ranges(base: dict[str, Any], settings: Settings, users: int) -> None:
                 ("low", "high"), (p.value(0, users), p.value(1, users)), strict=True
             ):
                 try:
-                    parse_config(with_values(base, {p.key: value}))
+                    check_simulation(with_values(base, {p.key: value}))
                 except ConfigError as exc:
                     raise ConfigError(f"{where}.{end}", value, exc.fix) from None
 

@@ -20,19 +20,18 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from experiments.analysis.kpi import DEFAULT_KPIS, KPIS
 from experiments.analysis.stats import fmt, paired_differences, ranking, summary_table
 from experiments.commands.playbooks import playbooks as available_playbooks
 from experiments.runs.executors import EXECUTORS, execute
-from experiments.runs.hydra_app import strip_keys
+from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.jobs import Job, config_key
 from experiments.runs.store import RunStore
-from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
+from sim.kpis import DEFAULT_KPIS, kpi
 
+#: compare's own top-level keys (configs/compare.yaml); the rest is the simulation's
 COMPARE_KEYS = ("playbooks", "reps", "rank_by", "kpis", "executor", "workers")
-EXTRA_TOP_LEVEL.update(COMPARE_KEYS)
 
 
 @dataclass
@@ -66,8 +65,7 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
     rank_by = cfg.get("rank_by")
     for key, names in (("kpis", kpis), ("rank_by", [rank_by])):
         for name in names:
-            if name not in KPIS:
-                raise ConfigError(key, name, f"use one of: {', '.join(KPIS)}")
+            kpi(name, key)
     if rank_by not in kpis:
         kpis.append(rank_by)
     executor = cfg.get("executor")
@@ -199,11 +197,10 @@ def main(args: Sequence[str]) -> int:
 
 
 def _precheck(cfg: DictConfig) -> None:
-    from sim.runner import check, to_plain
+    from sim.runner import check
 
     check_options(cfg)
-    plain = to_plain(cfg)
-    check({k: v for k, v in plain.items() if k not in COMPARE_KEYS})
+    check(sim_config(cfg, COMPARE_KEYS))
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

@@ -19,17 +19,20 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.analysis.kpi import KPIS, direction
 from experiments.runs.evaluate import evaluate
 from experiments.runs.executors import EXECUTORS
-from experiments.runs.hydra_app import strip_keys
+from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, as_overrides, parse_space
-from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
+from sim.kpis import Direction, kpi
 
+#: optimise's own top-level keys (configs/optimise.yaml); the rest is the simulation's
 OPTIMISE_KEYS = ("search", "executor", "workers")
-EXTRA_TOP_LEVEL.update(OPTIMISE_KEYS)
+
+
+def _maximise(name: str) -> bool:
+    return kpi(name, "search.kpi").direction is Direction.MAX
 
 
 def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
@@ -40,8 +43,7 @@ def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
         else dict(cfg["search"])
     )
     assert isinstance(s, dict)
-    if s.get("kpi") not in KPIS:
-        raise ConfigError("search.kpi", s.get("kpi"), f"use one of: {', '.join(KPIS)}")
+    kpi(s.get("kpi"), "search.kpi")
     for key, low in (("n_trials", 1), ("reps", 1)):
         if not isinstance(s.get(key), int) or s[key] < low:
             raise ConfigError(f"search.{key}", s.get(key), f"give a whole number >= {low}")
@@ -105,7 +107,7 @@ def optimise(
 
     sampler = optuna.samplers.TPESampler(seed=search["seed"])
     study = optuna.create_study(
-        direction="maximize" if direction(kpi) == "max" else "minimize",
+        direction="maximize" if _maximise(kpi) else "minimize",
         sampler=sampler,
         storage=search.get("storage"),
         study_name=search.get("name"),
@@ -146,7 +148,7 @@ def best_trial(trials: pd.DataFrame, kpi: str) -> pd.Series:
             None,
             "no trial stayed within the budget; raise search.budget or narrow the lever ranges",
         )
-    best = feasible["kpi"].idxmax() if direction(kpi) == "max" else feasible["kpi"].idxmin()
+    best = feasible["kpi"].idxmax() if _maximise(kpi) else feasible["kpi"].idxmin()
     return feasible.loc[best]
 
 
@@ -183,7 +185,7 @@ def plot(trials: pd.DataFrame, kpi: str, path: Path) -> None:
     ax.scatter(ok["trial"], ok["kpi"], label="within budget", s=20)
     bad = trials[~trials["feasible"]]
     ax.scatter(bad["trial"], bad["kpi"], marker="x", color="grey", label="over budget")
-    best = ok["kpi"].cummax() if direction(kpi) == "max" else ok["kpi"].cummin()
+    best = ok["kpi"].cummax() if _maximise(kpi) else ok["kpi"].cummin()
     ax.step(ok["trial"], best, where="post", color="black", label="best so far")
     ax.set_xlabel("trial")
     ax.set_ylabel(kpi)
@@ -196,7 +198,14 @@ def main(args: Sequence[str]) -> int:
     """``commsim optimise search=<name> [overrides]``."""
     from experiments.runs.hydra_app import run_app
 
-    return run_app("optimise", args, _job, check=check_search)
+    return run_app("optimise", args, _job, check=_precheck)
+
+
+def _precheck(cfg: DictConfig) -> None:
+    from sim.runner import check
+
+    check_search(cfg)
+    check(sim_config(cfg, OPTIMISE_KEYS))
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

@@ -16,18 +16,18 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from experiments.analysis.kpi import direction
 from experiments.commands.playbooks import playbooks as available
 from experiments.commands.sensitivity import check_uncertainty
 from experiments.runs.evaluate import evaluate
-from experiments.runs.hydra_app import strip_keys
+from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import latin_hypercube
-from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
+from sim.kpis import Direction
+from sim.kpis import kpi as kpi_of
 
+#: robustness's own top-level keys (configs/robustness.yaml); the rest is the simulation's
 ROBUSTNESS_KEYS = ("playbooks", "scenarios", "reps", "uncertainty", "executor", "workers")
-EXTRA_TOP_LEVEL.update(ROBUSTNESS_KEYS)
 
 
 def check_options(cfg: DictConfig) -> dict[str, Any]:
@@ -64,7 +64,8 @@ def robustness(
     kpi = o["kpi"]
     runs["scenario"] = runs["setting"] // len(o["playbooks"])
     per = runs.groupby(["scenario", "playbook"], as_index=False)[kpi].mean()
-    best = per.groupby("scenario")[kpi].transform("max" if direction(kpi) == "max" else "min")
+    better = "max" if kpi_of(kpi, "uncertainty.kpi").direction is Direction.MAX else "min"
+    best = per.groupby("scenario")[kpi].transform(better)
     per["regret"] = (best - per[kpi]).abs()
     per["won"] = per["regret"] == 0
     table = (
@@ -101,7 +102,14 @@ def main(args: Sequence[str]) -> int:
     """``commsim robustness playbooks=[a,b] scenarios=S [uncertainty=<name>]``."""
     from experiments.runs.hydra_app import run_app
 
-    return run_app("robustness", args, _job, check=check_options)
+    return run_app("robustness", args, _job, check=_precheck)
+
+
+def _precheck(cfg: DictConfig) -> None:
+    from sim.runner import check
+
+    check_options(cfg)
+    check(sim_config(cfg, ROBUSTNESS_KEYS))
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

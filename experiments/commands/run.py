@@ -18,27 +18,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments.runs.hydra_app import HYDRA_FLAGS, user_overrides
+from experiments.runs.hydra_app import run_app
 from experiments.runs.jobs import plain_key
 from sim.errors import CommsimError
 from sim.io import write_json
-from sim.runner import check, compose, run_config, to_plain
+from sim.runner import check, run_config, to_plain
 
-__all__ = ["HYDRA_FLAGS", "format_summary", "main", "precheck", "run_job"]
-
-
-def precheck(args: Sequence[str]) -> None:
-    """Compose and check the config of a single run before Hydra starts it.
-
-    Multiruns and Hydra's own flags are left to Hydra (each job checks its own config).
-    """
-    overrides = user_overrides(args)
-    if overrides is not None:
-        check(compose(overrides))
+__all__ = ["finished", "format_summary", "main", "run_one"]
 
 
 def format_summary(summary: dict, out_dir: Path | None) -> str:
@@ -69,10 +58,8 @@ def finished(out_dir: Path, key: str) -> dict[str, Any] | None:
     return json.loads(summary_file.read_text())
 
 
-@hydra.main(version_base="1.3", config_path="pkg://configs", config_name="config")
-def run_job(cfg: DictConfig) -> dict | None:
+def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None:
     """One Hydra job: run, write outputs into the job's folder, print the summary."""
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
     key = plain_key(to_plain(cfg))
     done = finished(out_dir, key)
     if done is not None:
@@ -107,13 +94,8 @@ def run_job(cfg: DictConfig) -> dict | None:
 
 
 def main(args: Sequence[str]) -> int:
-    """Run the Hydra application with ``args`` as its command line."""
-    saved = sys.argv
-    sys.argv = ["commsim run", *args]
-    try:
-        run_job()
-    except SystemExit as exc:
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    finally:
-        sys.argv = saved
-    return 0
+    """``commsim run [overrides]``: a single run is checked (strategies included) first.
+
+    Multiruns and Hydra's own flags are left to Hydra (each job checks its own config).
+    """
+    return run_app("config", args, run_one, check=check, name="run")

@@ -19,17 +19,16 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.analysis.kpi import KPIS
 from experiments.runs.evaluate import evaluate
 from experiments.runs.executors import EXECUTORS
-from experiments.runs.hydra_app import strip_keys
+from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, parse_space
-from sim.config import EXTRA_TOP_LEVEL
 from sim.errors import ConfigError
 from sim.io import write_text
+from sim.kpis import kpi
 
+#: sensitivity's own top-level keys (configs/sensitivity.yaml); the rest is the simulation's
 SENSITIVITY_KEYS = ("uncertainty", "executor", "workers")
-EXTRA_TOP_LEVEL.update(SENSITIVITY_KEYS)
 
 
 def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
@@ -40,8 +39,7 @@ def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
         else dict(cfg["uncertainty"])
     )
     assert isinstance(u, dict)
-    if u.get("kpi") not in KPIS:
-        raise ConfigError("uncertainty.kpi", u.get("kpi"), f"use one of: {', '.join(KPIS)}")
+    kpi(u.get("kpi"), "uncertainty.kpi")
     for key, low in (
         ("morris_trajectories", 2),
         ("morris_levels", 2),
@@ -190,7 +188,14 @@ def main(args: Sequence[str]) -> int:
     """``commsim sensitivity [uncertainty=<name>] [overrides]``."""
     from experiments.runs.hydra_app import run_app
 
-    return run_app("sensitivity", args, _job, check=check_uncertainty)
+    return run_app("sensitivity", args, _job, check=_precheck)
+
+
+def _precheck(cfg: DictConfig) -> None:
+    from sim.runner import check
+
+    check_uncertainty(cfg)
+    check(sim_config(cfg, SENSITIVITY_KEYS))
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

@@ -1,9 +1,11 @@
-"""Running commsim's commands as Hydra applications.
+"""Running commsim's commands as Hydra applications: the one Hydra entry wrapper.
 
 Each command has a primary config in ``configs/`` (``config`` for run, ``compare``,
-``optimise``...). Hydra gives ``hydra.run.dir=DIR``, ``-m`` sweeps and ``--cfg job``;
-outputs go to ``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir).
-A bad config fails before any simulated day with exit code 2 and no traceback.
+``optimise``...) and declares its own top-level keys (``COMPARE_KEYS``...), which it
+removes before the simulation's check (:func:`sim_config`). Hydra gives
+``hydra.run.dir=DIR``, ``-m`` sweeps and ``--cfg job``; outputs go to
+``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir). A bad config fails
+before any simulated day with exit code 2 and no traceback.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.errors import CommsimError
-from sim.runner import compose
+from sim.runner import compose, to_plain
 
-Job = Callable[[DictConfig, Path, list[str]], None]
+Job = Callable[[DictConfig, Path, list[str]], Any]
 
 HYDRA_FLAGS = (
     "-m",
@@ -61,6 +64,11 @@ def strip_keys(overrides: Sequence[str], keys: Sequence[str]) -> list[str]:
     ]
 
 
+def sim_config(cfg: DictConfig | dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """The simulation's part of a command's config: the plain config without ``keys``."""
+    return {k: v for k, v in to_plain(cfg).items() if k not in keys}
+
+
 def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
     """Compose the config before Hydra starts, so composition errors exit with code 2."""
     overrides = user_overrides(args)
@@ -72,8 +80,19 @@ def run_app(
     args: Sequence[str],
     job: Job,
     check: Callable[[DictConfig], object] | None = None,
+    name: str | None = None,
 ) -> int:
-    """Run ``job(cfg, out_dir, overrides)`` as a Hydra app; returns the exit code."""
+    """Run ``job(cfg, out_dir, overrides)`` as a Hydra app; returns the exit code.
+
+    Args:
+        config_name: the command's primary config in ``configs/``.
+        args: the command line after the command's name.
+        job: what one Hydra job does; its return value is the job's (multiruns keep it).
+        check: called on the composed config before Hydra starts (single runs); a
+            ``CommsimError`` exits with code 2 before any simulation.
+        name: the command's name (Hydra's job name and log file); default ``config_name``.
+    """
+    name = name or config_name
     try:
         cfg = precompose(config_name, args)
         if cfg is not None and check is not None:
@@ -83,16 +102,17 @@ def run_app(
         return 2
 
     @hydra.main(version_base="1.3", config_path="pkg://configs", config_name=config_name)
-    def _app(cfg: DictConfig) -> None:
+    def _app(cfg: DictConfig) -> Any:
         hc = HydraConfig.get()
         try:
-            job(cfg, Path(hc.runtime.output_dir), list(hc.overrides.task))
+            return job(cfg, Path(hc.runtime.output_dir), list(hc.overrides.task))
         except CommsimError as exc:
             print(f"commsim: error: {exc}", file=sys.stderr)
             sys.exit(2)
 
+    named = any(a.startswith("hydra.job.name=") for a in args)
     saved = sys.argv
-    sys.argv = [f"commsim {config_name}", *args]
+    sys.argv = [f"commsim {name}", *args, *([] if named else [f"hydra.job.name={name}"])]
     try:
         _app()
     except SystemExit as exc:

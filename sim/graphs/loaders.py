@@ -18,7 +18,6 @@ numbered in numeric order, otherwise in string order.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import zlib
@@ -31,6 +30,7 @@ import pandas as pd
 
 from sim.errors import ConfigError
 from sim.graphs.csr import SocialGraph, from_edges
+from sim.io import read_text
 
 KEY = "community.path"
 #: Format name -> file extensions (each may also end in ``.gz``).
@@ -73,7 +73,7 @@ def load_graph(path: str | Path, fmt: str | None = None) -> SocialGraph:
         raise ConfigError(KEY, str(path), "this is a folder; give the path to a graph file")
     fmt = _format_of(path, fmt)
     if fmt == "edgelist":
-        u_labels, v_labels = parse_edge_list(_read_text(path), path)
+        u_labels, v_labels = parse_edge_list(read_text(path, KEY, "edge list"), path)
         original_ids, inverse = np.unique(np.concatenate((u_labels, v_labels)), return_inverse=True)
         u, v = inverse[: u_labels.size], inverse[u_labels.size :]
     else:
@@ -196,34 +196,6 @@ def _format_of(path: Path, fmt: str | None) -> str:
         f"{accepted}, each optionally .gz; or set community.format= to one of "
         f"{', '.join(FORMATS)}",
     )
-
-
-def _read_text(path: Path) -> str:
-    """The file's text, gunzipped when it is gzip (by extension or content)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            KEY, str(path), f"cannot be read ({exc.strerror}); check its permissions"
-        ) from exc
-    if path.suffix.lower() == ".gz" or raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ConfigError(
-                KEY,
-                str(path),
-                f"cannot be decompressed as gzip ({exc}); give "
-                "a complete .gz file or the uncompressed file",
-            ) from exc
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            KEY,
-            str(path),
-            f"is not UTF-8 text (byte {exc.start}); save the edge list as UTF-8 text",
-        ) from exc
 
 
 def _read_xml_graph(path: Path, fmt: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -79,7 +79,7 @@ def test_every_playbook_gives_the_page_its_levers() -> None:
 
 
 def test_the_page_model_is_the_command_line_run() -> None:
-    model = ClassroomModel(
+    model = ClassroomModel.from_levers(
         playbook="baseline",
         n_people=300,
         days=20,
@@ -92,7 +92,7 @@ def test_the_page_model_is_the_command_line_run() -> None:
         welcome_replies=True,
         word_of_mouth=0.1,
     )
-    assert model.levers["moderation"] == "personalised"
+    assert model.plan.levers["moderation"] == "personalised"
     while model.running:
         model.step()
     assert model.day == 20
@@ -103,7 +103,7 @@ def test_the_page_model_is_the_command_line_run() -> None:
 def test_switching_off_what_a_playbook_has() -> None:
     overrides = lever_overrides("knowledge_sessions_offline", monthly_meetup=False)
     assert overrides == ["~strategies.events.items.meetup"]
-    model = ClassroomModel(
+    model = ClassroomModel.from_levers(
         playbook="weekly_qa", n_people=200, days=5, weekly_qa=False, seeding_method="none"
     )
     kinds = {type(s).__name__: s for s in model.strategies}
@@ -112,15 +112,15 @@ def test_switching_off_what_a_playbook_has() -> None:
 
 def test_bad_levers_are_named() -> None:
     with pytest.raises(ConfigError, match="moderation"):
-        ClassroomModel(n_people=200, moderation="strict")
+        ClassroomModel.from_levers(n_people=200, moderation="strict")
     with pytest.raises(ConfigError, match="n_people"):
-        ClassroomModel(n_people=5000)
+        ClassroomModel.from_levers(n_people=5000)
     with pytest.raises(ConfigError, match="playbook"):
-        ClassroomModel(playbook="moon", n_people=200)
+        ClassroomModel.from_levers(playbook="moon", n_people=200)
 
 
 def test_layout_spreads_people_and_is_reproducible() -> None:
-    model = ClassroomModel(n_people=500, days=5)
+    model = ClassroomModel.from_levers(n_people=500, days=5)
     a = spring_layout(model.csr, seed=1)
     b = spring_layout(model.csr, seed=1)
     assert a.shape == (500, 2) and np.isfinite(a).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -140,6 +141,17 @@ def test_compare_cli_prints_table(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "playbooks" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def finished_jobs(sweep: Path) -> int:
+    """Jobs the resume logic skips: a summary and the completion marker (``seed.json`` with
+    the config key, written last), as ``experiments.commands.run.finished`` checks."""
+    return sum(
+        1
+        for marker in sweep.glob("*/seed.json")
+        if "config_key" in json.loads(marker.read_text())
+        and (marker.parent / "summary.json").exists()
+    )
+
+
 @pytest.mark.slow
 def test_killed_sweep_rerun_has_every_run_exactly_once(tmp_path: Path) -> None:
     args = [
@@ -155,15 +167,15 @@ def test_killed_sweep_rerun_has_every_run_exactly_once(tmp_path: Path) -> None:
         args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.time() + 120
-    while time.time() < deadline and len(list(tmp_path.glob("*/summary.json"))) < 2:
+    while time.time() < deadline and finished_jobs(tmp_path) < 2:
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = len(list(tmp_path.glob("*/summary.json")))
+    done_before = finished_jobs(tmp_path)
     assert 2 <= done_before < 6, "the sweep was not interrupted midway"
     rerun = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
-    assert rerun.stdout.count("already done") >= done_before
+    assert rerun.stdout.count("already done") == done_before
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert sorted(summary["seed"]) == [0, 1, 2, 3, 4, 5]
     assert summary["config_key"].is_unique

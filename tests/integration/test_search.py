@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import optimise as opt
-from experiments import robustness as rob
-from experiments import sensitivity as sens
+from experiments.commands import optimise as opt
+from experiments.commands import robustness as rob
+from experiments.commands import sensitivity as sens
 from experiments.runs.evaluate import evaluate
 from sim import ConfigError
 from sim.runner import compose

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from experiments import validate
+from experiments.commands import validate
 from sim import run
 
 pytestmark = pytest.mark.validation
