@@ -140,7 +140,9 @@ def network_figure(model: ClassroomModel) -> tuple[Figure, Any]:
     coo = model.csr.tocoo()
     keep = coo.row < coo.col
     ties = np.stack([pos[coo.row[keep]], pos[coo.col[keep]]], axis=1)
-    ax.add_collection(LineCollection(ties, colors="#B0B0B0", linewidths=0.4, alpha=0.35, zorder=0))
+    ax.add_collection(
+        LineCollection(list(ties), colors="#B0B0B0", linewidths=0.4, alpha=0.35, zorder=0)
+    )
     scatter = ax.scatter(pos[:, 0], pos[:, 1], s=10, c=PROSPECT_COLOUR, linewidths=0, zorder=1)
     ax.autoscale_view()
     ax.set_aspect("equal")

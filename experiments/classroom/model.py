@@ -106,7 +106,8 @@ def preset_levers(playbook: str) -> dict[str, Any]:
         "seeding_k": int(seeding["k"]) if seeding else 50,
         "weekly_qa": bool(_event_names(cfg, "qa")),
         "monthly_meetup": bool(_event_names(cfg, "meetup")),
-        "points": bool(incentives) and max(float(incentives.get(k, 0)) for k in POINTS_KEYS) > 0,
+        "points": incentives is not None
+        and max(float(incentives.get(k, 0)) for k in POINTS_KEYS) > 0,
         "moderation": moderation["mode"] if moderation else "none",
         "welcome_replies": bool(onboarding and onboarding.get("welcome_replies")),
         "word_of_mouth": float(cfg["acquisition"]["q"]),

@@ -166,7 +166,7 @@ def write_tables(result: Comparison) -> None:
 
 def format_table(result: Comparison, options: dict[str, Any]) -> str:
     """The KPI table printed at the end: mean [95% CI] per playbook."""
-    wide = {}
+    wide: dict[str, dict[str, str]] = {}
     for _, row in result.summary.iterrows():
         cell = f"{fmt(row['mean'])} [{fmt(row['ci_low'])}, {fmt(row['ci_high'])}]"
         wide.setdefault(row["kpi"], {})[row["playbook"]] = cell

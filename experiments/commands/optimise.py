@@ -69,7 +69,8 @@ def suggest(trial: Any, dims: list[Dimension]) -> dict[str, Any]:
         if d.type == "categorical":
             out[d.key] = trial.suggest_categorical(d.key, list(d.choices))
         elif d.type == "int":
-            out[d.key] = trial.suggest_int(d.key, int(d.low), int(d.high), log=d.log)
+            low, high = d.bounds()
+            out[d.key] = trial.suggest_int(d.key, int(low), int(high), log=d.log)
         else:
             out[d.key] = trial.suggest_float(d.key, d.low, d.high, log=d.log)
     return out

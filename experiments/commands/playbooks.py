@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib.resources import files
 
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim.errors import ConfigError
 
@@ -25,7 +25,8 @@ def playbooks() -> dict[str, str]:
                 name,
                 f"the YAML does not parse: {str(exc).splitlines()[0]}",
             ) from None
-        out[name] = str(cfg.get("playbook_description", ""))
+        text = cfg.get("playbook_description", "") if isinstance(cfg, DictConfig) else ""
+        out[name] = str(text)
     return out
 
 

@@ -65,7 +65,8 @@ def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None
     if done is not None:
         print(f"already done (same config and seed): {out_dir}")
         return done
-    single = HydraConfig.get().mode.name == "RUN"
+    mode = HydraConfig.get().mode
+    single = mode is None or mode.name == "RUN"
     try:
         result = run_config(cfg, out_dir=out_dir)
     except CommsimError as exc:

@@ -157,7 +157,7 @@ def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
     ax = axes[0, 0]
     ax.barh(m["parameter"][::-1], m["mu_star"][::-1], xerr=m["mu_star_conf"][::-1], capsize=3)
     ax.set_xlabel(f"Morris mu* on {kpi} (95% CI)")
-    if n == 2:
+    if s is not None and n == 2:
         ax = axes[0, 1]
         y = np.arange(len(s))
         ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label="S1 (first order)", capsize=3)

@@ -101,7 +101,9 @@ def _start_ray(workers: int) -> Any:
         ) from None
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
-        kwargs = {} if address else {"num_cpus": workers, "include_dashboard": False}
+        kwargs: dict[str, Any] = (
+            {} if address else {"num_cpus": workers, "include_dashboard": False}
+        )
         ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, **kwargs)
     return ray
 

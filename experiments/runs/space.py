@@ -28,11 +28,17 @@ class Dimension:
     choices: tuple[Any, ...] = ()
     log: bool = False
 
+    def bounds(self) -> tuple[float, float]:
+        """``(low, high)`` of a numeric dimension."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"{self.key} is categorical: it has choices, not bounds")
+        return self.low, self.high
+
     def from_unit(self, u: float) -> Any:
         """Map u in [0, 1] onto the range (used by Latin hypercube and Sobol samples)."""
         if self.type == "categorical":
             return self.choices[min(int(u * len(self.choices)), len(self.choices) - 1)]
-        lo, hi = float(self.low), float(self.high)  # type: ignore[arg-type]
+        lo, hi = self.bounds()
         if self.log:
             value = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
         else:
@@ -61,8 +67,9 @@ def parse_space(values: Mapping[str, Any] | None, key: str) -> list[Dimension]:
             dims.append(Dimension(name, "categorical", choices=choices))
             continue
         low, high = spec.get("low"), spec.get("high")
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
+        if not (_is_number(low) and _is_number(high)):
             raise ConfigError(where, spec, "give numeric low and high")
+        assert isinstance(low, int | float) and isinstance(high, int | float)
         if not low < high:
             raise ConfigError(f"{where}.high", high, f"use high > low ({low})")
         log = bool(spec.get("log", False))
@@ -70,6 +77,10 @@ def parse_space(values: Mapping[str, Any] | None, key: str) -> list[Dimension]:
             raise ConfigError(f"{where}.low", low, "a log-scaled range needs low > 0")
         dims.append(Dimension(name, spec["type"], float(low), float(high), log=log))
     return dims
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def as_overrides(values: Mapping[str, Any]) -> list[str]:
