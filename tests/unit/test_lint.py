@@ -1,4 +1,5 @@
-"""The codebase stays clean: ruff everywhere, mypy on sim/, agents/, strategies/ (STYLE.md)."""
+"""The codebase stays clean: ruff check and format everywhere, mypy on sim/, agents/,
+strategies/ and experiments/ (STYLE.md; ``[tool.mypy] packages`` in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+PACKAGES = ("agents", "sim", "strategies", "experiments", "tests", "benchmarks")
 
 
 @pytest.mark.slow
@@ -18,12 +20,7 @@ def test_ruff() -> None:
         [
             str(BIN / "ruff"),
             "check",
-            "agents",
-            "sim",
-            "strategies",
-            "experiments",
-            "tests",
-            "benchmarks",
+            *PACKAGES,
         ],
         cwd=REPO,
         capture_output=True,
@@ -31,6 +28,26 @@ def test_ruff() -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+@pytest.mark.slow
+def test_ruff_format() -> None:
+    proc = subprocess.run(
+        [str(BIN / "ruff"), "format", "--check", *PACKAGES],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+@pytest.mark.slow
+def test_mypy_covers_every_package() -> None:
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert set(config["tool"]["mypy"]["packages"]) == {"sim", "agents", "strategies", "experiments"}
 
 
 @pytest.mark.slow
