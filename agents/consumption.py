@@ -101,7 +101,7 @@ def feed_value(
         ``(benefit, cost)``, each of shape (V,).
     """
     v = len(interests)
-    if not params.enabled or total == 0 or v == 0:
+    if total == 0 or v == 0:
         return np.zeros(v), np.zeros(v)
     rel = interests.shape[1] * interests
     mix = feed_mix(interests, count, params)
@@ -169,6 +169,6 @@ def mean_feed_diversity(
         total: items in the pool.
         params: consumption parameters.
     """
-    if not params.enabled or total == 0 or len(interests) == 0:
+    if total == 0 or len(interests) == 0:
         return float("nan")
     return float(np.mean(feed_diversity(feed_mix(interests, count, params))))

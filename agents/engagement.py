@@ -162,8 +162,6 @@ def decide_visits(
             an array over all people.
         multiplier: segment visit multiplier, aligned with ``members``.
     """
-    if not params.enabled:
-        return np.ones(len(members), dtype=bool)
     prob = (params.base + params.slope * world.pop.commitment[members]) * multiplier
     if push is not None:
         prob = prob + push[members]
@@ -186,7 +184,7 @@ def decide_churn(
     world: World, members: np.ndarray, params: ChurnParams, extra: np.ndarray | None = None
 ) -> np.ndarray:
     """Indices of the members who leave today (never those who joined today)."""
-    if not params.enabled or len(members) == 0:
+    if len(members) == 0:
         return np.empty(0, dtype=np.int64)
     eligible = members[world.pop.joined_day[members] < world.day]
     h = churn_hazard(world, eligible, params)

@@ -61,6 +61,7 @@ class Member(mesa.Agent):
     def __init__(self, model: Any, index: int) -> None:
         super().__init__(model)
         self.index = int(index)
+        self.unique_id = self.index  # Mesa numbers agents by creation; ours is the person
 
     @property
     def neighbours(self) -> list[Member]:

@@ -1,12 +1,13 @@
-"""Posts and replies entering the content pool (verbs of the model).
+"""Posts and replies entering the content pool: a component of the model.
 
-Kept apart from ``sim.model`` so that the model file stays readable; the methods act on
-``self.pop``, ``self.pool`` and ``self.today`` of a ``CommunityModel``.
+``model.contributions`` writes members' posts (the contribution phase) and replies (the
+contribution phase, and the operator's staff through ``Operator.reply_as_staff``) into
+``model.pool`` and the population's counters.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,37 +15,40 @@ from agents import contribution
 from agents.interests import is_offtopic
 from sim.content import UGC
 
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
 
-class ContributionsMixin:
-    """The model's verbs for member posts and replies."""
 
-    pop: Any
-    pool: Any
-    today: Any
-    rng: np.random.Generator
-    day: int
-    config: Any
-    n_people: int
+class Contributions:
+    """Member posts and replies on one model.
+
+    Args:
+        model: the model written to.
+    """
+
+    def __init__(self, model: CommunityModel) -> None:
+        self._model = model
 
     def publish_posts(self, posters: np.ndarray) -> np.ndarray:
         """Members write one post each today; returns the posts' pool positions."""
         if len(posters) == 0:
             return np.empty(0, dtype=np.int64)
-        pop, b = self.pop, self.config.behaviour
-        topics = contribution.draw_topics(pop.interests[posters], self.rng)
-        quality = contribution.draw_quality(pop.commitment[posters], b.contribution, self.rng)
+        m = self._model
+        pop, b, today = m.pop, m.config.behaviour, m.today
+        topics = contribution.draw_topics(pop.interests[posters], m.rng)
+        quality = contribution.draw_quality(pop.commitment[posters], b.contribution, m.rng)
         first = pop.posts[posters] == 0
-        pop.first_post_day[posters[first]] = self.day
+        pop.first_post_day[posters[first]] = m.day
         pop.posts[posters] += 1
         pop.activity[posters] += 1.0
-        self.today.posts += len(posters)
-        self.today.posters = np.concatenate([self.today.posters, posters])
-        return self.pool.add(
+        today.posts += len(posters)
+        today.posters = np.concatenate([today.posters, posters])
+        return m.pool.add(
             kind=UGC,
             topic=topics,
             quality=quality,
             tone=pop.sentiment[posters],
-            day=self.day,
+            day=m.day,
             author=posters,
             first=first,
             offtopic=is_offtopic(topics, b.content),
@@ -60,34 +64,33 @@ class ContributionsMixin:
         Returns:
             How many replies were written.
         """
-        params = self.config.behaviour.contribution
+        m = self._model
+        params, pool, today = m.config.behaviour.contribution, m.pool, m.today
         if targets is None:
-            open_posts = self.pool.open_posts(self.day, params.reply_window)
-            targets = contribution.pick_targets(
-                open_posts, self.pool.quality, len(repliers), self.rng
-            )
+            open_posts = pool.open_posts(m.day, params.reply_window)
+            targets = contribution.pick_targets(open_posts, pool.quality, len(repliers), m.rng)
             repliers = repliers[: len(targets)]
-        authors = self.pool.author[targets]
+        authors = pool.author[targets]
         ok = authors != repliers
         repliers, targets, authors = repliers[ok], targets[ok], authors[ok]
         if len(targets) == 0:
             return 0
-        np.add.at(self.pool.replies, targets, 1)
-        pop = self.pop
+        np.add.at(pool.replies, targets, 1)
+        pop = m.pop
         members_targets = authors >= 0  # replies to operator items recognise nobody
-        got = np.bincount(authors[members_targets], minlength=self.n_people)
+        got = np.bincount(authors[members_targets], minlength=m.n_people)
         pop.replies_received += got.astype(np.int32)
         pop.recognition += got.astype(np.float32)
-        first = self.pool.first[targets] & members_targets
+        first = pool.first[targets] & members_targets
         pop.first_replied[authors[first]] = 1
         staff = repliers < 0
         members = repliers[~staff]
         pop.replies[members] += 1
         pop.activity[members] += 1.0
-        self.today.repliers = np.concatenate([self.today.repliers, members])
-        if len(self.today.replies_got):
-            self.today.replies_got += got
+        today.repliers = np.concatenate([today.repliers, members])
+        if len(today.replies_got):
+            today.replies_got += got
         else:
-            self.today.replies_got = got
-        self.today.replies += len(targets)
+            today.replies_got = got
+        today.replies += len(targets)
         return len(targets)

@@ -140,6 +140,14 @@ def items(model: Any) -> int:
     return len(model.pool)
 
 
+def exposure_diversity(model: Any) -> float:
+    """Mean normalised entropy of today's visitors' feed topic mix (NaN: no feed read)."""
+    return float(model.today.exposure_diversity)
+
+
+#: metrics the day computes only when asked (``CommunityModel.request_metric``)
+COMPUTED: dict[str, Callable[[Any], Any]] = {"exposure_diversity": exposure_diversity}
+
 REPORTERS: dict[str, Callable[[Any], Any]] = {
     "day": day,
     "members": members,
@@ -169,14 +177,27 @@ class MetricsRecorder:
     """Collects every reporter once a day into a table.
 
     Args:
-        model: the model; reporters in ``model.extra_reporters`` (a dict, if present) are
-            collected too.
+        model: the model.
+        extra: more reporters (name -> function of the model), after the standard ones.
     """
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, extra: dict[str, Callable[[Any], Any]] | None = None) -> None:
         self.reporters = dict(REPORTERS)
-        self.reporters.update(getattr(model, "extra_reporters", {}))
+        self.reporters.update(extra or {})
         self.rows: dict[str, list[Any]] = {name: [] for name in self.reporters}
+
+    def add(self, name: str, reporter: Callable[[Any], Any], model: Any) -> None:
+        """A new column before the first step: today's value is recorded at once.
+
+        Raises:
+            RuntimeError: if ``name`` is already a column or more than one day is recorded.
+        """
+        if name in self.reporters:
+            raise RuntimeError(f"add_reporter({name!r}): that metric is already collected")
+        if len(self.rows["day"]) > 1:
+            raise RuntimeError(f"add_reporter({name!r}): the run has started")
+        self.reporters[name] = reporter
+        self.rows[name] = [reporter(model) for _ in self.rows["day"]]
 
     def collect(self, model: Any) -> None:
         """Record today's row."""

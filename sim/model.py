@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import mesa
 import networkx as nx
@@ -24,25 +24,23 @@ from agents.consumption import ConsumptionParams
 from agents.interests import draw_interests
 from agents.member import Member
 from agents.segments import assign_segments
-from agents.states import MEMBER, Channel, Level, State
+from agents.states import MEMBER, PROSPECT, Channel, Level, State
 from agents.world import add_counts, add_neighbour_counts, neighbours
 from sim.community import build_community
 from sim.config import SimConfig
 from sim.content import ContentPool
-from sim.contributions import ContributionsMixin
+from sim.contributions import Contributions
 from sim.errors import ConfigError
 from sim.graphs import SocialGraph
-from sim.metrics import MetricsRecorder
-from sim.phases import PHASES
+from sim.metrics import COMPUTED, MetricsRecorder
+from sim.phases import phases_for
 from sim.population import Population
 from sim.transitions import LevelTransitions
-from sim.verbs import OperatorVerbs
+from sim.verbs import DailyLevers, Operator, OperatorVerbs
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 NEWCOMER = Level.NEWCOMER.value
-
-Phase = Callable[["CommunityModel"], None]
 _EMPTY = np.empty(0, dtype=np.int64)
 _EMPTY_BOOL = np.empty(0, dtype=bool)
 _EMPTY_FLOAT = np.empty(0)
@@ -77,18 +75,36 @@ class Today:
     replies_got: np.ndarray = field(default_factory=lambda: _EMPTY)  # per person, today
 
 
-class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
+class StrategyLike(Protocol):
+    """What the model needs of a strategy (see ``strategies.base.Strategy``)."""
+
+    def setup(self, ops: OperatorVerbs) -> None: ...
+    def act(self, ops: OperatorVerbs) -> None: ...
+    def settle(self, ops: OperatorVerbs) -> None: ...
+
+
+Reporter = Callable[[Any], Any]
+
+
+class CommunityModel(mesa.Model):
     """An online community on a social graph.
+
+    The model holds the state and steps the day's phases (``sim.phases``); the operator's
+    verbs live on ``model.ops`` (a ``sim.verbs.Operator``), which strategies receive.
 
     Args:
         config: checked settings (``sim.config.parse_config``).
         graph: a prebuilt social graph; built from ``config.community`` when None.
-        strategies: the operator's strategies: objects with ``setup(model)``, ``act(model)``
-            (each morning) and ``settle(model)`` (each evening); see ``strategies.base``.
+        strategies: the operator's strategies: objects with ``setup(ops)``, ``act(ops)``
+            (each morning) and ``settle(ops)`` (each evening), given the model's
+            ``Operator``; see ``strategies.base``.
     """
 
     def __init__(
-        self, config: SimConfig, graph: SocialGraph | None = None, strategies: Sequence[Any] = ()
+        self,
+        config: SimConfig,
+        graph: SocialGraph | None = None,
+        strategies: Sequence[StrategyLike] = (),
     ) -> None:
         super().__init__(rng=np.random.default_rng(config.seed))
         self.config = config
@@ -105,18 +121,22 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         self.pool = ContentPool(b.content.topics, b.content.lifetime, b.content.low_quality)
         self.nbr_sentiment = np.zeros(self.n_people)
         self.has_talker = np.zeros(self.n_people, dtype=bool)
-        self.reset_levers()
-        self.feed_override = None
+        self.levers = DailyLevers(self.n_people)
+        self.feed_override: ConsumptionParams | None = None
         self.budget_left: float | None = None
         self.budget_exhausted_day = -1
         self.cost_by_item: dict[str, float] = {}
         self.crisis_days: list[int] = []
         self.crisis_hits: list[np.ndarray] = []  # members each crisis turned negative
-        #: extra daily metrics strategies register in setup (name -> function of the model)
-        self.extra_reporters: dict[str, Callable[[Any], Any]] = {}
+        self.requested_metrics: set[str] = set()  # computed metrics asked for
+        self._reporters: dict[str, Reporter] = {}  # extra daily metrics, before the run
+        self._recording = False  # the recorder exists (day 0 recorded)
+        self._started = False  # step() has been called
+        self.contributions = Contributions(self)
+        self.ops = Operator(self)
         self.strategies = list(strategies)
-        self.phases: list[tuple[str, Phase]] = [p for p in PHASES if self._phase_on(p[0])]
-        self._visits_on = any(name == "visits" for name, _ in self.phases)
+        self.phases = phases_for(config)
+        self._visits_on = any(p.name == "visits" for p in self.phases)
         self._handles: dict[int, Member] = {}
         self._setup_people()
         self._place_initial_members()
@@ -125,23 +145,25 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         if config.run.handles in ("on", True):
             self._build_handles()
         for strategy in self.strategies:
-            strategy.setup(self)
+            strategy.setup(self.ops)
         self.transitions = LevelTransitions(self)
-        self.recorder = MetricsRecorder(self)
+        self.recorder = MetricsRecorder(self, self._reporters)
         self.recorder.collect(self)
+        self._recording = True
 
     # ----- the day -------------------------------------------------------------------------
     def step(self) -> None:
         """One day: every phase in order, then the day's metrics."""
+        self._started = True
         self.day += 1
         self.today = Today()
-        self.reset_levers()
+        self.levers.reset()
         for strategy in self.strategies:
-            strategy.act(self)
-        for _name, phase in self.phases:
-            phase(self)
+            strategy.act(self.ops)
+        for phase in self.phases:
+            phase.fn(self)
         for strategy in self.strategies:
-            strategy.settle(self)
+            strategy.settle(self.ops)
         if not self._visits_on:
             self.today.active = self.n_members  # no visit decisions: every member counts
         self.transitions.observe(self)
@@ -149,7 +171,60 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         if self.day >= self.config.days:
             self.running = False
 
-    # ----- verbs every phase and strategy uses --------------------------------------------
+    def run(
+        self, days: int | None = None, on_day: Callable[[CommunityModel], None] | None = None
+    ) -> CommunityModel:
+        """Step ``days`` days (default: the configured days not yet run).
+
+        Args:
+            days: how many days to step; None runs up to ``config.days``.
+            on_day: called with the model after each day (progress, live plots).
+
+        Returns:
+            The model itself.
+        """
+        n = self.config.days - self.day if days is None else days
+        if n < 0:
+            raise ValueError(f"days must be 0 or more, got {n}")
+        for _ in range(n):
+            self.step()
+            if on_day is not None:
+                on_day(self)
+        return self
+
+    # ----- metrics -------------------------------------------------------------------------
+    def add_reporter(self, name: str, fn: Reporter) -> None:
+        """Collect ``fn(model)`` every day as the metric column ``name``.
+
+        Allowed until the first ``step()``; the new column then gets day 0's value at once.
+
+        Raises:
+            RuntimeError: once the run has started, or if ``name`` is already a column.
+        """
+        if self._started:
+            raise RuntimeError(
+                f"add_reporter({name!r}): the run has started (day {self.day}); "
+                "add reporters before the first step()"
+            )
+        if not self._recording:  # strategies' setup: a name registered again is replaced
+            self._reporters[name] = fn
+        else:
+            self.recorder.add(name, fn, self)
+
+    def request_metric(self, name: str) -> None:
+        """Compute and collect a metric the day skips unless asked (``sim.metrics.COMPUTED``).
+
+        Raises:
+            ValueError: for an unknown metric name.
+        """
+        if name not in COMPUTED:
+            known = ", ".join(COMPUTED)
+            raise ValueError(f"no computed metric {name!r}; use one of: {known}")
+        if name not in self.requested_metrics:
+            self.add_reporter(name, COMPUTED[name])
+            self.requested_metrics.add(name)
+
+    # ----- changes every phase and the operator use -----------------------------------------
     def admit(self, joins: Joins) -> None:
         """Make prospects members today, recording channel and referrer."""
         if len(joins) == 0:
@@ -189,6 +264,26 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         self.n_members -= len(people)
         self.n_churned += len(people)
 
+    def add_ties(self, u: np.ndarray, v: np.ndarray) -> int:
+        """New friendships (offline meetups, mentoring): the graph changes. Returns ties added."""
+        u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
+        keep = u != v
+        u, v = u[keep], v[keep]
+        exists = np.asarray(self.csr[u, v]).ravel() > 0 if len(u) else np.zeros(0, bool)
+        pairs = np.unique(np.sort(np.column_stack([u[~exists], v[~exists]]), axis=1), axis=0)
+        if len(pairs) == 0:
+            return 0
+        self.social = self.social.with_ties(pairs[:, 0], pairs[:, 1])
+        self.csr = self.social.csr
+        self.pop.degree[:] = self.social.degree
+        for x, y in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+            state = self.pop.state[x]
+            np.add.at(self.pop.member_nbrs, y[state == MEMBER], 1)
+            np.add.at(self.pop.churned_nbrs, y[(state != MEMBER) & (state != PROSPECT)], 1)
+        self.__dict__.pop("graph", None)
+        self.today.ties_added += len(pairs)
+        return len(pairs)
+
     @property
     def n_prospects(self) -> int:
         """People who have never joined."""
@@ -199,18 +294,12 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         """The feed settings in force today (strategies may change ranking and filtering)."""
         return self.feed_override or params
 
-    def post_boost(self, people: np.ndarray) -> np.ndarray | float:
+    def post_boost(self, people: np.ndarray) -> np.ndarray:
         """Multiplier on posting and replying for ``people``: incentives and challenges
         raise it; one's own posts removed by moderation lower it (Ren & Kraut 2014)."""
-        m = self.post_multiplier
-        boost = m[people] if isinstance(m, np.ndarray) else m
         effect = self.config.behaviour.contribution.removal_effect
+        boost: np.ndarray = self.levers.post_multiplier[people]
         return boost / (1.0 + effect * self.pop.removed_recent[people])
-
-    def purchase_boost(self, people: np.ndarray) -> np.ndarray | float:
-        """Multiplier on purchases (coupons, promotions) for ``people``."""
-        m = self.purchase_multiplier
-        return m[people] if isinstance(m, np.ndarray) else m
 
     def net_benefit(self) -> np.ndarray:
         """Net benefit of today's visit for each visitor, in [0, 1]."""
@@ -224,8 +313,7 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
             net = net + b.commitment.reply_benefit * np.minimum(t.replies_got[v], 3) / 3.0
         if b.sentiment.enabled:
             net = net - b.sentiment.commitment_effect * np.maximum(0.0, -self.nbr_sentiment[v])
-        bonus = self.benefit_bonus
-        net = net + (bonus[v] if isinstance(bonus, np.ndarray) else bonus)
+        net = net + self.levers.benefit_bonus[v]
         return np.clip(net, 0.0, 1.0)
 
     # ----- views --------------------------------------------------------------------------
@@ -262,28 +350,6 @@ class CommunityModel(ContributionsMixin, OperatorVerbs, mesa.Model):
         return self.pop.to_frame(self.segments.names)
 
     # ----- setup --------------------------------------------------------------------------
-    def _phase_on(self, name: str) -> bool:
-        b = self.config.behaviour
-        needs_visitors = any(
-            s.enabled
-            for s in (b.visits, b.consumption, b.contribution, b.commitment, b.sentiment, b.money)
-        )
-        switch = {
-            "talk": b.sentiment.enabled,
-            "visits": needs_visitors,
-            "consumption": needs_visitors,
-            "commitment": needs_visitors,
-            "sentiment": b.sentiment.enabled,
-            "contribution": b.contribution.enabled,
-            "levels": b.levels.enabled,
-            "churn": b.churn.enabled,
-            "money": b.money.enabled,
-            "content": b.contribution.enabled,
-            "ageing": needs_visitors,
-            "crises": bool(self.config.crises),
-        }
-        return switch.get(name, True)
-
     def _setup_people(self) -> None:
         b, pop = self.config.behaviour, self.pop
         if self.config.acquisition.rule == "threshold":

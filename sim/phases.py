@@ -1,14 +1,19 @@
 """The phases of a day: each a function of the model, over whole arrays.
 
 Order: crises, talk (neighbours' sentiment), acquisition, visits, consumption,
-contribution, commitment, sentiment, levels, churn, money, content expiry, ageing of the
-month-long activity sums. This follows
-DESIGN.md except that commitment comes before sentiment: the sentiment update uses the
-net benefit the commitment phase computes. A switched-off mechanism's phase is left out.
+contribution, net benefit, commitment, sentiment, levels, churn, money, content expiry,
+ageing of the month-long activity sums. This follows DESIGN.md except that commitment
+comes before sentiment: the sentiment update uses the net benefit of the day's visits.
+
+Each phase is declared once, in :data:`PHASES`, with the condition under which it runs
+(``runs_when``, a function of the config, and ``when``, the same in words); the model keeps
+the phases whose condition holds, and a phase never checks its own switch again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,9 +21,8 @@ import numpy as np
 from agents import consumption, contribution, levels, money, sentiment
 from agents.acquisition import JOIN_RULES, cap_joins
 from agents.engagement import current_members, decide_churn, decide_visits
-from agents.interests import is_offtopic
 from agents.states import PROSPECT
-from sim.content import UGC
+from sim.config import SimConfig
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -41,8 +45,6 @@ def crises_phase(model: CommunityModel) -> None:
 
 def talk_phase(model: CommunityModel) -> None:
     """Members and churned members talk: each person's neighbours' mean sentiment."""
-    if not model.config.behaviour.sentiment.enabled:
-        return
     pop = model.pop
     talks = pop.state != PROSPECT
     model.nbr_sentiment, model.has_talker = sentiment.neighbour_sentiment(
@@ -56,8 +58,9 @@ def acquisition_phase(model: CommunityModel) -> None:
     boost: np.ndarray | None = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
-    if model.wom_multiplier != 1.0:
-        scaled = model.wom_multiplier * (boost if boost is not None else 1.0)
+    wom = model.levers.wom_multiplier
+    if wom != 1.0:
+        scaled = wom * (boost if boost is not None else 1.0)
         boost = np.broadcast_to(np.asarray(scaled, dtype=float), (model.n_people,))
     joins = JOIN_RULES[params.rule](model, params, boost)
     model.admit(cap_joins(joins, params.max_joins_per_day, model.rng))
@@ -72,7 +75,8 @@ def visits_phase(model: CommunityModel) -> None:
     old = members[is_old]
     if b.visits.enabled:
         mult = model.segments.visit[pop.segment[old]]
-        visited = decide_visits(model, old, b.visits, push=model.visit_push, multiplier=mult)
+        push = model.levers.visit_push
+        visited = decide_visits(model, old, b.visits, push=push, multiplier=mult)
     else:
         visited = np.ones(len(old), dtype=bool)
     came = ~is_old  # today's joiners visit
@@ -83,10 +87,9 @@ def visits_phase(model: CommunityModel) -> None:
     pop.visit_avg[visitors] += 1.0
     age = day - pop.joined_day[visitors]
     pop.active_d23_30[visitors[(age >= 23) & (age <= 30)]] = 1
-    model.today.members = members
-    model.today.visited = came
-    model.today.visitors = visitors
-    model.today.active = len(visitors)
+    t = model.today
+    t.members, t.visited, t.visitors, t.active = members, came, visitors, len(visitors)
+    t.benefit, t.read_cost = np.zeros(len(visitors)), np.zeros(len(visitors))  # no feed yet
 
 
 def consumption_phase(model: CommunityModel) -> None:
@@ -106,7 +109,7 @@ def consumption_phase(model: CommunityModel) -> None:
     )
     model.today.benefit = benefit
     model.today.read_cost = cost
-    if "exposure_diversity" in model.extra_reporters:  # only when someone reports it
+    if "exposure_diversity" in model.requested_metrics:
         # mean normalised entropy of visitors' topic mix (NaN: no feed read)
         model.today.exposure_diversity = consumption.mean_feed_diversity(
             model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption)
@@ -116,8 +119,6 @@ def consumption_phase(model: CommunityModel) -> None:
 def contribution_phase(model: CommunityModel) -> None:
     """Visitors post and reply; replies recognise authors (first posts above all)."""
     params = model.config.behaviour.contribution
-    if not params.enabled:
-        return
     pop, v = model.pop, model.today.visitors
     common = (
         model.segments.sociality[pop.segment[v]],
@@ -130,7 +131,7 @@ def contribution_phase(model: CommunityModel) -> None:
         params.post_base, lvl, pop.voice[v], *common, boost=model.post_boost(v), params=params
     )
     posters = v[model.rng.random(len(v)) < p_post]
-    model.publish_posts(posters)
+    model.contributions.publish_posts(posters)
     p_reply = contribution.propensity(
         params.reply_base,
         lvl,
@@ -140,17 +141,19 @@ def contribution_phase(model: CommunityModel) -> None:
         params=params,
     )
     repliers = v[model.rng.random(len(v)) < p_reply]
-    model.write_replies(repliers)
+    model.contributions.write_replies(repliers)
+
+
+def benefit_phase(model: CommunityModel) -> None:
+    """The net benefit of each visitor's visit today, in [0, 1]."""
+    model.today.net_benefit = model.net_benefit()
 
 
 def commitment_phase(model: CommunityModel) -> None:
     """Commitment: a running average of each visit's net benefit; decay without visits."""
     b = model.config.behaviour
     t = model.today
-    net = model.net_benefit()
-    t.net_benefit = net
-    if not b.commitment.enabled:
-        return
+    net = t.net_benefit
     c = model.pop.commitment
     v = t.visitors
     c[v] = np.clip(c[v] + b.commitment.rate * (net - c[v]), 0.0, 1.0)
@@ -161,8 +164,6 @@ def commitment_phase(model: CommunityModel) -> None:
 def sentiment_phase(model: CommunityModel) -> None:
     """Opinions move with experience (visitors) and with talking neighbours (everyone)."""
     params = model.config.behaviour.sentiment
-    if not params.enabled:
-        return
     t, s = model.today, model.pop.sentiment
     m = t.members
     exp = np.zeros(len(m))
@@ -195,8 +196,6 @@ def ageing_phase(model: CommunityModel) -> None:
 def churn_phase(model: CommunityModel) -> None:
     """Members leave: inactivity, low commitment and negative sentiment raise the hazard."""
     b = model.config.behaviour
-    if not b.churn.enabled:
-        return
     extra = None
     if b.sentiment.enabled:
         extra = b.sentiment.churn_effect * np.maximum(0.0, -model.pop.sentiment)
@@ -206,8 +205,6 @@ def churn_phase(model: CommunityModel) -> None:
 def money_phase(model: CommunityModel) -> None:
     """Purchases by commitment and segment; revenue."""
     params = model.config.behaviour.money
-    if not params.enabled:
-        return
     pop, m = model.pop, current_members(model)
     visited = pop.last_visit[m] == model.day
     seg = pop.segment[m]
@@ -216,7 +213,7 @@ def money_phase(model: CommunityModel) -> None:
         pop.commitment[m],
         visited,
         model.segments.basket[seg],
-        model.purchase_boost(m),
+        model.levers.purchase_multiplier[m],
         params,
         model.rng,
     )
@@ -231,20 +228,84 @@ def content_phase(model: CommunityModel) -> None:
     model.pool.expire(model.day)
 
 
-PHASES = (
-    ("crises", crises_phase),
-    ("talk", talk_phase),
-    ("acquisition", acquisition_phase),
-    ("visits", visits_phase),
-    ("consumption", consumption_phase),
-    ("contribution", contribution_phase),
-    ("commitment", commitment_phase),
-    ("sentiment", sentiment_phase),
-    ("levels", levels_phase),
-    ("churn", churn_phase),
-    ("money", money_phase),
-    ("content", content_phase),
-    ("ageing", ageing_phase),
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the day.
+
+    Attributes:
+        name: short name (``visits``).
+        fn: the phase, a function of the model.
+        runs_when: whether the phase runs under a config (checked once, when the model is
+            built).
+        when: the same condition in words, for the docs (``behaviour.churn.enabled``).
+        doc: what the phase does (the first line of ``fn``'s docstring unless given).
+    """
+
+    name: str
+    fn: Callable[[CommunityModel], None]
+    runs_when: Callable[[SimConfig], bool]
+    when: str
+    doc: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.doc:
+            first = (self.fn.__doc__ or "").strip().splitlines()
+            object.__setattr__(self, "doc", first[0] if first else "")
+
+
+def always(config: SimConfig) -> bool:
+    """Runs under every config."""
+    return True
+
+
+def members_act(config: SimConfig) -> bool:
+    """Members visit at all: some mechanism that needs the day's visitors is on."""
+    b = config.behaviour
+    mechanisms = (b.visits, b.consumption, b.contribution, b.commitment, b.sentiment, b.money)
+    return any(s.enabled for s in mechanisms)
+
+
+MEMBERS_ACT = (
+    "any of behaviour.{visits,consumption,contribution,commitment,sentiment,money}.enabled"
 )
 
-__all__ = ["PHASES", "UGC", "is_offtopic"]
+PHASES: tuple[Phase, ...] = (
+    Phase("crises", crises_phase, lambda c: bool(c.crises), "crises are scheduled"),
+    Phase(
+        "talk", talk_phase, lambda c: c.behaviour.sentiment.enabled, "behaviour.sentiment.enabled"
+    ),
+    Phase("acquisition", acquisition_phase, always, "always"),
+    Phase("visits", visits_phase, members_act, MEMBERS_ACT),
+    Phase(
+        "consumption",
+        consumption_phase,
+        lambda c: c.behaviour.consumption.enabled,
+        "behaviour.consumption.enabled",
+    ),
+    Phase(
+        "contribution",
+        contribution_phase,
+        lambda c: c.behaviour.contribution.enabled,
+        "behaviour.contribution.enabled",
+    ),
+    Phase("benefit", benefit_phase, members_act, MEMBERS_ACT),
+    Phase(
+        "commitment",
+        commitment_phase,
+        lambda c: c.behaviour.commitment.enabled,
+        "behaviour.commitment.enabled",
+    ),
+    Phase(
+        "sentiment", sentiment_phase, lambda c: c.behaviour.sentiment.enabled, "behaviour.sentiment"
+    ),
+    Phase("levels", levels_phase, lambda c: c.behaviour.levels.enabled, "behaviour.levels.enabled"),
+    Phase("churn", churn_phase, lambda c: c.behaviour.churn.enabled, "behaviour.churn.enabled"),
+    Phase("money", money_phase, lambda c: c.behaviour.money.enabled, "behaviour.money.enabled"),
+    Phase("content", content_phase, always, "always"),
+    Phase("ageing", ageing_phase, members_act, MEMBERS_ACT),
+)
+
+
+def phases_for(config: SimConfig) -> tuple[Phase, ...]:
+    """The phases that run under ``config``, in order."""
+    return tuple(p for p in PHASES if p.runs_when(config))

@@ -1,82 +1,250 @@
 """The operator's verbs: the only way strategies act on the model.
 
-Strategies publish content, host events (push visits, add benefit, add ties), grant
-points and coupons, invite people, admit people from ads and partners, moderate, rank
-the feed, reply as staff, respond to crises and spend money. Every cost goes through
-:meth:`OperatorVerbs.spend`, which enforces the budget.
+Strategies receive an :class:`Operator` (typed as the :class:`OperatorVerbs` protocol) in
+``setup``, ``act`` and ``settle``. They publish content, host events (push visits, add
+benefit, add ties), grant points and coupons, invite people, admit people from ads and
+partners, moderate, rank the feed, reply as staff, respond to crises and spend money; they
+read the model's state through read-only views (``pop``, ``today``, ``content``,
+``crises``). Every cost goes through :meth:`Operator.spend`, which enforces the budget.
 
-Daily levers (``visit_push``, ``post_multiplier``, ``purchase_multiplier``,
-``benefit_bonus``, ``wom_multiplier``) are reset at the start of every day; strategies
-set them again in ``act`` if they still apply.
+Daily levers (:class:`DailyLevers`: ``visit_push``, ``post_multiplier``,
+``purchase_multiplier``, ``benefit_bonus``, ``wom_multiplier``) are reset in place at the
+start of every day; strategies set them again in ``act`` if they still apply.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+import scipy.sparse as sp
 
 from agents.acquisition import Joins
 from agents.consumption import ConsumptionParams
-from agents.segments import CONTENT_TYPES
-from agents.states import MEMBER, PROSPECT, Channel
+from agents.segments import CONTENT_TYPES, SegmentTable
+from agents.states import PROSPECT, Channel
+from sim.config import SimConfig
+from sim.content import UGC
+from sim.views import ContentView, Crisis, PopulationView, TodayView, read_only
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
 
 
-class OperatorVerbs:
-    """Mixin of ``CommunityModel``: the named set of verbs strategies use."""
+class DailyLevers:
+    """Per-person multipliers and bonuses of today, set by strategies each morning.
 
-    pop: Any
-    pool: Any
-    today: Any
-    rng: np.random.Generator
-    day: int
-    config: Any
-    n_people: int
-    csr: Any
-    social: Any
-    budget_left: float | None
-    budget_exhausted_day: int
-    cost_by_item: dict[str, float]
-    feed_override: ConsumptionParams | None
-    feed_params: Any
-    write_replies: Any
-    admit: Any
+    Args:
+        n: number of people.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.visit_push = np.zeros(n)  #: extra visit chance
+        self.post_multiplier = np.ones(n)  #: multiplier on posting and replying
+        self.purchase_multiplier = np.ones(n)  #: multiplier on purchases
+        self.benefit_bonus = np.zeros(n)  #: extra net benefit of a visit
+        self.wom_multiplier = 1.0  #: multiplier on word of mouth (everyone)
+
+    def reset(self) -> None:
+        """Back to no effect, in place (start of the day)."""
+        self.visit_push.fill(0.0)
+        self.post_multiplier.fill(1.0)
+        self.purchase_multiplier.fill(1.0)
+        self.benefit_bonus.fill(0.0)
+        self.wom_multiplier = 1.0
+
+
+class OperatorVerbs(Protocol):
+    """What a strategy may read and do (implemented by :class:`Operator`)."""
+
+    @property
+    def day(self) -> int: ...
+    @property
+    def rng(self) -> np.random.Generator: ...
+    @property
+    def config(self) -> SimConfig: ...
+    @property
+    def n_people(self) -> int: ...
+    @property
+    def n_members(self) -> int: ...
+    @property
+    def n_prospects(self) -> int: ...
+    @property
+    def csr(self) -> sp.csr_array: ...
+    @property
+    def pop(self) -> PopulationView: ...
+    @property
+    def today(self) -> TodayView: ...
+    @property
+    def content(self) -> ContentView: ...
+    @property
+    def segments(self) -> SegmentTable: ...
+    @property
+    def crises(self) -> tuple[Crisis, ...]: ...
+    @property
+    def budget_left(self) -> float | None: ...
+    def member_posts(self, day: int) -> np.ndarray: ...
+    def unanswered_first_posts(self, day: int) -> np.ndarray: ...
+    def add_reporter(self, name: str, fn: Callable[[Any], Any]) -> None: ...
+    def request_metric(self, name: str) -> None: ...
+    def spend(self, amount: float, item: str) -> bool: ...
+    def set_budget(self, total: float | None) -> None: ...
+    def publish(
+        self, kind: str, topics: np.ndarray, quality: float | np.ndarray, tone: float = 0.5
+    ) -> np.ndarray: ...
+    def rank_feed(
+        self,
+        ranking: str | None = None,
+        personalisation: float | None = None,
+        filter_strength: float | None = None,
+    ) -> None: ...
+    def moderate(self, positions: np.ndarray) -> int: ...
+    def reply_as_staff(self, targets: np.ndarray) -> int: ...
+    def invite(self, people: np.ndarray, acceptance: float) -> np.ndarray: ...
+    def admit_from_outside(
+        self, n: int, channel: Channel, commitment: float | None = None
+    ) -> np.ndarray: ...
+    def push_visits(self, people: np.ndarray, chance: float | np.ndarray) -> None: ...
+    def add_benefit(self, people: np.ndarray, bonus: float) -> None: ...
+    def boost_posting(self, people: np.ndarray | None, factor: float) -> None: ...
+    def boost_purchases(self, people: np.ndarray, factor: float) -> None: ...
+    def boost_word_of_mouth(self, factor: float) -> None: ...
+    def grant_points(self, people: np.ndarray, points: float | np.ndarray) -> None: ...
+    def redeem_points(self, people: np.ndarray, points: float | np.ndarray) -> None: ...
+    def shift_sentiment(self, people: np.ndarray, delta: float | np.ndarray) -> None: ...
+    def add_ties(self, u: np.ndarray, v: np.ndarray) -> int: ...
+
+
+class Operator:
+    """The operator's verbs on one model (see the module docstring).
+
+    Args:
+        model: the model acted on.
+    """
+
+    def __init__(self, model: CommunityModel) -> None:
+        self._model = model
+        self._pop_view = PopulationView(model.pop)
+
+    # ----- what strategies read ------------------------------------------------------------
+    @property
+    def day(self) -> int:
+        """Today (1 on the first simulated day)."""
+        return self._model.day
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The model's one random generator."""
+        return self._model.rng
+
+    @property
+    def config(self) -> SimConfig:
+        """The run's checked settings."""
+        return self._model.config
+
+    @property
+    def n_people(self) -> int:
+        """People in the social graph."""
+        return self._model.n_people
+
+    @property
+    def n_members(self) -> int:
+        """Current members."""
+        return self._model.n_members
+
+    @property
+    def n_prospects(self) -> int:
+        """People who have never joined."""
+        return self._model.n_prospects
+
+    @property
+    def csr(self) -> sp.csr_array:
+        """The social graph's adjacency matrix (do not modify; use ``add_ties``)."""
+        return self._model.csr
+
+    @property
+    def pop(self) -> PopulationView:
+        """The population's arrays, read-only."""
+        return self._pop_view
+
+    @property
+    def today(self) -> TodayView:
+        """Today's visitors, posters and repliers, read-only."""
+        return TodayView(self._model.today)
+
+    @property
+    def content(self) -> ContentView:
+        """The content pool's item arrays, read-only."""
+        return ContentView(self._model.pool)
+
+    @property
+    def segments(self) -> SegmentTable:
+        """The segments' parameters as arrays."""
+        return self._model.segments
+
+    @property
+    def crises(self) -> tuple[Crisis, ...]:
+        """The crises so far, in order, with the members each turned negative."""
+        return tuple(
+            Crisis(day, read_only(hit))
+            for day, hit in zip(self._model.crisis_days, self._model.crisis_hits, strict=True)
+        )
+
+    @property
+    def budget_left(self) -> float | None:
+        """What the budget can still pay (None: no budget)."""
+        return self._model.budget_left
+
+    def member_posts(self, day: int) -> np.ndarray:
+        """Pool positions of the member posts (not the operator's) written on ``day``."""
+        pool = self._model.pool
+        return np.flatnonzero((pool.kind == UGC) & (pool.author >= 0) & (pool.day == day))
+
+    def unanswered_first_posts(self, day: int) -> np.ndarray:
+        """Pool positions of members' first posts written on ``day`` without a reply yet."""
+        pool = self._model.pool
+        return np.flatnonzero(
+            pool.first & (pool.author >= 0) & (pool.replies == 0) & (pool.day == day)
+        )
+
+    # ----- metrics -------------------------------------------------------------------------
+    def add_reporter(self, name: str, fn: Callable[[Any], Any]) -> None:
+        """A daily metric column ``name``: ``fn(model)`` (see ``CommunityModel.add_reporter``)."""
+        self._model.add_reporter(name, fn)
+
+    def request_metric(self, name: str) -> None:
+        """Compute and collect a metric the day skips unless asked (``sim.metrics.COMPUTED``)."""
+        self._model.request_metric(name)
 
     # ----- money ---------------------------------------------------------------------------
-    def reset_levers(self) -> None:
-        """Start-of-day reset of the daily levers."""
-        self.visit_push: np.ndarray | None = None
-        self.post_multiplier: np.ndarray | float = 1.0
-        self.purchase_multiplier: np.ndarray | float = 1.0
-        self.benefit_bonus: np.ndarray | float = 0.0
-        self.wom_multiplier: float = 1.0
-
     def spend(self, amount: float, item: str) -> bool:
         """Pay ``amount`` for ``item`` if the budget allows; returns whether it was paid.
 
         When the budget cannot cover it, nothing is paid, the strategy must not act, and
         the day the budget ran out is recorded (``budget_exhausted_day``).
         """
+        m = self._model
         if amount < 0:
             raise ValueError(f"{item}: a cost cannot be negative (got {amount})")
         if amount == 0:
             return True
-        if self.budget_left is not None and amount > self.budget_left + 1e-9:
-            if self.budget_exhausted_day < 0:
-                self.budget_exhausted_day = self.day
+        if m.budget_left is not None and amount > m.budget_left + 1e-9:
+            if m.budget_exhausted_day < 0:
+                m.budget_exhausted_day = m.day
             return False
-        if self.budget_left is not None:
-            self.budget_left -= amount
-        self.today.cost += float(amount)
-        self.cost_by_item[item] = self.cost_by_item.get(item, 0.0) + float(amount)
+        if m.budget_left is not None:
+            m.budget_left -= amount
+        m.today.cost += float(amount)
+        m.cost_by_item[item] = m.cost_by_item.get(item, 0.0) + float(amount)
         return True
 
     def set_budget(self, total: float | None) -> None:
         """A total budget across strategies (None: unlimited)."""
-        self.budget_left = None if total is None else float(total)
+        self._model.budget_left = None if total is None else float(total)
 
-    # ----- content and feed ------------------------------------------------------------------
+    # ----- content and feed ----------------------------------------------------------------
     def publish(
         self, kind: str, topics: np.ndarray, quality: float | np.ndarray, tone: float = 0.5
     ) -> np.ndarray:
@@ -84,12 +252,12 @@ class OperatorVerbs:
         code = CONTENT_TYPES.index(kind)
         topics = np.asarray(topics, dtype=np.int16)
         q = np.broadcast_to(np.asarray(quality, dtype=float), topics.shape)
-        return self.pool.add(
+        return self._model.pool.add(
             kind=code,
             topic=topics,
             quality=q,
             tone=np.full(len(topics), tone),
-            day=self.day,
+            day=self._model.day,
             author=-1,
         )
 
@@ -100,118 +268,99 @@ class OperatorVerbs:
         filter_strength: float | None = None,
     ) -> None:
         """Change the feed's ranking or per-reader filtering from today on."""
-        base: ConsumptionParams = self.feed_params(self.config.behaviour.consumption)
+        m = self._model
+        base: ConsumptionParams = m.feed_params(m.config.behaviour.consumption)
         wanted = (
             ("ranking", ranking),
             ("personalisation", personalisation),
             ("filter_strength", filter_strength),
         )
         changes: dict[str, Any] = {k: v for k, v in wanted if v is not None}
-        self.feed_override = replace(base, **changes)
+        m.feed_override = replace(base, **changes)
 
     def moderate(self, positions: np.ndarray) -> int:
         """Remove items from the feed; authors of removed member posts are discouraged."""
         if len(positions) == 0:
             return 0
-        authors = self.pool.author[positions]
+        m = self._model
+        authors = m.pool.author[positions]
         authors = authors[authors >= 0]
         if len(authors):
-            np.add.at(self.pop.removed_recent, authors, 1.0)
-        self.pool.remove(positions)
-        self.today.removed += len(positions)
+            np.add.at(m.pop.removed_recent, authors, 1.0)
+        m.pool.remove(positions)
+        m.today.removed += len(positions)
         return len(positions)
 
     def reply_as_staff(self, targets: np.ndarray) -> int:
         """The operator's staff reply to these posts (pool positions)."""
         staff = np.full(len(targets), -1, dtype=np.int64)
-        return self.write_replies(staff, targets=np.asarray(targets, dtype=np.int64))
+        return self._model.contributions.write_replies(
+            staff, targets=np.asarray(targets, dtype=np.int64)
+        )
 
     # ----- people --------------------------------------------------------------------------
     def invite(self, people: np.ndarray, acceptance: float) -> np.ndarray:
         """Invite people; prospects accept with probability ``acceptance`` (channel seeded)."""
+        m = self._model
         people = np.asarray(people, dtype=np.int64)
-        people = people[self.pop.state[people] == PROSPECT]
-        yes = people[self.rng.random(len(people)) < acceptance]
-        self.admit(
-            Joins(
-                yes,
-                np.full(len(yes), Channel.SEEDED.value, np.int8),
-                np.full(len(yes), -1, dtype=np.int64),
-            )
-        )
+        people = people[m.pop.state[people] == PROSPECT]
+        yes = people[m.rng.random(len(people)) < acceptance]
+        seeded = np.full(len(yes), Channel.SEEDED.value, np.int8)
+        m.admit(Joins(yes, seeded, np.full(len(yes), -1, dtype=np.int64)))
         return yes
 
     def admit_from_outside(
         self, n: int, channel: Channel, commitment: float | None = None
     ) -> np.ndarray:
         """``n`` random prospects join through ``channel`` (ads, partners, lotteries)."""
-        cand = np.flatnonzero(self.pop.state == PROSPECT)
+        m = self._model
+        cand = np.flatnonzero(m.pop.state == PROSPECT)
         n = min(int(n), len(cand))
         if n <= 0:
             return cand[:0]
-        people = np.sort(self.rng.choice(cand, size=n, replace=False))
-        self.admit(Joins(people, np.full(n, channel.value, np.int8), np.full(n, -1, np.int64)))
+        people = np.sort(m.rng.choice(cand, size=n, replace=False))
+        m.admit(Joins(people, np.full(n, channel.value, np.int8), np.full(n, -1, np.int64)))
         if commitment is not None:
-            self.pop.commitment[people] = commitment
+            m.pop.commitment[people] = commitment
         return people
 
     def push_visits(self, people: np.ndarray, chance: float | np.ndarray) -> None:
         """Raise today's visit chance of ``people`` (events, notifications)."""
-        if self.visit_push is None:
-            self.visit_push = np.zeros(self.n_people)
-        self.visit_push[people] += chance
+        self._model.levers.visit_push[people] += chance
 
     def add_benefit(self, people: np.ndarray, bonus: float) -> None:
         """Extra net benefit for ``people`` if they visit today (events, mentors)."""
-        if not isinstance(self.benefit_bonus, np.ndarray):
-            self.benefit_bonus = np.full(self.n_people, float(self.benefit_bonus))
-        self.benefit_bonus[people] += bonus
+        self._model.levers.benefit_bonus[people] += bonus
 
     def boost_posting(self, people: np.ndarray | None, factor: float) -> None:
         """Multiply today's posting and replying chance (everyone when ``people`` is None)."""
+        mult = self._model.levers.post_multiplier
         if people is None:
-            self.post_multiplier = self.post_multiplier * factor
-            return
-        if not isinstance(self.post_multiplier, np.ndarray):
-            self.post_multiplier = np.full(self.n_people, float(self.post_multiplier))
-        self.post_multiplier[people] *= factor
+            mult *= factor
+        else:
+            mult[people] *= factor
 
     def boost_purchases(self, people: np.ndarray, factor: float) -> None:
         """Multiply today's purchase chance of ``people`` (coupons, promotions)."""
-        if not isinstance(self.purchase_multiplier, np.ndarray):
-            self.purchase_multiplier = np.full(self.n_people, float(self.purchase_multiplier))
-        self.purchase_multiplier[people] *= factor
+        self._model.levers.purchase_multiplier[people] *= factor
 
     def boost_word_of_mouth(self, factor: float) -> None:
         """Multiply today's word of mouth (referral bonuses, ease of sharing)."""
-        self.wom_multiplier *= factor
+        self._model.levers.wom_multiplier *= factor
 
     def grant_points(self, people: np.ndarray, points: float | np.ndarray) -> None:
         """Give members points."""
-        np.add.at(self.pop.points, people, points)
+        np.add.at(self._model.pop.points, people, points)
+
+    def redeem_points(self, people: np.ndarray, points: float | np.ndarray) -> None:
+        """Members spend points (on rewards); ``people`` must not repeat."""
+        self._model.pop.points[people] -= points
 
     def shift_sentiment(self, people: np.ndarray, delta: float | np.ndarray) -> None:
         """Move members' sentiment (crisis response), kept in [-1, 1]."""
-        s = self.pop.sentiment
+        s = self._model.pop.sentiment
         s[people] = np.clip(s[people] + delta, -1.0, 1.0)
 
     def add_ties(self, u: np.ndarray, v: np.ndarray) -> int:
         """New friendships (offline meetups, mentoring): the graph changes. Returns ties added."""
-        u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
-        keep = u != v
-        u, v = u[keep], v[keep]
-        a = self.csr
-        exists = np.asarray(a[u, v]).ravel() > 0 if len(u) else np.zeros(0, bool)
-        pairs = np.unique(np.sort(np.column_stack([u[~exists], v[~exists]]), axis=1), axis=0)
-        if len(pairs) == 0:
-            return 0
-        self.social = self.social.with_ties(pairs[:, 0], pairs[:, 1])
-        self.csr = self.social.csr
-        self.pop.degree[:] = self.social.degree
-        for x, y in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
-            state = self.pop.state[x]
-            np.add.at(self.pop.member_nbrs, y[state == MEMBER], 1)
-            np.add.at(self.pop.churned_nbrs, y[(state != MEMBER) & (state != PROSPECT)], 1)
-        self.__dict__.pop("graph", None)
-        self.today.ties_added += len(pairs)
-        return len(pairs)
+        return self._model.add_ties(u, v)

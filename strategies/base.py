@@ -4,12 +4,12 @@ A strategy is one of the operator's levers (content plan, events, incentives...)
 scikit-learn estimator, its constructor only stores keyword arguments (the levers) under
 the names the config uses, checked against their declared ranges; state created while
 running ends in an underscore and is reset by :meth:`Strategy.setup`. A strategy never
-holds a random generator: it takes ``model.rng`` when acting. It acts on the model only
+holds a random generator: it takes ``ops.rng`` when acting. It acts on the model only
 through the verbs of ``sim.verbs.OperatorVerbs`` (publish, push visits, grant, invite,
 moderate, rank the feed, spend...).
 
-Each morning the model calls ``act(model)`` on every strategy before the day's phases;
-each evening ``settle(model)`` after them (for what depends on the day's activity).
+Each morning the model calls ``act(ops)`` on every strategy before the day's phases;
+each evening ``settle(ops)`` after them (for what depends on the day's activity).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import dataclasses
 from typing import Any, ClassVar
 
 from sim.config import parse_params
+from sim.verbs import OperatorVerbs
 
 
 class Strategy:
@@ -43,13 +44,13 @@ class Strategy:
         """The levers as a plain dict (the same names as the config)."""
         return dataclasses.asdict(self.levers)
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Reset every piece of running state (attributes ending in ``_``)."""
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Morning: act on the model before the day's phases."""
 
-    def settle(self, model: Any) -> None:
+    def settle(self, ops: OperatorVerbs) -> None:
         """Evening: react to the day's activity (award points, count attendance)."""
 
     def __repr__(self) -> str:

@@ -1,6 +1,6 @@
 """Budget: one total for every strategy's spending.
 
-``setup`` calls ``model.set_budget(total)``; from then on ``model.spend`` refuses any
+``setup`` calls ``ops.set_budget(total)``; from then on ``ops.spend`` refuses any
 payment the budget cannot cover, the strategy that asked does not act that day, and the
 first refusal's day is recorded as ``budget_exhausted_day`` (in the summary; -1 if never).
 The budget acts first (``order = 0``) so it is in force before anyone spends.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from agents.params import param
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 
@@ -28,6 +29,11 @@ class BudgetLevers:
     )
 
 
+def budget_left(model: Any) -> float:
+    """What the budget can still pay at the end of the day (NaN: no budget)."""
+    return float("nan") if model.budget_left is None else float(model.budget_left)
+
+
 class Budget(Strategy):
     """A total budget across strategies (see the module docstring)."""
 
@@ -36,9 +42,7 @@ class Budget(Strategy):
     order: ClassVar[int] = 0
     total: float  # the lever, set from BudgetLevers by Strategy.__init__
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Put the budget in force and report what is left each day (``budget_left``)."""
-        model.set_budget(self.total)
-        model.extra_reporters["budget_left"] = lambda m: (
-            float("nan") if m.budget_left is None else float(m.budget_left)
-        )
+        ops.set_budget(self.total)
+        ops.add_reporter("budget_left", budget_left)

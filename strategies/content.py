@@ -39,6 +39,7 @@ import numpy as np
 from agents.params import param
 from agents.states import MEMBER
 from sim.errors import ConfigError
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 #: (lever, content type published) in the order items are published each day
@@ -140,9 +141,9 @@ def check_names(value: Any, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def segment_codes(model: Any, names: tuple[str, ...], key: str) -> np.ndarray:
+def segment_codes(ops: OperatorVerbs, names: tuple[str, ...], key: str) -> np.ndarray:
     """Segment numbers of ``names`` (every segment when empty); unknown names fail."""
-    known = list(model.segments.names)
+    known = list(ops.segments.names)
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ConfigError(
@@ -154,9 +155,9 @@ def segment_codes(model: Any, names: tuple[str, ...], key: str) -> np.ndarray:
     return np.array([known.index(n) for n in names] if names else range(len(known)), dtype=np.int64)
 
 
-def audience(model: Any, codes: np.ndarray) -> np.ndarray:
+def audience(ops: OperatorVerbs, codes: np.ndarray) -> np.ndarray:
     """Current members whose segment is one of ``codes`` (sorted indices)."""
-    pop = model.pop
+    pop = ops.pop
     return np.flatnonzero((pop.state == MEMBER) & np.isin(pop.segment, codes))
 
 
@@ -193,11 +194,11 @@ class ContentPlan(Strategy):
         self.levers = dataclasses.replace(self.levers, target_segments=names)
         self.target_segments = names
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Check segments and breadth against the community; reset the running state."""
         key = f"strategies.{self.kind}"
-        self.codes_ = segment_codes(model, self.target_segments, f"{key}.target_segments")
-        n_topics = model.config.behaviour.content.topics
+        self.codes_ = segment_codes(ops, self.target_segments, f"{key}.target_segments")
+        n_topics = ops.config.behaviour.content.topics
         if self.topic_breadth > n_topics:
             raise ConfigError(
                 f"{key}.topic_breadth",
@@ -206,37 +207,37 @@ class ContentPlan(Strategy):
             )
         self.n_published_ = 0
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Publish today's items, then apply the prompts' and promotions' effects."""
         published = {}
         for lever, kind in PLAN:
-            n = self._pay(model, items_today(getattr(self, lever), model.day))
+            n = self._pay(ops, items_today(getattr(self, lever), ops.day))
             if n:
-                model.publish(kind, self.draw_topics(model, n), self.quality)
+                ops.publish(kind, self.draw_topics(ops, n), self.quality)
                 self.n_published_ += n
             published[lever] = n
         if published["prompts_per_week"]:
-            model.boost_posting(None, self.prompt_post_boost ** published["prompts_per_week"])
+            ops.boost_posting(None, self.prompt_post_boost ** published["prompts_per_week"])
         if published["promotional_per_week"]:
-            model.boost_purchases(
-                audience(model, self.codes_),
+            ops.boost_purchases(
+                audience(ops, self.codes_),
                 self.promo_purchase_boost ** published["promotional_per_week"],
             )
 
-    def _pay(self, model: Any, n: int) -> int:
+    def _pay(self, ops: OperatorVerbs, n: int) -> int:
         """How many of ``n`` items the budget pays for (each one ``cost_per_item``)."""
         for i in range(n):
-            if not model.spend(self.cost_per_item, "content"):
+            if not ops.spend(self.cost_per_item, "content"):
                 return i
         return n
 
-    def draw_topics(self, model: Any, n: int) -> np.ndarray:
+    def draw_topics(self, ops: OperatorVerbs, n: int) -> np.ndarray:
         """Topics of ``n`` items: drawn from the audience's mean interest profile over the
         first ``topic_breadth`` topics (focus topics first)."""
-        people = audience(model, self.codes_)
+        people = audience(ops, self.codes_)
         if len(people) == 0:  # nobody yet: everyone in the target segments
-            people = np.flatnonzero(np.isin(model.pop.segment, self.codes_))
+            people = np.flatnonzero(np.isin(ops.pop.segment, self.codes_))
         weight = np.ones(self.topic_breadth)
         if len(people):
-            weight = model.pop.interests[people, : self.topic_breadth].mean(axis=0, dtype=float)
-        return model.rng.choice(self.topic_breadth, size=n, p=weight / weight.sum())
+            weight = ops.pop.interests[people, : self.topic_breadth].mean(axis=0, dtype=float)
+        return ops.rng.choice(self.topic_breadth, size=n, p=weight / weight.sum())

@@ -42,6 +42,7 @@ from agents.params import param
 from agents.states import Channel
 from sim.config import parse_params
 from sim.errors import ConfigError
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 from strategies.content import audience, check_names, segment_codes
 
@@ -221,13 +222,13 @@ class EventCalendar(Strategy):
         self.levers = dataclasses.replace(self.levers, items=items)
         self.items = items
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Check segments and topics against the community; register ``event_attendance``."""
         key = f"strategies.{self.kind}.items"
-        n_topics = model.config.behaviour.content.topics
+        n_topics = ops.config.behaviour.content.topics
         self.codes_ = {}
         for name, item in self.items.items():
-            self.codes_[name] = segment_codes(model, item.segments, f"{key}.{name}.segments")
+            self.codes_[name] = segment_codes(ops, item.segments, f"{key}.{name}.segments")
             if item.topic is not None and item.topic >= n_topics:
                 raise ConfigError(
                     f"{key}.{name}.topic",
@@ -237,71 +238,73 @@ class EventCalendar(Strategy):
         self.attendance_today_ = 0
         self.attendance_total_ = 0
         self.ties_added_ = 0
-        self.met_day_ = np.full(model.n_people, -(10**9), dtype=np.int64)
-        model.extra_reporters["event_attendance"] = self.attendance_of_today
+        self.met_day_ = np.full(ops.n_people, -(10**9), dtype=np.int64)
+        ops.add_reporter("event_attendance", self.attendance_of_today)
 
     def attendance_of_today(self, model: Any) -> int:
         """Today's attendees (the ``event_attendance`` metric)."""
         return self.attendance_today_
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Hold today's events."""
         self.attendance_today_ = 0
-        bonded = np.flatnonzero(model.day - self.met_day_ <= self.bond_days)
+        bonded = np.flatnonzero(ops.day - self.met_day_ <= self.bond_days)
         if len(bonded) and self.bond_benefit > 0:
-            model.add_benefit(bonded, self.bond_benefit)
+            ops.add_benefit(bonded, self.bond_benefit)
         for name, item in self.items.items():
-            if item.held_on(model.day):
-                self.hold(model, item, self.codes_[name])
+            if item.held_on(ops.day):
+                self.hold(ops, item, self.codes_[name])
 
-    def hold(self, model: Any, item: EventItem, codes: np.ndarray) -> None:
+    def hold(self, ops: OperatorVerbs, item: EventItem, codes: np.ndarray) -> None:
         """One occurrence: attendance, payment, visits, benefits and the type's effect."""
-        invited = audience(model, codes)
-        attendees = self.choose_attendees(model, invited, item)
+        invited = audience(ops, codes)
+        attendees = self.choose_attendees(ops, invited, item)
         entrants = 0
         if item.type == "lottery":
             entrants = int(round(self.lottery_entrants * item.capacity))
-            entrants = min(entrants, int(model.n_prospects))
+            entrants = min(entrants, int(ops.n_prospects))
         n = len(attendees) + entrants
-        if not model.spend(item.cost + item.cost_per_attendee * n, "events"):
+        if not ops.spend(item.cost + item.cost_per_attendee * n, "events"):
             return
         push = self.announcement_push * (2.0 if item.type == "lottery" else 1.0)
-        model.push_visits(np.setdiff1d(invited, attendees, assume_unique=True), push)
-        model.push_visits(attendees, 1.0)
+        ops.push_visits(np.setdiff1d(invited, attendees, assume_unique=True), push)
+        ops.push_visits(attendees, 1.0)
         if item.type == "lottery" and entrants:
-            joined = model.admit_from_outside(
+            joined = ops.admit_from_outside(
                 entrants, Channel.ORGANIC, commitment=self.lottery_commitment
             )
             attendees = np.concatenate([attendees, joined])
-        model.add_benefit(attendees, BENEFIT[item.type])
+        ops.add_benefit(attendees, BENEFIT[item.type])
         if item.type == "challenge":
-            model.boost_posting(attendees, self.challenge_post_boost)
+            ops.boost_posting(attendees, self.challenge_post_boost)
         elif item.type == "meetup":
-            self.ties_added_ += self.befriend(model, attendees)
-            self.met_day_[attendees] = model.day
+            self.ties_added_ += self.befriend(ops, attendees)
+            self.met_day_[attendees] = ops.day
         self.attendance_today_ += len(attendees)
         self.attendance_total_ += len(attendees)
 
-    def choose_attendees(self, model: Any, invited: np.ndarray, item: EventItem) -> np.ndarray:
+    def choose_attendees(
+        self, ops: OperatorVerbs, invited: np.ndarray, item: EventItem
+    ) -> np.ndarray:
         """Who of ``invited`` attends: by commitment and topic interest, up to capacity."""
         if len(invited) == 0 or item.capacity == 0:
             return invited[:0]
-        pop = model.pop
+        pop = ops.pop
         rel = 1.0
         if item.topic is not None:
             rel = np.minimum(pop.interests.shape[1] * pop.interests[invited, item.topic], 2.0)
         p = np.minimum(self.attendance * pop.commitment[invited] * rel, 1.0)
-        yes = invited[model.rng.random(len(invited)) < p]
+        yes = invited[ops.rng.random(len(invited)) < p]
         if len(yes) > item.capacity:
-            yes = np.sort(model.rng.choice(yes, size=item.capacity, replace=False))
+            yes = np.sort(ops.rng.choice(yes, size=item.capacity, replace=False))
         return yes
 
-    def befriend(self, model: Any, attendees: np.ndarray) -> int:
+    def befriend(self, ops: OperatorVerbs, attendees: np.ndarray) -> int:
         """Each attendee befriends ``ties_per_attendee`` random other attendees."""
         k = self.ties_per_attendee
         if len(attendees) < 2 or k == 0:
             return 0
         n = len(attendees)
         own = np.repeat(np.arange(n), k)
-        other = (own + model.rng.integers(1, n, size=len(own))) % n  # never oneself
-        return model.add_ties(attendees[own], attendees[other])
+        other = (own + ops.rng.integers(1, n, size=len(own))) % n  # never oneself
+        return ops.add_ties(attendees[own], attendees[other])

@@ -25,6 +25,7 @@ import numpy as np
 from agents.params import param
 from agents.states import MEMBER, Channel
 from sim.errors import ConfigError
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 DEFAULT_BADGES = (50.0, 200.0, 500.0, 1000.0)
@@ -220,9 +221,9 @@ class Incentives(Strategy):
         """Whether the scheme awards any points."""
         return max(self.points_per_post, self.points_per_reply, self.points_per_visit) > 0
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Reset the running state."""
-        n = model.n_people
+        n = ops.n_people
         self.earned_ = np.zeros(n)  # lifetime points (badges)
         self.exposed_ = np.zeros(n, dtype=bool)  # earned points while the scheme ran
         self.coupon_until_ = np.full(n, -1, dtype=np.int64)  # last valid day of a coupon
@@ -230,10 +231,9 @@ class Incentives(Strategy):
         self.bought_before_ = np.empty(0, dtype=np.int64)
         self.halted_day_: int | None = None  # the day the budget could not pay
         self.n_rewards_ = self.n_coupons_used_ = self.n_referrals_paid_ = 0
-        reporters = model.extra_reporters
-        reporters["incentives_rewards"] = lambda m: self.n_rewards_
-        reporters["incentives_coupons_used"] = lambda m: self.n_coupons_used_
-        reporters["incentives_referrals_paid"] = lambda m: self.n_referrals_paid_
+        ops.add_reporter("incentives_rewards", lambda m: self.n_rewards_)
+        ops.add_reporter("incentives_coupons_used", lambda m: self.n_coupons_used_)
+        ops.add_reporter("incentives_referrals_paid", lambda m: self.n_referrals_paid_)
 
     def end_day(self) -> int | None:
         """The first day without the scheme (stop_day or the budget running out)."""
@@ -245,25 +245,25 @@ class Incentives(Strategy):
         end = self.end_day()
         return day >= self.start_day and (end is None or day < end)
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Lift posting while points run, or crowd it out after; boost coupons and referrals."""
-        members = np.flatnonzero(model.pop.state == MEMBER)
-        if not self.running(model.day):
-            self._crowd_out(model, members)
+        members = np.flatnonzero(ops.pop.state == MEMBER)
+        if not self.running(ops.day):
+            self._crowd_out(ops, members)
             return
         if self.points_on:
-            self._lift_posting(model, members)
+            self._lift_posting(ops, members)
         if self.referral_bonus > 0:
             bonus = 1.0 + self.referral_bonus / self.referral_scale
-            model.boost_word_of_mouth(bonus**self.referral_elasticity)
-        self._boost_coupon_holders(model, members)
+            ops.boost_word_of_mouth(bonus**self.referral_elasticity)
+        self._boost_coupon_holders(ops, members)
 
-    def _lift_posting(self, model: Any, members: np.ndarray) -> None:
+    def _lift_posting(self, ops: OperatorVerbs, members: np.ndarray) -> None:
         """General lift by segment sensitivity, then the goal gradient near a threshold."""
-        seg = model.pop.segment[members]
-        for g, s in enumerate(model.segments.incentive):
+        seg = ops.pop.segment[members]
+        for g, s in enumerate(ops.segments.incentive):
             if self.points_lift * s > 0:
-                model.boost_posting(members[seg == g], 1.0 + self.points_lift * s)
+                ops.boost_posting(members[seg == g], 1.0 + self.points_lift * s)
         if self.goal_gradient == 1.0 or len(members) == 0:
             return
         near = np.zeros(len(members), dtype=bool)
@@ -275,50 +275,50 @@ class Incentives(Strategy):
             goal = badges[np.minimum(nxt, len(badges) - 1)]
             near |= has_next & near_goal(earned, goal, self.goal_window)
         near |= near_goal(
-            model.pop.points[members], np.full(len(members), self.reward_at), self.goal_window
+            ops.pop.points[members], np.full(len(members), self.reward_at), self.goal_window
         )
         if near.any():
-            model.boost_posting(members[near], self.goal_gradient)
+            ops.boost_posting(members[near], self.goal_gradient)
 
-    def _crowd_out(self, model: Any, members: np.ndarray) -> None:
+    def _crowd_out(self, ops: OperatorVerbs, members: np.ndarray) -> None:
         """After the stop: rewarded members post less and enjoy visits less, fading slowly."""
         end = self.end_day()
-        if end is None or self.crowding_out == 0 or model.day < end:
+        if end is None or self.crowding_out == 0 or ops.day < end:
             return
         hit = members[self.exposed_[members]]
-        d = 0.5 ** ((model.day - end) / self.crowding_half_life)
-        model.boost_posting(hit, max(0.0, 1.0 - self.crowding_out * d))
-        model.add_benefit(hit, -self.crowding_out * self.loss_benefit * d)
+        d = 0.5 ** ((ops.day - end) / self.crowding_half_life)
+        ops.boost_posting(hit, max(0.0, 1.0 - self.crowding_out * d))
+        ops.add_benefit(hit, -self.crowding_out * self.loss_benefit * d)
 
-    def _boost_coupon_holders(self, model: Any, members: np.ndarray) -> None:
+    def _boost_coupon_holders(self, ops: OperatorVerbs, members: np.ndarray) -> None:
         """Valid coupons raise purchases today; remember holders' purchases to see redemptions."""
-        holders = members[self.coupon_until_[members] >= model.day]
+        holders = members[self.coupon_until_[members] >= ops.day]
         self.holders_ = holders
-        self.bought_before_ = model.pop.purchases[holders].copy()
+        self.bought_before_ = ops.pop.purchases[holders].copy()
         if len(holders):
-            model.boost_purchases(holders, self.coupon_uplift)
+            ops.boost_purchases(holders, self.coupon_uplift)
 
-    def settle(self, model: Any) -> None:
+    def settle(self, ops: OperatorVerbs) -> None:
         """Redeem coupons used today; while running, award points, rewards, coupons, referrals."""
-        self._redeem_coupons(model)
-        if not self.running(model.day):
+        self._redeem_coupons(ops)
+        if not self.running(ops.day):
             return
         if self.points_on:
-            self._award_points(model)
-            self._redeem_rewards(model)
+            self._award_points(ops)
+            self._redeem_rewards(ops)
         if self.coupon_rate > 0:
-            self._issue_coupons(model)
+            self._issue_coupons(ops)
         if self.referral_bonus > 0:
-            self._pay_referrals(model)
+            self._pay_referrals(ops)
 
-    def _halt(self, model: Any) -> None:
+    def _halt(self, ops: OperatorVerbs) -> None:
         """The budget could not pay: the scheme stops from tomorrow."""
         if self.halted_day_ is None:
-            self.halted_day_ = model.day + 1
+            self.halted_day_ = ops.day + 1
 
-    def _award_points(self, model: Any) -> None:
-        t = model.today
-        n = model.n_people
+    def _award_points(self, ops: OperatorVerbs) -> None:
+        t = ops.today
+        n = ops.n_people
         pts = np.zeros(n)
         for people, amount in (
             (t.posters, self.points_per_post),
@@ -328,43 +328,43 @@ class Incentives(Strategy):
             if amount > 0 and len(people):
                 pts += amount * np.bincount(people, minlength=n)
         got = np.flatnonzero(pts > 0)
-        model.grant_points(got, pts[got])
+        ops.grant_points(got, pts[got])
         self.earned_[got] += pts[got]
         self.exposed_[got] = True
 
-    def _redeem_rewards(self, model: Any) -> None:
+    def _redeem_rewards(self, ops: OperatorVerbs) -> None:
         """Members with ``reward_at`` points or more spend them on rewards; the operator pays."""
-        points = model.pop.points
-        rich = np.flatnonzero((points >= self.reward_at) & (model.pop.state == MEMBER))
+        points = ops.pop.points
+        rich = np.flatnonzero((points >= self.reward_at) & (ops.pop.state == MEMBER))
         k = np.floor(points[rich] / self.reward_at)
-        if not model.spend(self.reward_cost * float(k.sum()), "rewards"):
-            self._halt(model)
+        if not ops.spend(self.reward_cost * float(k.sum()), "rewards"):
+            self._halt(ops)
             return
-        points[rich] -= k * self.reward_at
+        ops.redeem_points(rich, k * self.reward_at)
         self.n_rewards_ += int(k.sum())
 
-    def _redeem_coupons(self, model: Any) -> None:
+    def _redeem_coupons(self, ops: OperatorVerbs) -> None:
         """Each coupon holder who bought today used the coupon: pay it, and it is gone."""
         h = self.holders_
-        used = h[model.pop.purchases[h] > self.bought_before_]
+        used = h[ops.pop.purchases[h] > self.bought_before_]
         self.holders_, self.bought_before_ = h[:0], self.bought_before_[:0]
         self.coupon_until_[used] = -1
         self.n_coupons_used_ += len(used)
-        if not model.spend(self.coupon_cost * len(used), "coupons"):
-            self._halt(model)
+        if not ops.spend(self.coupon_cost * len(used), "coupons"):
+            self._halt(ops)
 
-    def _issue_coupons(self, model: Any) -> None:
-        v = model.today.visitors
-        v = v[(model.pop.state[v] == MEMBER) & (self.coupon_until_[v] < model.day)]
-        lucky = v[model.rng.random(len(v)) < self.coupon_rate]
-        self.coupon_until_[lucky] = model.day + self.coupon_days
+    def _issue_coupons(self, ops: OperatorVerbs) -> None:
+        v = ops.today.visitors
+        v = v[(ops.pop.state[v] == MEMBER) & (self.coupon_until_[v] < ops.day)]
+        lucky = v[ops.rng.random(len(v)) < self.coupon_rate]
+        self.coupon_until_[lucky] = ops.day + self.coupon_days
 
-    def _pay_referrals(self, model: Any) -> None:
+    def _pay_referrals(self, ops: OperatorVerbs) -> None:
         """Each member who joined today by word of mouth, and their inviter, get the bonus."""
-        pop = model.pop
-        new = np.flatnonzero((pop.joined_day == model.day) & (pop.channel == Channel.WOM.value))
+        pop = ops.pop
+        new = np.flatnonzero((pop.joined_day == ops.day) & (pop.channel == Channel.WOM.value))
         payees = len(new) + int(np.count_nonzero(pop.referrer[new] >= 0))
-        if not model.spend(self.referral_bonus * payees, "referral_bonus"):
-            self._halt(model)
+        if not ops.spend(self.referral_bonus * payees, "referral_bonus"):
+            self._halt(ops)
             return
         self.n_referrals_paid_ += len(new)

@@ -1,6 +1,6 @@
 """Who to seed: graph heuristics and the CELF greedy under independent cascade.
 
-Every function works on the symmetric CSR adjacency matrix (``model.csr``) with NumPy and
+Every function works on the symmetric CSR adjacency matrix (``ops.csr``) with NumPy and
 SciPy, without a Python loop over people:
 
 - :func:`core_numbers`: k-core number of every person, by vectorised peeling (Batagelj &

@@ -8,15 +8,15 @@ without the cost for posters.
 - ``mode=community``: each evening moderators review up to ``capacity`` of the day's
   newest member posts. Noise (low quality, negative tone, off-topic) is removed with
   probability ``strictness``, good posts with ``strictness * false_positive``, through
-  ``model.moderate`` (authors of removed posts post less: ``removed_recent`` and
+  ``ops.moderate`` (authors of removed posts post less: ``removed_recent`` and
   ``behaviour.contribution.removal_effect``). Readers see less noise; posters are
   discouraged. Cost: ``ceil(reviewed / items_per_moderator) * cost_per_moderator_day``.
 - ``mode=personalised``: nothing is deleted; each reader's feed hides a share
-  ``strictness`` of noise and off-interest items (``model.rank_feed(filter_strength=...)``,
+  ``strictness`` of noise and off-interest items (``ops.rank_feed(filter_strength=...)``,
   which lowers the reading cost). Cost: ``filter_cost_per_day``.
 - ``mode=none``: nothing happens and nothing is spent.
 
-``CrisisResponse`` answers each crisis in ``model.crisis_days`` ``delay`` days later with a
+``CrisisResponse`` answers each crisis in ``ops.crises`` ``delay`` days later with a
 response of ``quality`` q. On the response day (evening), the members the crisis hit get
 an immediate sentiment shift ``effect * (q - backlash_threshold) * exp(-delay /
 settling_days)`` (a poor response backfires; opinions harden with time, Coombs 2007;
@@ -36,7 +36,7 @@ import numpy as np
 
 from agents.params import param
 from agents.states import MEMBER, PROSPECT
-from sim.content import UGC
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 MODES = ("none", "community", "personalised")
@@ -112,39 +112,37 @@ class Moderation(Strategy):
     cost_per_moderator_day: float
     filter_cost_per_day: float
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Reset the running state."""
         self.filtering_ = False
         self.reviewed_ = 0
         self.removed_ = 0
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Morning: pay for and switch on (or off) each reader's filter (personalised)."""
         if self.mode != "personalised":
             return
-        paid = model.spend(self.filter_cost_per_day, "moderation_filter")
+        paid = ops.spend(self.filter_cost_per_day, "moderation_filter")
         if paid != self.filtering_:
-            base = model.config.behaviour.consumption.filter_strength
-            model.rank_feed(filter_strength=self.strictness if paid else base)
+            base = ops.config.behaviour.consumption.filter_strength
+            ops.rank_feed(filter_strength=self.strictness if paid else base)
             self.filtering_ = paid
 
-    def settle(self, model: Any) -> None:
+    def settle(self, ops: OperatorVerbs) -> None:
         """Evening: moderators review the day's newest member posts (community)."""
         if self.mode != "community" or self.capacity == 0:
             return
-        pool = model.pool
-        todays = np.flatnonzero((pool.kind == UGC) & (pool.author >= 0) & (pool.day == model.day))
-        review = todays[-self.capacity :]
+        review = ops.member_posts(ops.day)[-self.capacity :]
         if len(review) == 0:
             return
         moderators = math.ceil(len(review) / self.items_per_moderator)
-        if not model.spend(moderators * self.cost_per_moderator_day, "moderation_staff"):
+        if not ops.spend(moderators * self.cost_per_moderator_day, "moderation_staff"):
             return
-        noise = noise_items(pool, review, model.config.behaviour.content.low_quality)
+        noise = noise_items(ops.content, review, ops.config.behaviour.content.low_quality)
         chance = np.where(noise, self.strictness, self.strictness * self.false_positive)
-        removed = review[model.rng.random(len(review)) < chance]
+        removed = review[ops.rng.random(len(review)) < chance]
         self.reviewed_ += len(review)
-        self.removed_ += model.moderate(removed)
+        self.removed_ += ops.moderate(removed)
 
 
 def noise_items(pool: Any, positions: np.ndarray, low_quality: float) -> np.ndarray:
@@ -246,58 +244,57 @@ class CrisisResponse(Strategy):
     repair_days: int
     repair_rate: float
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Reset the running state."""
         self.before_: np.ndarray | None = None  # everyone's sentiment on a crisis morning
-        self.seen_ = 0  # crises in model.crisis_days already taken in
+        self.seen_ = 0  # crises in ops.crises already taken in
         self.pending_: list[tuple[int, np.ndarray, np.ndarray]] = []  # (day, hit, before)
         self.repairs_: list[tuple[int, np.ndarray, np.ndarray]] = []  # (last day, hit, before)
         self.responses_ = 0
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Morning of a scheduled crisis: remember everyone's sentiment before it."""
-        if any(c.day == model.day for c in model.config.crises):
-            self.before_ = model.pop.sentiment.copy()
+        if any(c.day == ops.day for c in ops.config.crises):
+            self.before_ = ops.pop.sentiment.copy()
 
-    def settle(self, model: Any) -> None:
+    def settle(self, ops: OperatorVerbs) -> None:
         """Evening: take in today's crises, respond when due, keep repairing."""
-        self._take_in(model)
-        for _due, hit, before in [p for p in self.pending_ if p[0] == model.day]:
-            self._respond(model, hit, before)
-        self.pending_ = [p for p in self.pending_ if p[0] > model.day]
-        self._repair(model)
+        self._take_in(ops)
+        for _due, hit, before in [p for p in self.pending_ if p[0] == ops.day]:
+            self._respond(ops, hit, before)
+        self.pending_ = [p for p in self.pending_ if p[0] > ops.day]
+        self._repair(ops)
 
     def immediate_shift(self) -> float:
         """Sentiment shift of hit members on the response day (negative: backlash)."""
         timing = math.exp(-self.delay / self.settling_days)
         return self.effect * (self.quality - self.backlash_threshold) * timing
 
-    def _take_in(self, model: Any) -> None:
-        for day, hit in zip(
-            model.crisis_days[self.seen_ :], model.crisis_hits[self.seen_ :], strict=True
-        ):
-            before = self.before_ if self.before_ is not None else model.pop.sentiment
-            self.pending_.append((day + self.delay, hit, before[hit].copy()))
-        self.seen_ = len(model.crisis_days)
+    def _take_in(self, ops: OperatorVerbs) -> None:
+        crises = ops.crises
+        for crisis in crises[self.seen_ :]:
+            before = self.before_ if self.before_ is not None else ops.pop.sentiment
+            self.pending_.append((crisis.day + self.delay, crisis.hit, before[crisis.hit].copy()))
+        self.seen_ = len(crises)
 
-    def _respond(self, model: Any, hit: np.ndarray, before: np.ndarray) -> None:
-        if not model.spend(self.cost, "crisis_response"):
+    def _respond(self, ops: OperatorVerbs, hit: np.ndarray, before: np.ndarray) -> None:
+        if not ops.spend(self.cost, "crisis_response"):
             return
         self.responses_ += 1
         shift = self.immediate_shift()
-        pop = model.pop
+        pop = ops.pop
         others = np.flatnonzero((pop.state == MEMBER) & (pop.sentiment < 0))
         others = np.setdiff1d(others, hit, assume_unique=True)
-        model.shift_sentiment(hit, shift)
-        model.shift_sentiment(others, self.spillover * shift)
+        ops.shift_sentiment(hit, shift)
+        ops.shift_sentiment(others, self.spillover * shift)
         if self.repair_days > 0:
-            self.repairs_.append((model.day + self.repair_days - 1, hit, before))
+            self.repairs_.append((ops.day + self.repair_days - 1, hit, before))
 
-    def _repair(self, model: Any) -> None:
+    def _repair(self, ops: OperatorVerbs) -> None:
         rate = self.repair_rate * self.quality
         for _last, hit, before in self.repairs_:
-            talks = model.pop.state[hit] != PROSPECT
+            talks = ops.pop.state[hit] != PROSPECT
             people, target = hit[talks], before[talks]
-            gap = np.maximum(0.0, target - model.pop.sentiment[people])
-            model.shift_sentiment(people, rate * gap)
-        self.repairs_ = [r for r in self.repairs_ if r[0] > model.day]
+            gap = np.maximum(0.0, target - ops.pop.sentiment[people])
+            ops.shift_sentiment(people, rate * gap)
+        self.repairs_ = [r for r in self.repairs_ if r[0] > ops.day]

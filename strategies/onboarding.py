@@ -19,13 +19,13 @@ Daily metrics: ``onboarding_welcomed`` and ``onboarding_mentored`` (cumulative c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from agents.params import param
 from agents.states import MEMBER, Level
 from sim.errors import ConfigError
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 
@@ -111,9 +111,9 @@ class Onboarding(Strategy):
     mentor_capacity: int
     cost_per_mentee_day: float
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Check the delay against the content lifetime; reset the running state."""
-        lifetime = model.config.behaviour.content.lifetime
+        lifetime = ops.config.behaviour.content.lifetime
         if self.welcome_replies and self.welcome_delay >= lifetime:
             raise ConfigError(
                 f"strategies.{self.kind}.welcome_delay",
@@ -121,69 +121,63 @@ class Onboarding(Strategy):
                 f"posts leave the feed after behaviour.content.lifetime="
                 f"{lifetime} days; use a delay below that",
             )
-        self.mentor_ = np.full(model.n_people, -1, dtype=np.int64)  # each newcomer's mentor
+        self.mentor_ = np.full(ops.n_people, -1, dtype=np.int64)  # each newcomer's mentor
         self.n_welcomed_ = self.n_mentored_ = 0
         self.broke_ = False  # the budget refused to pay mentoring: no new mentees
-        model.extra_reporters["onboarding_welcomed"] = lambda m: self.n_welcomed_
-        model.extra_reporters["onboarding_mentored"] = lambda m: self.n_mentored_
+        ops.add_reporter("onboarding_welcomed", lambda m: self.n_welcomed_)
+        ops.add_reporter("onboarding_mentored", lambda m: self.n_mentored_)
 
-    def _in_window(self, model: Any) -> np.ndarray:
+    def _in_window(self, ops: OperatorVerbs) -> np.ndarray:
         """Mask over people: members in their first ``mentor_days`` days."""
-        pop = model.pop
-        return (pop.state == MEMBER) & (model.day - pop.joined_day < self.mentor_days)
+        pop = ops.pop
+        return (pop.state == MEMBER) & (ops.day - pop.joined_day < self.mentor_days)
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Mentored newcomers get more out of today's visit (paid per mentee-day)."""
         if not self.mentors:
             return
-        mentees = np.flatnonzero(self._in_window(model) & (self.mentor_ >= 0))
+        mentees = np.flatnonzero(self._in_window(ops) & (self.mentor_ >= 0))
         if len(mentees) == 0:
             return
-        if model.spend(self.cost_per_mentee_day * len(mentees), "mentoring"):
-            model.add_benefit(mentees, self.mentor_benefit)
+        if ops.spend(self.cost_per_mentee_day * len(mentees), "mentoring"):
+            ops.add_benefit(mentees, self.mentor_benefit)
         else:
             self.broke_ = True
 
-    def settle(self, model: Any) -> None:
+    def settle(self, ops: OperatorVerbs) -> None:
         """Welcome today's unanswered first posts of the right age; assign new mentors."""
         if self.welcome_replies:
-            self._welcome(model)
+            self._welcome(ops)
         if self.mentors and not self.broke_:
-            self._assign_mentors(model)
+            self._assign_mentors(ops)
 
-    def _welcome(self, model: Any) -> None:
-        pool = model.pool
-        due = np.flatnonzero(
-            pool.first
-            & (pool.author >= 0)
-            & (pool.replies == 0)
-            & (pool.day == model.day - self.welcome_delay)
-        )
+    def _welcome(self, ops: OperatorVerbs) -> None:
+        due = ops.unanswered_first_posts(ops.day - self.welcome_delay)
         if self.welcome_share < 1.0:
-            due = due[model.rng.random(len(due)) < self.welcome_share]
+            due = due[ops.rng.random(len(due)) < self.welcome_share]
         if len(due) == 0:
             return
-        if model.spend(self.cost_per_welcome * len(due), "welcomes"):
-            self.n_welcomed_ += model.reply_as_staff(due)
+        if ops.spend(self.cost_per_welcome * len(due), "welcomes"):
+            self.n_welcomed_ += ops.reply_as_staff(due)
 
-    def _assign_mentors(self, model: Any) -> None:
+    def _assign_mentors(self, ops: OperatorVerbs) -> None:
         """Each unmentored newcomer gets a random core member with a free place, if any."""
-        window = self._in_window(model)
-        is_core = (model.pop.state == MEMBER) & (model.pop.level == Level.CORE.value)
+        window = self._in_window(ops)
+        is_core = (ops.pop.state == MEMBER) & (ops.pop.level == Level.CORE.value)
         # a newcomer who is already core needs no mentor (and cannot mentor themself)
         waiting = np.flatnonzero(window & (self.mentor_ < 0) & ~is_core)
         core = np.flatnonzero(is_core)
         if len(waiting) == 0 or len(core) == 0:
             return
         mentored = self.mentor_[window & (self.mentor_ >= 0)]
-        load = np.bincount(mentored, minlength=model.n_people)[core]
+        load = np.bincount(mentored, minlength=ops.n_people)[core]
         places = np.repeat(core, np.maximum(self.mentor_capacity - load, 0))
         n = min(len(waiting), len(places))
         if n == 0:
             return
-        rng = model.rng
+        rng = ops.rng
         mentees = waiting if n == len(waiting) else np.sort(rng.choice(waiting, n, replace=False))
         mentors = rng.permutation(places)[:n]
         self.mentor_[mentees] = mentors
-        model.add_ties(mentees, mentors)
+        ops.add_ties(mentees, mentors)
         self.n_mentored_ += n

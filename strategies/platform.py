@@ -23,12 +23,13 @@ only work on days it is paid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from agents.params import param
 from agents.states import MEMBER
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 
@@ -88,7 +89,7 @@ class PlatformProfile(Strategy):
     ease_of_sharing: float
     cost_per_day: float
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Reset the counters."""
         self.split_factor_ = 1.0
         self.paid_days_ = 0
@@ -99,17 +100,17 @@ class PlatformProfile(Strategy):
             return 1.0
         return float((self.group_cap / n_members) ** self.group_split_elasticity)
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Apply the group cap; pay the day; then notifications and sharing."""
-        self.split_factor_ = self.split_factor(model.n_members)
+        self.split_factor_ = self.split_factor(ops.n_members)
         if self.split_factor_ < 1.0:
-            model.boost_posting(None, self.split_factor_)
-        if not model.spend(self.cost_per_day, "platform"):
+            ops.boost_posting(None, self.split_factor_)
+        if not ops.spend(self.cost_per_day, "platform"):
             return
         self.paid_days_ += 1
-        if self.notification_strength > 0 and model.n_members:
-            members = np.flatnonzero(model.pop.state == MEMBER)
-            chance = self.notification_strength * (1.0 - model.pop.commitment[members])
-            model.push_visits(members, chance)
+        if self.notification_strength > 0 and ops.n_members:
+            members = np.flatnonzero(ops.pop.state == MEMBER)
+            chance = self.notification_strength * (1.0 - ops.pop.commitment[members])
+            ops.push_visits(members, chance)
         if self.ease_of_sharing != 1.0:
-            model.boost_word_of_mouth(self.ease_of_sharing)
+            ops.boost_word_of_mouth(self.ease_of_sharing)

@@ -4,13 +4,13 @@
   ``ad_spend_per_day``. Returns diminish: each prospect joins from the ads that day with
   probability ``ad_p_max * (1 - exp(-spend / ad_half_spend))`` (a saturating response
   curve, Hanssens, Parsons & Schultz 2001), so the count is Binomial(prospects, p) drawn
-  from ``model.rng``; they join with channel ``ads``.
+  from ``ops.rng``; they join with channel ``ads``.
 - **Partners.** From ``partner_start`` to ``partner_end`` a partner community sends on
   average ``partner_members_per_day`` (a Poisson count each day), who join with channel
   ``partner``; the partner is paid ``partner_fee`` a day plus ``cost_per_partner_member``
   per member sent.
 
-Both pay first through ``model.spend``; when the budget refuses, nobody is admitted that
+Both pay first through ``ops.spend``; when the budget refuses, nobody is admitted that
 day. Daily metrics: ``ads_joins`` (today's ads joiners) and ``ads_cost_per_join`` (ads
 spend so far / ads joiners so far); the summary has ``cost_ads`` and ``joined_ads``.
 """
@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from agents.params import param
 from agents.states import Channel
 from sim.errors import ConfigError
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 ADS_SOURCE = "assumption (a few currency per join, 0.1-0.3%/day reach at saturation)"
@@ -129,39 +130,40 @@ class OutsideReach(Strategy):
         """Daily join chance per prospect for a day's spend (diminishing returns)."""
         return self.ad_p_max * (1.0 - math.exp(-spend / self.ad_half_spend))
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Reset the counters and register the ads metrics."""
         self.ads_joins_ = 0
         self.ads_today_ = 0
         self.ads_cost_ = 0.0
         self.partner_joins_ = 0
-        model.extra_reporters["ads_joins"] = lambda m: self.ads_today_
-        model.extra_reporters["ads_cost_per_join"] = lambda m: (
-            self.ads_cost_ / self.ads_joins_ if self.ads_joins_ else float("nan")
+        ops.add_reporter("ads_joins", lambda m: self.ads_today_)
+        ops.add_reporter(
+            "ads_cost_per_join",
+            lambda m: self.ads_cost_ / self.ads_joins_ if self.ads_joins_ else float("nan"),
         )
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Run today's ads and partnership, each paid before anyone is admitted."""
         self.ads_today_ = 0
-        day = model.day
+        day = ops.day
         if self.ad_start <= day <= self.ad_end and self.ad_spend_per_day > 0:
-            self._ads(model)
+            self._ads(ops)
         if self.partner_start <= day <= self.partner_end and (
             self.partner_members_per_day > 0 or self.partner_fee > 0
         ):
-            self._partners(model)
+            self._partners(ops)
 
-    def _ads(self, model: Any) -> None:
+    def _ads(self, ops: OperatorVerbs) -> None:
         spend = self.ad_spend_per_day
-        if not model.spend(spend, "ads"):
+        if not ops.spend(spend, "ads"):
             return
         self.ads_cost_ += spend
-        n = int(model.rng.binomial(model.n_prospects, self.ad_join_chance(spend)))
-        self.ads_today_ = len(model.admit_from_outside(n, Channel.ADS))
+        n = int(ops.rng.binomial(ops.n_prospects, self.ad_join_chance(spend)))
+        self.ads_today_ = len(ops.admit_from_outside(n, Channel.ADS))
         self.ads_joins_ += self.ads_today_
 
-    def _partners(self, model: Any) -> None:
-        n = min(int(model.rng.poisson(self.partner_members_per_day)), model.n_prospects)
-        if not model.spend(self.partner_fee + n * self.cost_per_partner_member, "partners"):
+    def _partners(self, ops: OperatorVerbs) -> None:
+        n = min(int(ops.rng.poisson(self.partner_members_per_day)), ops.n_prospects)
+        if not ops.spend(self.partner_fee + n * self.cost_per_partner_member, "partners"):
             return
-        self.partner_joins_ += len(model.admit_from_outside(n, Channel.PARTNER))
+        self.partner_joins_ += len(ops.admit_from_outside(n, Channel.PARTNER))

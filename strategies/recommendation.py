@@ -16,9 +16,10 @@ out, the feed falls back to the behaviour's default ranking.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from agents.params import param
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 
 RANKINGS = ("chronological", "personalised")
@@ -48,11 +49,6 @@ class RecommendationLevers:
     )
 
 
-def exposure_diversity(model: Any) -> float:
-    """Mean normalised entropy of today's visitors' feed topic mix (NaN: no feed read)."""
-    return float(getattr(model.today, "exposure_diversity", float("nan")))
-
-
 class Recommendation(Strategy):
     """Rank the feed chronologically or by each reader's interests."""
 
@@ -62,20 +58,20 @@ class Recommendation(Strategy):
     strength: float
     cost_per_day: float
 
-    def setup(self, model: Any) -> None:
-        """Reset the running state; register the ``exposure_diversity`` metric."""
+    def setup(self, ops: OperatorVerbs) -> None:
+        """Reset the running state; request the ``exposure_diversity`` metric."""
         self.active_ = False
-        model.extra_reporters["exposure_diversity"] = exposure_diversity
+        ops.request_metric("exposure_diversity")
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Morning: pay for today's ranking; switch it on, or back to the default."""
         cost = self.cost_per_day if self.ranking == "personalised" else 0.0
-        paid = model.spend(cost, "recommendation")
+        paid = ops.spend(cost, "recommendation")
         if paid == self.active_:
             return
         if paid:
-            model.rank_feed(ranking=self.ranking, personalisation=self.strength)
+            ops.rank_feed(ranking=self.ranking, personalisation=self.strength)
         else:
-            base = model.config.behaviour.consumption
-            model.rank_feed(ranking=base.ranking, personalisation=base.personalisation)
+            base = ops.config.behaviour.consumption
+            ops.rank_feed(ranking=base.ranking, personalisation=base.personalisation)
         self.active_ = paid

@@ -5,8 +5,8 @@ of the community" mailing). Who they are is the lever studied by influence maxim
 random people, the best connected, the deepest in the network's core, the highest
 PageRank, Chen, Wang & Yang's (2009) degree discount, or the greedy of Kempe, Kleinberg &
 Tardos (2003) with CELF (Leskovec et al. 2007) under an independent cascade. The ranking
-is computed in ``setup`` (from ``model.csr`` and ``model.pop``); invitations go out in
-``act`` through ``model.invite``; each invitee accepts with probability ``acceptance``.
+is computed in ``setup`` (from ``ops.csr`` and ``ops.pop``); invitations go out in
+``act`` through ``ops.invite``; each invitee accepts with probability ``acceptance``.
 Only prospects are invited: someone who joined meanwhile is skipped for the next best.
 """
 
@@ -23,6 +23,7 @@ import numpy as np
 from agents.params import param
 from agents.states import MEMBER, PROSPECT
 from sim.errors import ConfigError
+from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 from strategies.influence import (
     celf_greedy,
@@ -163,32 +164,32 @@ class Seeding(Strategy):
                 "method=segment needs strategies.seeding.segment=<a segment name>",
             )
 
-    def setup(self, model: Any) -> None:
+    def setup(self, ops: OperatorVerbs) -> None:
         """Rank the prospects and register the seeding metrics."""
         self.greedy_complete_ = True
         self.greedy_seconds_ = 0.0
-        self.ranking_ = self.rank(model)
+        self.ranking_ = self.rank(ops)
         self.next_ = 0
         self.invited_ = np.empty(0, dtype=np.int64)
         self.accepted_ = 0
-        model.extra_reporters["seeding_invited"] = lambda m: len(self.invited_)
-        model.extra_reporters["seeding_accepted"] = lambda m: self.accepted_
+        ops.add_reporter("seeding_invited", lambda m: len(self.invited_))
+        ops.add_reporter("seeding_accepted", lambda m: self.accepted_)
         if self.method == "greedy":
-            model.extra_reporters["seeding_greedy_complete"] = lambda m: int(self.greedy_complete_)
+            ops.add_reporter("seeding_greedy_complete", lambda m: int(self.greedy_complete_))
 
-    def act(self, model: Any) -> None:
+    def act(self, ops: OperatorVerbs) -> None:
         """Send today's invitations (paid first; nothing is sent if the budget refuses)."""
-        need = self.due(model.day) - len(self.invited_)
+        need = self.due(ops.day) - len(self.invited_)
         if need <= 0:
             return
-        people, advance = self.next_prospects(model, need)
+        people, advance = self.next_prospects(ops, need)
         if len(people) == 0:
             return
-        if not model.spend(len(people) * self.cost_per_invite, "seeding"):
+        if not ops.spend(len(people) * self.cost_per_invite, "seeding"):
             return
         self.next_ += advance
         self.invited_ = np.concatenate([self.invited_, people])
-        self.accepted_ += len(model.invite(people, self.acceptance))
+        self.accepted_ += len(ops.invite(people, self.acceptance))
 
     def due(self, day: int) -> int:
         """How many invitations should have gone out by the end of ``day``."""
@@ -198,28 +199,28 @@ class Seeding(Strategy):
             return self.k
         return self.k * min(day, self.over_days) // self.over_days
 
-    def next_prospects(self, model: Any, need: int) -> tuple[np.ndarray, int]:
+    def next_prospects(self, ops: OperatorVerbs, need: int) -> tuple[np.ndarray, int]:
         """The next ``need`` people of the ranking who are still prospects, and how far
         along the ranking they reach."""
         rest = self.ranking_[self.next_ :]
-        ok = np.flatnonzero(model.pop.state[rest] == PROSPECT)[:need]
+        ok = np.flatnonzero(ops.pop.state[rest] == PROSPECT)[:need]
         if len(ok) == 0:
             return rest[:0], 0
         return rest[ok], int(ok[-1]) + 1
 
     # ----- selection -----------------------------------------------------------------------
-    def rank(self, model: Any) -> np.ndarray:
+    def rank(self, ops: OperatorVerbs) -> np.ndarray:
         """Today's prospects in invitation order: the method's picks first, then by degree.
 
         Only the first ``k`` (plus those skipped because they joined meanwhile) are ever
         invited; the degree tail is the "next best" for every method but random and segment.
         """
-        csr, pop = model.csr, model.pop
+        csr, pop = ops.csr, ops.pop
         prospects = np.flatnonzero(pop.state == PROSPECT)
         if self.method == "random":
-            return model.rng.permutation(prospects)
+            return ops.rng.permutation(prospects)
         if self.method == "segment":
-            return model.rng.permutation(prospects[pop.segment[prospects] == self._segment(model)])
+            return ops.rng.permutation(prospects[pop.segment[prospects] == self._segment(ops)])
         by_degree = degree_order(csr, prospects)
         if self.method == "degree":
             return by_degree
@@ -234,16 +235,16 @@ class Seeding(Strategy):
                 csr, min(2 * self.k, len(prospects)), self.p_ic, allowed, seeded=members
             )
         else:
-            picks = self._greedy(model, by_degree, members)
+            picks = self._greedy(ops, by_degree, members)
         return np.concatenate([picks, by_degree[~np.isin(by_degree, picks)]])
 
-    def _greedy(self, model: Any, by_degree: np.ndarray, members: np.ndarray) -> np.ndarray:
+    def _greedy(self, ops: OperatorVerbs, by_degree: np.ndarray, members: np.ndarray) -> np.ndarray:
         """CELF greedy over the best-connected prospects; current members count as seeds."""
-        key = int(model.rng.integers(0, 2**63))  # one draw: the cascade worlds' key
+        key = int(ops.rng.integers(0, 2**63))  # one draw: the cascade worlds' key
         start = time.perf_counter()
         shortlist = by_degree[: max(self.candidates, self.k)]
         picks, complete = celf_greedy(
-            model.csr,
+            ops.csr,
             shortlist,
             self.k,
             self.p_ic,
@@ -264,8 +265,8 @@ class Seeding(Strategy):
             )
         return picks
 
-    def _segment(self, model: Any) -> int:
-        names = list(model.segments.names)
+    def _segment(self, ops: OperatorVerbs) -> int:
+        names = list(ops.segments.names)
         if self.segment not in names:
             raise ConfigError(
                 "strategies.seeding.segment",

@@ -108,7 +108,7 @@ def test_playbooks_cost_something(summaries: dict[str, list[dict[str, Any]]]) ->
 def test_no_budget_no_action() -> None:
     events, content = calendar(), plan()
     model = CommunityModel(check(compose([*SMALL, "seed=1"])), strategies=[events, content])
-    model.set_budget(0.0)
+    model.ops.set_budget(0.0)
     edges = model.social.n_edges
     for _ in range(30):
         model.step()

@@ -146,16 +146,16 @@ def test_crowding_out_after_the_stop() -> None:
         [*SMALL, "playbook=points_withdrawn", "seed=2", "strategies.incentives.stop_day=30"]
     )
     run_days(model, 29)
-    assert isinstance(model.post_multiplier, np.ndarray)
-    assert model.post_multiplier[model.pop.state == MEMBER].min() >= 1.0  # lift while running
+    lift = model.levers.post_multiplier[model.pop.state == MEMBER]
+    assert lift.min() >= 1.0 and lift.max() > 1.0  # lift while running
     run_days(model, 2)  # day 31: one day after the stop
     exposed = np.flatnonzero(inc.exposed_ & (model.pop.state == MEMBER))
     d = 0.5 ** (1 / 365.0)
     assert len(exposed) > 0
-    assert np.allclose(model.post_multiplier[exposed], 1.0 - 0.4 * d)
-    assert np.allclose(model.benefit_bonus[exposed], -0.4 * 0.2 * d)
+    assert np.allclose(model.levers.post_multiplier[exposed], 1.0 - 0.4 * d)
+    assert np.allclose(model.levers.benefit_bonus[exposed], -0.4 * 0.2 * d)
     fresh = np.flatnonzero(~inc.exposed_ & (model.pop.state == MEMBER))
-    assert np.all(model.post_multiplier[fresh] == 1.0)
+    assert np.all(model.levers.post_multiplier[fresh] == 1.0)
     held = model.pop.points.copy()
     run_days(model, 5)
     assert np.array_equal(model.pop.points, held)  # no points once stopped
@@ -163,7 +163,7 @@ def test_crowding_out_after_the_stop() -> None:
 
 def test_budget_refusal_stops_the_scheme() -> None:
     model, (inc,) = model_from([*SMALL, "playbook=points", "seed=1"])
-    model.set_budget(20.0)
+    model.ops.set_budget(20.0)
     run_days(model, 90)
     assert sum(model.cost_by_item.values()) <= 20.0 + 1e-9
     assert inc.halted_day_ is not None and model.budget_exhausted_day > 0

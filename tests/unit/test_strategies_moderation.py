@@ -151,7 +151,7 @@ def test_no_moderation_does_nothing_and_costs_nothing() -> None:
 
 def test_personalised_filter_stops_when_the_budget_runs_out() -> None:
     model = make_model("moderation_personalised", "strategies.content.cost_per_item=0")
-    model.set_budget(100.0)  # pays two days of filtering
+    model.ops.set_budget(100.0)  # pays two days of filtering
     steps(model, 5)
     assert model.feed_override is not None
     assert model.feed_override.filter_strength == model.config.behaviour.consumption.filter_strength

@@ -127,7 +127,7 @@ def test_members_are_skipped_for_the_next_best() -> None:
     seeding = Seeding(method="degree", k=10, acceptance=1.0)
     model = model_with(seeding)
     best = seeding.ranking_[:3]
-    model.invite(best, 1.0)  # they join before the campaign
+    model.ops.invite(best, 1.0)  # they join before the campaign
     model.step()
     assert not np.isin(best, seeding.invited_).any()
     assert list(seeding.invited_) == list(seeding.ranking_[3:13])
@@ -241,13 +241,14 @@ def test_platform_levers_reach_the_day() -> None:
         group_cap=10, group_split_elasticity=0.5, notification_strength=0.2, ease_of_sharing=1.5
     )
     model = model_with(platform)
-    model.reset_levers()
-    platform.act(model)
-    assert model.post_multiplier == pytest.approx((10 / model.n_members) ** 0.5)
-    assert model.wom_multiplier == 1.5
+    levers = model.levers
+    levers.reset()
+    platform.act(model.ops)
+    assert levers.post_multiplier == pytest.approx((10 / model.n_members) ** 0.5)
+    assert levers.wom_multiplier == 1.5
     members = np.flatnonzero(model.pop.state == MEMBER)
     expected = 0.2 * (1 - model.pop.commitment[members])
-    assert model.visit_push is not None and np.allclose(model.visit_push[members], expected)
+    assert np.allclose(levers.visit_push[members], expected)
     assert platform.split_factor(5) == 1.0 and platform.split_factor(40) == 0.5
 
 
