@@ -56,19 +56,3 @@ def test_too_large_for_memory_refused_before_building() -> None:
     with pytest.raises(ConfigError) as err:
         run(["community=complete", "community.n=2000000", "run.progress=off"])
     assert err.value.key == "community.n"
-
-
-def test_every_config_in_every_group_composes_and_checks() -> None:
-    from importlib.resources import files
-
-    root = files("configs")
-    for group in ("community", "behaviour"):
-        for item in root.joinpath(group).iterdir():
-            if not item.name.endswith(".yaml"):
-                continue
-            name = item.name.removesuffix(".yaml")
-            extra = []
-            if name == "file":
-                extra = [f"community.path={__file__}"]  # any existing file passes the check
-            cfg = compose([f"{group}={name}", *extra])
-            check(cfg)
