@@ -45,10 +45,10 @@ def time_commsim(people: int, days: int, seed: int) -> tuple[float, float]:
     command-line layer, which VirusOnNetwork does not have) is timed separately.
     """
     from sim.model import CommunityModel
-    from sim.runner import check, compose
+    from sim.runner import compose, prepare
 
     start = time.perf_counter()
-    settings = check(
+    settings, strategies = prepare(
         compose(
             [
                 "behaviour=diffusion",
@@ -64,9 +64,8 @@ def time_commsim(people: int, days: int, seed: int) -> tuple[float, float]:
         )
     )
     composed = time.perf_counter()
-    model = CommunityModel(settings)
-    for _ in range(days):
-        model.step()  # collects the day's metrics, like VirusOnNetwork's DataCollector
+    model = CommunityModel(settings, strategies=strategies)
+    model.run()  # each day collects its metrics, like VirusOnNetwork's DataCollector
     return time.perf_counter() - composed, composed - start
 
 

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.classroom.layout import spring_layout
 from experiments.classroom.model import (
     LEVERS,
     ClassroomModel,
     lever_overrides,
     preset_levers,
-    spring_layout,
 )
 from experiments.commands.playbooks import playbooks
 from experiments.commands.ui import UiOptions, parse_options, solara_command, solara_env
