@@ -14,8 +14,10 @@ from enum import Enum
 from typing import Any
 
 import mesa
+import numpy as np
 
 from agents.states import Channel, Level, State
+from agents.world import neighbours
 
 
 class _Row:
@@ -66,8 +68,7 @@ class Member(mesa.Agent):
     @property
     def neighbours(self) -> list[Member]:
         """The handles of this person's friends in the social graph."""
-        csr = self.model.csr
-        row = csr.indices[csr.indptr[self.index] : csr.indptr[self.index + 1]]
+        row = neighbours(self.model.csr, np.array([self.index]))
         return [self.model.member(int(j)) for j in row]
 
     def __repr__(self) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
 
 import numpy as np
 
@@ -147,8 +146,3 @@ def assign_segments(
             )
         return (np.asarray(blocks) % g).astype(np.int8)
     return rng.choice(g, size=n, p=table.share).astype(np.int8)
-
-
-def describe(groups: Mapping[str, Any]) -> str:
-    """One line per segment (for summaries and the docs)."""
-    return "; ".join(f"{name}: share {g.share:g}" for name, g in groups.items())

@@ -43,20 +43,31 @@ def neighbours(csr: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
     return _gather(csr, nodes)[0]
 
 
-def _gather(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    nodes = np.asarray(nodes, dtype=np.int64)
+def tie_positions(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the ties of ``nodes`` are stored in ``csr.indices``: the one CSR gather.
+
+    Args:
+        csr: adjacency matrix in CSR form.
+        nodes: int array of node indices (repeats allowed).
+
+    Returns:
+        ``(ties, lengths)``: int64 positions into ``csr.indices`` (and ``csr.data``), node
+        by node in the order of ``nodes``, each node's ties in stored order; and the number
+        of ties of each node.
+    """
+    nodes = np.asarray(nodes, dtype=np.int64).ravel()
     starts = csr.indptr[nodes].astype(np.int64)
     lengths = csr.indptr[nodes + 1] - starts
     ends = np.cumsum(lengths)
     total = int(ends[-1]) if len(ends) else 0
     # position k of the output reads indices[k + starts[row] - offset[row]]
     shift = np.repeat(starts - (ends - lengths), lengths)
-    return csr.indices[np.arange(total, dtype=np.int64) + shift], lengths
+    return np.arange(total, dtype=np.int64) + shift, lengths
 
 
-def neighbour_counts(csr: sp.csr_array, nodes: np.ndarray, n: int) -> np.ndarray:
-    """How many of ``nodes`` each person has as a neighbour (int64 array of length n)."""
-    return np.bincount(neighbours(csr, nodes), minlength=n)
+def _gather(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ties, lengths = tie_positions(csr, nodes)
+    return csr.indices[ties], lengths
 
 
 def add_neighbour_counts(

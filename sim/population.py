@@ -103,10 +103,6 @@ class Population:
         #: interest profile of each person over K topics (rows sum to 1)
         self.interests = np.full((self.n, n_topics), 1.0 / n_topics, dtype=np.float32)
 
-    def is_member(self) -> np.ndarray:
-        """Boolean mask of current members."""
-        return self.state == State.MEMBER.value
-
     def to_frame(self, segment_names: tuple[str, ...] | None = None) -> pd.DataFrame:
         """One row per person, final state, with readable state/level/channel/segment names."""
         df = pd.DataFrame({"id": np.arange(self.n)})

@@ -29,7 +29,6 @@ Types and their effects:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -186,13 +185,7 @@ class ContentPlan(Strategy):
     prompt_post_boost: float
     promo_purchase_boost: float
 
-    def __init__(self, **levers: Any) -> None:
-        names = check_names(
-            levers.pop("target_segments", ()), f"strategies.{self.kind}.target_segments"
-        )
-        super().__init__(**levers)
-        self.levers = dataclasses.replace(self.levers, target_segments=names)
-        self.target_segments = names
+    structured = {"target_segments": check_names}
 
     def setup(self, ops: OperatorVerbs) -> None:
         """Check segments and breadth against the community; reset the running state."""

@@ -216,11 +216,7 @@ class EventCalendar(Strategy):
     lottery_entrants: float
     lottery_commitment: float
 
-    def __init__(self, **levers: Any) -> None:
-        items = parse_items(levers.pop("items", None), f"strategies.{self.kind}.items")
-        super().__init__(**levers)
-        self.levers = dataclasses.replace(self.levers, items=items)
-        self.items = items
+    structured = {"items": parse_items}
 
     def setup(self, ops: OperatorVerbs) -> None:
         """Check segments and topics against the community; register ``event_attendance``."""

@@ -16,7 +16,6 @@ points are crowded out (Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000): p
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,14 +200,11 @@ class Incentives(Strategy):
     start_day: int
     stop_day: int | None
 
+    structured = {"badge_thresholds": check_badges}
+
     def __init__(self, **levers: Any) -> None:
-        key = f"strategies.{self.kind}"
-        badges = check_badges(
-            levers.pop("badge_thresholds", DEFAULT_BADGES), f"{key}.badge_thresholds"
-        )
         super().__init__(**levers)
-        self.levers = dataclasses.replace(self.levers, badge_thresholds=badges)
-        self.badge_thresholds = badges
+        key = f"strategies.{self.kind}"
         if self.stop_day is not None and self.stop_day <= self.start_day:
             raise ConfigError(
                 f"{key}.stop_day",

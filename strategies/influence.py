@@ -28,7 +28,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from agents.world import neighbours
+from agents.world import neighbours, tie_positions
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -160,7 +160,6 @@ def spread(
         to False to undo).
     """
     n, nnz = csr.shape[0], csr.nnz
-    indptr = csr.indptr.astype(np.int64)
     seeds = np.unique(np.asarray(seeds, dtype=np.int64))
     frontier = (np.arange(samples, dtype=np.int64)[:, None] * n + seeds[None, :]).ravel()
     frontier = frontier[~active[frontier]]
@@ -168,10 +167,7 @@ def spread(
     reached_all = [frontier]
     while len(frontier):
         world, person = np.divmod(frontier, n)
-        starts = indptr[person]
-        lengths = indptr[person + 1] - starts
-        tie = np.arange(int(lengths.sum()), dtype=np.int64)
-        tie += np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        tie, lengths = tie_positions(csr, person)
         world = np.repeat(world, lengths)
         live = _live(world * nnz + tie, key, p)
         reached = world[live] * n + csr.indices[tie[live]]

@@ -12,7 +12,6 @@ Only prospects are invited: someone who joined meanwhile is skipped for the next
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -118,6 +117,13 @@ class SeedingLevers:
     )
 
 
+def check_segment(value: Any, key: str) -> str | None:
+    """A segment name (or None), or a ConfigError naming ``key``."""
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(key, value, "give a segment name from behaviour.segments.groups")
+    return value
+
+
 class Seeding(Strategy):
     """Invite ``k`` chosen prospects (see the module docstring).
 
@@ -146,17 +152,11 @@ class Seeding(Strategy):
     acceptance: float
     cost_per_invite: float
 
+    structured = {"segment": check_segment}
+
     def __init__(self, **levers: Any) -> None:
-        segment = levers.pop("segment", None)
-        if segment is not None and not isinstance(segment, str):
-            raise ConfigError(
-                "strategies.seeding.segment",
-                segment,
-                "give a segment name from behaviour.segments.groups",
-            )
         super().__init__(**levers)
-        self.levers = dataclasses.replace(self.levers, segment=segment)
-        self.segment = segment
+        segment = self.segment
         if self.method == "segment" and not segment:
             raise ConfigError(
                 "strategies.seeding.segment",

@@ -14,6 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
+from agents.world import tie_positions
+
 _INT32_LIMIT = 2**31 - 1
 
 
@@ -164,15 +166,8 @@ def neighbours_of(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.
         and, for each of them, ``nbr`` lists its neighbours in stored (ascending) order.
     """
     nodes = np.asarray(nodes, dtype=np.int64).ravel()
-    indptr = csr.indptr
-    starts = indptr[nodes].astype(np.int64)
-    lengths = indptr[nodes + 1].astype(np.int64) - starts
-    src = np.repeat(nodes, lengths)
-    # Position of each output within its own run: arange(total) minus the run's start offset.
-    run_offsets = np.cumsum(lengths) - lengths
-    positions = np.arange(src.size, dtype=np.int64) + np.repeat(starts - run_offsets, lengths)
-    nbr = csr.indices[positions].astype(np.int64)
-    return src, nbr
+    ties, lengths = tie_positions(csr, nodes)
+    return np.repeat(nodes, lengths), csr.indices[ties].astype(np.int64)
 
 
 def estimate_graph_bytes(n: int, n_edges: int) -> int:
