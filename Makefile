@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver ) || \
 	  echo "make test: could not install Debian's chromium and chromium-driver; the browser test will say so"
 	$(BIN)/python -m pytest -q
+
+# the parameter and phase tables of docs/model.md and docs/strategies.md, from the code
+docs: $(STAMP)
+	$(BIN)/python -m strategies.schema_docs --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check agents sim strategies experiments tests benchmarks

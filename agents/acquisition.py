@@ -37,7 +37,7 @@ class AcquisitionParams:
     rule: str = param(
         "bass",
         unit="-",
-        source="Bass 1969",
+        source="Bass 1969 (cascade: Kempe et al. 2003; threshold: Centola 2010)",
         choices=RULES,
         doc="which joining rule: bass, cascade or threshold",
     )
@@ -70,7 +70,7 @@ class AcquisitionParams:
         unit="share or count",
         low=0.0,
         source="assumption (Centola 2010 uses 2 neighbours)",
-        doc="threshold: member neighbours needed (share, or count)",
+        doc="threshold: member neighbours needed (a share in [0, 1], or a count)",
     )
     threshold_kind: str = param(
         "share",

@@ -33,15 +33,13 @@ on what else was imported.
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 from typing import Any
 
 from agents.acquisition import AcquisitionParams
 from agents.params import param_defaults
 from agents.segments import SegmentsParams
 from sim.config import SECTIONS, RunOptions
+from strategies.catalogue import strategy_classes
 
 GROUP = "schema"
 
@@ -55,24 +53,6 @@ def sim_nodes() -> dict[str, dict[str, Any]]:
         "run": param_defaults(RunOptions),
         "behaviour": behaviour,
     }
-
-
-def strategy_classes() -> list[type]:
-    """Every strategy class of the ``strategies`` package (a subclass with its own Levers)."""
-    import strategies
-    from strategies.base import Strategy
-
-    found: dict[str, type] = {}
-    for info in sorted(pkgutil.iter_modules(strategies.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"strategies.{info.name}")
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (
-                issubclass(cls, Strategy)
-                and cls.__module__ == module.__name__
-                and "Levers" in vars(cls)
-            ):
-                found[cls.kind] = cls
-    return [found[kind] for kind in sorted(found)]
 
 
 def strategy_node(cls: type) -> dict[str, Any]:

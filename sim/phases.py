@@ -296,7 +296,10 @@ PHASES: tuple[Phase, ...] = (
         "behaviour.commitment.enabled",
     ),
     Phase(
-        "sentiment", sentiment_phase, lambda c: c.behaviour.sentiment.enabled, "behaviour.sentiment"
+        "sentiment",
+        sentiment_phase,
+        lambda c: c.behaviour.sentiment.enabled,
+        "behaviour.sentiment.enabled",
     ),
     Phase("levels", levels_phase, lambda c: c.behaviour.levels.enabled, "behaviour.levels.enabled"),
     Phase("churn", churn_phase, lambda c: c.behaviour.churn.enabled, "behaviour.churn.enabled"),

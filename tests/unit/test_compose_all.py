@@ -18,9 +18,10 @@ import pytest
 import yaml
 
 from agents.params import param_defaults
-from configs.schema import sim_nodes, strategy_classes, strategy_node
+from configs.schema import sim_nodes, strategy_node
 from sim import ConfigError
 from sim.runner import build_strategies, check, compose, to_plain
+from strategies.catalogue import strategy_classes
 
 ROOT = files("configs")
 SIM_GROUPS = ("community", "behaviour", "playbook", "experiment")

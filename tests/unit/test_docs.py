@@ -1,8 +1,9 @@
-"""docs/model.md matches the code: parameters, personas, metrics, summary and members columns.
+"""The docs match the code: generated tables, personas, metrics, summary and members columns.
 
-Every field of every parameter dataclass the config parses has a row in docs/model.md with
-its default, unit, range, meaning and source; configs/behaviour/default.yaml agrees with the
-dataclass defaults; and every output column and summary key is named in the docs.
+The parameter tables of docs/model.md and docs/strategies.md and the phase table are
+generated from the declarations (``make docs``): the committed docs must equal what the
+generator writes. The personas of configs/behaviour/default.yaml are in the docs' table, and
+every output column and summary key is named in the docs.
 """
 
 from __future__ import annotations
@@ -16,113 +17,55 @@ import pytest
 import yaml
 
 import sim
-from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
 from sim.config import SECTIONS
 from sim.metrics import REPORTERS
 from sim.population import FIELDS, INTERNAL
+from sim.schema_docs import fill, model_tables
+from strategies.schema_docs import strategy_tables
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOC = (DOCS / "model.md").read_text(encoding="utf-8")
 BEHAVIOUR_YAML = yaml.safe_load(
     (files("configs") / "behaviour" / "default.yaml").read_text(encoding="utf-8")
 )
 PERSONA_HEADER = "| persona parameter |"
 
 
-def documented_sections() -> list[tuple[str, type]]:
-    """(key prefix, dataclass) for every parameter dataclass the config parses."""
-    sections: list[tuple[str, type]] = [("acquisition", AcquisitionParams)]
-    sections += [(f"behaviour.{name}", cls) for name, cls in SECTIONS.items()]
-    sections.append(("behaviour.segments.groups.<name>", SegmentParams))
-    sections.append(("behaviour.segments", SegmentsParams))
-    return sections
-
-
-def param_fields(cls: type) -> list[dataclasses.Field]:
-    """The fields declared with ``agents.params.param`` (``SegmentsParams.groups`` is not)."""
-    return [f for f in dataclasses.fields(cls) if "unit" in f.metadata]
-
-
-def doc_row(key: str) -> list[str]:
-    """The cells of the parameter table row for ``key``."""
-    for line in DOC.splitlines():
-        if line.startswith(f"| `{key}` |"):
-            return [c.strip() for c in line.strip().strip("|").split("|")]
-    raise AssertionError(f"docs/model.md has no table row for `{key}`")
-
-
-def fmt(value: object) -> str:
-    """A default as the docs print it: Python ``str()``, but ``true``/``false`` and ``null``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
-def fmt_range(f: dataclasses.Field) -> str:
-    """The range a field's metadata declares, as the docs print it."""
-    meta = f.metadata
-    if meta.get("choices"):
-        return ", ".join(meta["choices"])
-    if isinstance(f.default, bool):
-        return "true/false"
-    low, high = meta.get("low"), meta.get("high")
-    if low is not None and high is not None:
-        return f"[{low:g}, {high:g}]"
-    if low is not None:
-        return f">= {low:g}"
-    if high is not None:
-        return f"<= {high:g}"
-    return "any"
-
-
 def backticked(name: str) -> bool:
     return f"`{name}`" in DOC
 
 
-@pytest.mark.parametrize(
-    ("prefix", "cls"), documented_sections(), ids=[p for p, _ in documented_sections()]
-)
-def test_every_parameter_documented_with_default_unit_and_source(prefix: str, cls: type) -> None:
-    for f in param_fields(cls):
-        key = f"{prefix}.{f.name}"
-        meta = f.metadata
-        _, default, unit, rng, meaning, source = doc_row(key)
-        assert default == fmt(f.default), f"{key}: docs say default {default}, code {f.default!r}"
-        assert unit == meta["unit"], f"{key}: docs say unit {unit}, code {meta['unit']}"
-        assert rng.startswith(fmt_range(f)), f"{key}: docs say range {rng}, code {fmt_range(f)}"
-        assert meta["doc"] in meaning, f"{key}: meaning {meaning!r} lacks {meta['doc']!r}"
-        assert source, f"{key}: no source"
-        assert meta["source"] in source, f"{key}: source {source!r} lacks {meta['source']!r}"
-
-
-def test_every_parsed_section_is_covered() -> None:
-    prefixes = {p for p, _ in documented_sections()}
-    assert {
-        "acquisition",
-        "behaviour.visits",
-        "behaviour.commitment",
-        "behaviour.churn",
-        "behaviour.content",
-        "behaviour.money",
-    } <= prefixes
-    # the segments container is parsed on its own: only `assign` is a plain parameter
-    assert "behaviour.segments" not in {f"behaviour.{k}" for k in SECTIONS}
-    assert [f.name for f in param_fields(SegmentsParams)] == ["assign"]
-
-
-@pytest.mark.parametrize("section", list(SECTIONS))
-def test_default_yaml_equals_dataclass_defaults(section: str) -> None:
-    values = BEHAVIOUR_YAML.get(section) or {}
-    defaults = SECTIONS[section]()
-    fields = {f.name for f in dataclasses.fields(SECTIONS[section])}
-    for key, value in values.items():
-        assert key in fields, f"default.yaml: behaviour.{section}.{key} is not a parameter"
-        want = getattr(defaults, key)
-        assert value == want and type(value) is type(want), (
-            f"default.yaml: behaviour.{section}.{key} = {value!r}, code default {want!r}"
+def test_generated_tables_are_up_to_date() -> None:
+    """The parameter and phase tables are what ``make docs`` writes from the declarations."""
+    for name, make in (("model.md", model_tables), ("strategies.md", strategy_tables)):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        assert fill(text, make(), name) == text, (
+            f"docs/{name} is out of date with the parameter declarations: run `make docs`"
         )
+
+
+def test_every_parsed_section_has_a_generated_table() -> None:
+    tables = model_tables()
+    assert {"acquisition", "run", "behaviour.segments", "phases"} <= set(tables)
+    assert {f"behaviour.{k}" for k in SECTIONS} <= set(tables)
+    assert "behaviour.segments" not in {f"behaviour.{k}" for k in SECTIONS}
+    assert [f.name for f in dataclasses.fields(SegmentsParams) if "unit" in f.metadata] == [
+        "assign"
+    ]
+
+
+def test_default_behaviour_copies_no_default() -> None:
+    """``behaviour=default`` holds the personas only: every other default lives in the code."""
+    assert set(BEHAVIOUR_YAML) <= {"name", "segments"}, sorted(BEHAVIOUR_YAML)
+    assert set(BEHAVIOUR_YAML["segments"]) == {"groups"}
+
+
+def test_a_stale_table_is_caught() -> None:
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    stale = text.replace("| `behaviour.visits.base` | 0.05 |", "| `behaviour.visits.base` | 0.5 |")
+    assert stale != text
+    assert fill(stale, model_tables(), "model.md") == text
 
 
 def persona_table() -> dict[str, dict[str, str]]:
@@ -142,9 +85,7 @@ def persona_table() -> dict[str, dict[str, str]]:
 
 
 def test_default_personas_in_docs() -> None:
-    segments = BEHAVIOUR_YAML["segments"]
-    groups: dict[str, dict[str, Any]] = segments["groups"]
-    assert segments["assign"] in param_fields(SegmentsParams)[0].metadata["choices"]
+    groups: dict[str, dict[str, Any]] = BEHAVIOUR_YAML["segments"]["groups"]
     table = persona_table()
     fields = {f.name for f in dataclasses.fields(SegmentParams)}
     for name, values in groups.items():
