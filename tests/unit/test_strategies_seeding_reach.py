@@ -59,11 +59,11 @@ CASES = [
 @pytest.mark.parametrize(
     "overrides", CASES, ids=["greedy", "spread", "reach", "platform", "budget"]
 )
-def test_same_seed_same_result_and_costs_positive(overrides: list[str]) -> None:
+def test_same_seed_same_result_and_costs_booked(overrides: list[str]) -> None:
     a = run([*SMOKE, "seed=3", *overrides])
     b = run([*SMOKE, "seed=3", *overrides])
     assert a.metrics.equals(b.metrics) and a.members.equals(b.members)
-    assert (a.metrics["cost"] >= 0).all() and a.summary["cost_total"] > 0
+    assert a.summary["cost_total"] > 0
 
 
 @pytest.mark.parametrize(
