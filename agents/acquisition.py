@@ -71,6 +71,7 @@ class AcquisitionParams:
         low=0.0,
         source="assumption (Centola 2010 uses 2 neighbours)",
         doc="threshold: member neighbours needed (a share in [0, 1], or a count)",
+        constraint="at most 1 for a share (threshold_kind=share)",
     )
     threshold_kind: str = param(
         "share",

@@ -23,6 +23,7 @@ def param(
     high: float | None = None,
     choices: tuple[str, ...] | None = None,
     doc: str = "",
+    constraint: str = "",
 ) -> Any:
     """A dataclass field for a mechanism parameter.
 
@@ -34,9 +35,12 @@ def param(
         high: largest allowed value (inclusive), if any.
         choices: the allowed strings, for a choice parameter.
         doc: one line on what the parameter means.
+        constraint: a condition checked against other keys, in words, for the docs' range
+            column (``"at most behaviour.content.topics"``); checking it is the owner's job.
     """
     meta = {"unit": unit, "source": source, "low": low, "high": high, "choices": choices}
     meta["doc"] = doc
+    meta["constraint"] = constraint
     return dataclasses.field(default=default, metadata=meta)
 
 

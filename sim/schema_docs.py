@@ -51,7 +51,15 @@ def fmt_value(value: Any) -> str:
 
 
 def fmt_range(f: dataclasses.Field) -> str:
-    """The range a field declares: its choices, ``[low, high]``, ``>= low``... or ``any``."""
+    """The range a field declares (choices, ``[low, high]``, ``>= low``...) and its constraint."""
+    text = _bounds(f)
+    constraint = f.metadata.get("constraint")
+    if not constraint:
+        return text
+    return constraint if text == "any" else f"{text}, {constraint}"
+
+
+def _bounds(f: dataclasses.Field) -> str:
     meta = f.metadata
     if meta.get("choices"):
         return ", ".join(meta["choices"])

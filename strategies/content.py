@@ -95,12 +95,14 @@ class ContentLevers:
         low=1,
         source="assumption",
         doc="topics the items spread over, focus topics first",
+        constraint="at most behaviour.content.topics",
     )
     target_segments: tuple[str, ...] = param(
         (),
         unit="segment names",
         source="behaviour.segments",
         doc="segments the content is made for (empty: everyone)",
+        constraint="names in `behaviour.segments.groups`",
     )
     cost_per_item: float = param(
         60.0,

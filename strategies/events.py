@@ -73,6 +73,7 @@ class EventItem:
         low=1,
         source="-",
         doc="last day it may be held (null: the end of the run)",
+        constraint="not before day",
     )
     capacity: int = param(
         200, unit="attendees", low=0, source="assumption", doc="most attendees per occurrence"
@@ -82,9 +83,15 @@ class EventItem:
         unit="segment names",
         source="behaviour.segments",
         doc="segments invited (empty: everyone)",
+        constraint="names in `behaviour.segments.groups`",
     )
     topic: int | None = param(
-        None, unit="topic", low=0, source="-", doc="topic of the event (null: general interest)"
+        None,
+        unit="topic",
+        low=0,
+        source="-",
+        doc="topic of the event (null: general interest)",
+        constraint="below behaviour.content.topics",
     )
     cost: float = param(
         250.0,
@@ -136,7 +143,11 @@ class EventLevers:
     """``strategies.events.*``."""
 
     items: Mapping[str, EventItem] | None = param(
-        None, unit="-", source="-", doc="the calendar: event name -> event (null or {}: no events)"
+        None,
+        unit="-",
+        source="-",
+        doc="the calendar: event name -> event (null or {}: no events)",
+        constraint="a mapping: event name -> event (its fields: the table above)",
     )
     attendance: float = param(
         0.6,

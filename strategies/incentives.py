@@ -52,6 +52,7 @@ class IncentiveLevers:
         unit="points",
         source="assumption",
         doc="lifetime points that earn badges (increasing)",
+        constraint="positive, strictly increasing",
     )
     points_lift: float = param(
         0.3,
@@ -152,7 +153,12 @@ class IncentiveLevers:
     )
     start_day: int = param(1, unit="day", low=0, source="-", doc="first day the scheme runs")
     stop_day: int | None = param(
-        None, unit="day", low=1, source="-", doc="first day without the scheme (null: never stops)"
+        None,
+        unit="day",
+        low=1,
+        source="-",
+        doc="first day without the scheme (null: never stops)",
+        constraint="after start_day",
     )
 
 

@@ -43,6 +43,7 @@ class OnboardingLevers:
         high=30,
         source="assumption",
         doc="age of the first posts staff reply to (0: the same evening)",
+        constraint="below `behaviour.content.lifetime`",
     )
     welcome_share: float = param(
         1.0,

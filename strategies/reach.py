@@ -60,7 +60,12 @@ class ReachLevers:
         1, unit="day", low=1, source="assumption", doc="ads: first day of the campaign"
     )
     ad_end: int = param(
-        90, unit="day", low=1, source="assumption", doc="ads: last day of the campaign"
+        90,
+        unit="day",
+        low=1,
+        source="assumption",
+        doc="ads: last day of the campaign",
+        constraint="not before ad_start",
     )
     partner_members_per_day: float = param(
         0.0,
@@ -73,7 +78,12 @@ class ReachLevers:
         1, unit="day", low=1, source="assumption", doc="partners: first day of the partnership"
     )
     partner_end: int = param(
-        90, unit="day", low=1, source="assumption", doc="partners: last day of the partnership"
+        90,
+        unit="day",
+        low=1,
+        source="assumption",
+        doc="partners: last day of the partnership",
+        constraint="not before partner_start",
     )
     partner_fee: float = param(
         0.0,

@@ -85,6 +85,7 @@ class SeedingLevers:
         unit="-",
         source="behaviour.segments",
         doc="segment: the segment whose people are invited",
+        constraint="a name in `behaviour.segments.groups`",
     )
     schedule: str = param(
         "launch",
