@@ -155,3 +155,15 @@ def test_every_strategy_class_has_a_schema_node() -> None:
     assert {"events", "incentives", "seeding", "crisis_response", "budget"} <= set(kinds)
     for cls in strategy_classes():
         assert dataclasses.is_dataclass(cls.Levers)  # type: ignore[attr-defined]
+
+
+def test_a_strategy_added_on_the_command_line_gets_its_defaults() -> None:
+    """The syntax docs/strategies.md gives: ``+schema/strategies@strategies.<kind>=<kind>``."""
+    cfg = compose(["+schema/strategies@strategies.reach=reach", "strategies.reach.ad_end=30"])
+    spec = to_plain(cfg)["strategies"]["reach"]
+    assert spec["_target_"] == "strategies.reach.OutsideReach" and spec["ad_end"] == 30
+    assert set(param_defaults(strategy_classes_by_kind()["reach"].Levers)) <= set(spec)
+
+
+def strategy_classes_by_kind() -> dict[str, Any]:
+    return {c.kind: c for c in strategy_classes()}  # type: ignore[attr-defined]
