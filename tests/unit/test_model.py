@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from agents.member import Member
 from agents.states import Channel, State
-from sim import run
+from sim import build_model, run
 from sim.model import CommunityModel
+from sim.phases import PHASES, phases_for
 from sim.runner import check, compose
 from tests.conftest import SMOKE
 
@@ -115,9 +118,13 @@ def test_attribution_records_channel_and_referrer() -> None:
 
 
 def test_no_global_numpy_random_state_used() -> None:
-    before = np.random.get_state()[1].copy()  # noqa: NPY002
+    before = np.random.get_state()  # noqa: NPY002
     run(SMOKE)
-    assert np.array_equal(before, np.random.get_state()[1])  # noqa: NPY002
+    after = np.random.get_state()  # noqa: NPY002
+    assert all(
+        np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+        for a, b in zip(before, after, strict=True)
+    )
 
 
 def test_outputs_written(tmp_path) -> None:
@@ -126,3 +133,106 @@ def test_outputs_written(tmp_path) -> None:
         assert (tmp_path / name).is_file()
     assert result.out_dir == tmp_path
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_member_unique_id_is_the_person_index() -> None:
+    model = make_model()
+    assert model.member(42).unique_id == 42 and model.member(7).unique_id == 7
+    assert all(a.unique_id == a.index for a in model.agents)
+    assert sorted(a.unique_id for a in model.agents) == list(range(model.n_people))
+
+
+def test_run_steps_the_days_and_calls_back() -> None:
+    model = make_model()
+    seen: list[int] = []
+    assert model.run(5, on_day=lambda m: seen.append(m.day)) is model
+    assert seen == [1, 2, 3, 4, 5]
+    model.run()  # the rest of the configured days
+    assert model.day == model.config.days and not model.running
+    assert model.recorder.frame().equals(run(SMOKE).metrics)
+
+
+def test_add_reporter_before_the_run_only() -> None:
+    model = make_model()
+    model.add_reporter("double_members", lambda m: 2 * m.n_members)
+    model.run(3)
+    frame = model.recorder.frame()
+    assert list(frame.columns)[-1] == "double_members"
+    assert (frame["double_members"] == 2 * frame["members"]).all()
+    with pytest.raises(RuntimeError, match="has started"):
+        model.add_reporter("late", lambda m: 0)
+
+
+def test_computed_metric_only_when_requested() -> None:
+    model = make_model()
+    assert "exposure_diversity" not in model.recorder.reporters
+    model.request_metric("exposure_diversity")
+    model.run()
+    diversity = model.recorder.frame()["exposure_diversity"]
+    assert diversity.notna().any() and diversity.dropna().between(0, 1).all()
+    with pytest.raises(ValueError, match="exposure_diversity"):
+        make_model().request_metric("no_such_metric")
+
+
+def test_strategies_read_the_model_read_only() -> None:
+    ops = make_model().ops
+    for view in (ops.pop.points, ops.pop.state, ops.today.visitors, ops.content.day):
+        with pytest.raises(ValueError, match="read-only"):
+            view[:1] = 0
+
+
+def test_daily_levers_reset_in_place() -> None:
+    model = make_model()
+    levers = model.levers
+    push = levers.visit_push
+    model.ops.push_visits(np.array([1, 2]), 0.5)
+    model.ops.boost_posting(None, 2.0)
+    model.step()
+    assert levers.visit_push is push and not push.any()
+    assert (levers.post_multiplier == 1.0).all()
+
+
+def test_each_phase_declares_when_it_runs() -> None:
+    assert [p.name for p in PHASES][-2:] == ["content", "ageing"]
+    for phase in PHASES:
+        assert phase.when and phase.doc, phase.name
+    quiet = check(compose([*SMOKE, "behaviour.churn.enabled=false"]))
+    names = [p.name for p in phases_for(quiet)]
+    assert "churn" not in names and "content" in names and "crises" not in names
+
+
+SWITCHES = (
+    "visits",
+    "consumption",
+    "contribution",
+    "commitment",
+    "levels",
+    "sentiment",
+    "churn",
+    "money",
+)
+
+
+def switched(config, off: tuple[str, ...]):
+    """``config`` with the behaviour mechanisms in ``off`` switched off."""
+    b = config.behaviour
+    parts = {name: dataclasses.replace(getattr(b, name), enabled=False) for name in off}
+    return dataclasses.replace(config, behaviour=dataclasses.replace(b, **parts))
+
+
+def content_stays_fresh(combos) -> None:
+    """With the full playbook publishing, no item outlives its lifetime, whatever is off."""
+    base = build_model(["playbook=full_playbook", "community.n=300", "days=40"])
+    lifetime = base.config.behaviour.content.lifetime
+    for off in combos:
+        model = CommunityModel(switched(base.config, off), strategies=base.strategies)
+
+        def fresh(m: CommunityModel, off=off) -> None:
+            assert (m.pool.day > m.day - lifetime).all(), off
+
+        model.run(on_day=fresh)
+        assert model.recorder.frame()["items"].max() > 0, off  # content was published
+
+
+def test_operator_content_expires_with_any_switch_off() -> None:
+    content_stays_fresh([(name,) for name in SWITCHES] + [SWITCHES])

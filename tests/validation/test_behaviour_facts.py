@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from sim import run
+from tests.unit.test_model import SWITCHES, content_stays_fresh
 
 pytestmark = pytest.mark.validation
 
@@ -60,3 +63,11 @@ def test_reply_to_first_post_raises_posting_again(baseline: list) -> None:
     unreplied = np.mean([r.summary["post_again_unreplied"] for r in baseline])
     assert 0.05 <= replied - unreplied <= 0.25, (replied, unreplied)
     assert 0.3 <= unreplied <= 0.6 and 0.4 <= replied <= 0.7
+
+
+def test_operator_content_expires_in_every_switched_off_combination() -> None:
+    """Content expiry does not depend on any behaviour switch (300 people, 40 days)."""
+    combos = [
+        off for r in range(1, len(SWITCHES) + 1) for off in itertools.combinations(SWITCHES, r)
+    ]
+    content_stays_fresh(combos)
