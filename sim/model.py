@@ -4,13 +4,20 @@ The population is a struct of NumPy arrays (``model.pop``), the social graph a S
 matrix (``model.csr``), and every daily rule a function over whole arrays drawing from the
 model's one ``numpy.random.Generator`` (``model.rng``). ``Member`` agents are handles onto
 the arrays, built when ``model.agents`` is first used (or never, with ``run.handles=off``).
+
+The model holds the state and steps the phases declared in ``sim.phases``; the operator's
+verbs are on ``model.ops`` (``sim.verbs.Operator``, typed ``sim.verbs.OperatorVerbs``),
+which is what strategies receive; members' posts and replies are ``model.contributions``.
+
+    >>> model = CommunityModel(config)
+    >>> model.add_reporter("double", lambda m: 2 * m.n_members)   # before the run
+    >>> model.run(30, on_day=lambda m: print(m.day))
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -35,44 +42,13 @@ from sim.graphs import SocialGraph
 from sim.metrics import COMPUTED, MetricsRecorder
 from sim.phases import phases_for
 from sim.population import Population
+from sim.today import DailyLevers, Today
 from sim.transitions import LevelTransitions
-from sim.verbs import DailyLevers, Operator, OperatorVerbs
+from sim.verbs import Operator, OperatorVerbs
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 NEWCOMER = Level.NEWCOMER.value
-_EMPTY = np.empty(0, dtype=np.int64)
-_EMPTY_BOOL = np.empty(0, dtype=bool)
-_EMPTY_FLOAT = np.empty(0)
-
-
-@dataclass
-class Today:
-    """Counters and per-visitor arrays of the current day, reset at its start."""
-
-    new_members: int = 0
-    churned: int = 0
-    active: int = 0
-    posts: int = 0
-    replies: int = 0
-    revenue: float = 0.0
-    cost: float = 0.0
-    gravity: float = 0.0
-    crisis_hit: int = 0
-    exposure_diversity: float = float("nan")  # mean feed topic entropy of visitors (0..1)
-    level_counts: np.ndarray | None = None  # members per level, computed once for metrics
-    removed: int = 0
-    ties_added: int = 0
-    posters: np.ndarray = field(default_factory=lambda: _EMPTY)
-    repliers: np.ndarray = field(default_factory=lambda: _EMPTY)
-    # empty defaults are shared (size 0, never written in place: phases assign new arrays)
-    members: np.ndarray = field(default_factory=lambda: _EMPTY)
-    visited: np.ndarray = field(default_factory=lambda: _EMPTY_BOOL)
-    visitors: np.ndarray = field(default_factory=lambda: _EMPTY)
-    benefit: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
-    read_cost: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
-    net_benefit: np.ndarray = field(default_factory=lambda: _EMPTY_FLOAT)
-    replies_got: np.ndarray = field(default_factory=lambda: _EMPTY)  # per person, today
 
 
 class StrategyLike(Protocol):

@@ -7,7 +7,7 @@ partners, moderate, rank the feed, reply as staff, respond to crises and spend m
 read the model's state through read-only views (``pop``, ``today``, ``content``,
 ``crises``). Every cost goes through :meth:`Operator.spend`, which enforces the budget.
 
-Daily levers (:class:`DailyLevers`: ``visit_push``, ``post_multiplier``,
+Daily levers (:class:`sim.today.DailyLevers`: ``visit_push``, ``post_multiplier``,
 ``purchase_multiplier``, ``benefit_bonus``, ``wom_multiplier``) are reset in place at the
 start of every day; strategies set them again in ``act`` if they still apply.
 """
@@ -31,29 +31,6 @@ from sim.views import ContentView, Crisis, PopulationView, TodayView, read_only
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-
-
-class DailyLevers:
-    """Per-person multipliers and bonuses of today, set by strategies each morning.
-
-    Args:
-        n: number of people.
-    """
-
-    def __init__(self, n: int) -> None:
-        self.visit_push = np.zeros(n)  #: extra visit chance
-        self.post_multiplier = np.ones(n)  #: multiplier on posting and replying
-        self.purchase_multiplier = np.ones(n)  #: multiplier on purchases
-        self.benefit_bonus = np.zeros(n)  #: extra net benefit of a visit
-        self.wom_multiplier = 1.0  #: multiplier on word of mouth (everyone)
-
-    def reset(self) -> None:
-        """Back to no effect, in place (start of the day)."""
-        self.visit_push.fill(0.0)
-        self.post_multiplier.fill(1.0)
-        self.purchase_multiplier.fill(1.0)
-        self.benefit_bonus.fill(0.0)
-        self.wom_multiplier = 1.0
 
 
 class OperatorVerbs(Protocol):

@@ -14,8 +14,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from sim.content import ContentPool
-    from sim.model import Today
     from sim.population import Population
+    from sim.today import Today
 
 
 def read_only(values: np.ndarray) -> np.ndarray:
