@@ -112,7 +112,7 @@ class CommunityModel(mesa.Model):
         self.ops = Operator(self)
         self.strategies = list(strategies)
         self.phases = phases_for(config)
-        self._visits_on = any(p.name == "visits" for p in self.phases)
+        self._visits_on = any(p.name in ("visits", "everyone_visits") for p in self.phases)
         self._handles: dict[int, Member] = {}
         self._setup_people()
         self._place_initial_members()

@@ -68,17 +68,29 @@ def acquisition_phase(model: CommunityModel) -> None:
 
 def visits_phase(model: CommunityModel) -> None:
     """Members decide whether to visit; today's joiners are visitors too."""
-    b = model.config.behaviour
-    pop, day = model.pop, model.day
+    pop = model.pop
     members = current_members(model)
-    is_old = pop.joined_day[members] < day
+    is_old = pop.joined_day[members] < model.day
     old = members[is_old]
-    if b.visits.enabled:
-        mult = model.segments.visit[pop.segment[old]]
-        push = model.levers.visit_push
-        visited = decide_visits(model, old, b.visits, push=push, multiplier=mult)
-    else:
-        visited = np.ones(len(old), dtype=bool)
+    mult = model.segments.visit[pop.segment[old]]
+    push = model.levers.visit_push
+    visited = decide_visits(model, old, model.config.behaviour.visits, push=push, multiplier=mult)
+    _record_visits(model, members, is_old, visited)
+
+
+def everyone_visits_phase(model: CommunityModel) -> None:
+    """Every member visits (visit decisions switched off, other member mechanisms on)."""
+    members = current_members(model)
+    is_old = model.pop.joined_day[members] < model.day
+    _record_visits(model, members, is_old, np.ones(int(is_old.sum()), dtype=bool))
+
+
+def _record_visits(
+    model: CommunityModel, members: np.ndarray, is_old: np.ndarray, visited: np.ndarray
+) -> None:
+    """Today's visitors: the earlier members in ``visited`` and today's joiners."""
+    pop, day = model.pop, model.day
+    old = members[is_old]
     came = ~is_old  # today's joiners visit
     came[is_old] = visited
     visitors = members[came]  # sorted, like members
@@ -275,7 +287,13 @@ PHASES: tuple[Phase, ...] = (
         "talk", talk_phase, lambda c: c.behaviour.sentiment.enabled, "behaviour.sentiment.enabled"
     ),
     Phase("acquisition", acquisition_phase, always, "always"),
-    Phase("visits", visits_phase, members_act, MEMBERS_ACT),
+    Phase("visits", visits_phase, lambda c: c.behaviour.visits.enabled, "behaviour.visits.enabled"),
+    Phase(
+        "everyone_visits",
+        everyone_visits_phase,
+        lambda c: members_act(c) and not c.behaviour.visits.enabled,
+        f"not behaviour.visits.enabled, and {MEMBERS_ACT}",
+    ),
     Phase(
         "consumption",
         consumption_phase,
