@@ -215,6 +215,25 @@ def test_invalid_lever_names_its_key(cls: type[Strategy]) -> None:
     assert err.value.key == f"strategies.{cls.kind}.no_such_lever"
 
 
+STRUCTURED = [(cls, name) for cls in CLASSES for name in cls.structured]
+
+
+def test_structured_levers_are_declared() -> None:
+    found = {f"{cls.kind}.{name}" for cls, name in STRUCTURED}
+    expected = {"content.target_segments", "events.items", "incentives.badge_thresholds"}
+    assert expected | {"seeding.segment"} <= found
+
+
+@pytest.mark.parametrize("cls,name", STRUCTURED, ids=lambda x: getattr(x, "__name__", x))
+def test_structured_lever_names_its_key(cls: type[Strategy], name: str) -> None:
+    for bad in (3.5, {"a": object()}):
+        with pytest.raises(ConfigError) as err:
+            cls(**{name: bad})
+        assert err.value.key.startswith(f"strategies.{cls.kind}.{name}")
+        with pytest.raises(ConfigError):
+            cls.check_structured(name, bad)
+
+
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_constructor_only_stores_levers(cls: type[Strategy]) -> None:
     strategy = cls()
