@@ -22,3 +22,17 @@ def data_dir() -> Path:
     if not DATA.is_dir():
         pytest.skip(f"shared data folder {DATA} is absent (the real data sets live there)")
     return DATA
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tiers: ``tests/unit`` holds no slow test; ``tests/validation`` only slow ones."""
+    for item in items:
+        tier = Path(str(item.path)).relative_to(REPO / "tests").parts[0]
+        slow = item.get_closest_marker("slow") is not None
+        if tier == "unit" and slow:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked slow: slow tests live in tests/validation or "
+                "tests/integration (the unit tier runs in under a minute)"
+            )
+        if tier == "validation" and not slow:
+            raise pytest.UsageError(f"{item.nodeid}: tests in tests/validation are marked slow")

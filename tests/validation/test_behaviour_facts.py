@@ -10,7 +10,7 @@ import pytest
 from sim import run
 from tests.unit.test_model import SWITCHES, content_stays_fresh
 
-pytestmark = pytest.mark.validation
+pytestmark = [pytest.mark.slow, pytest.mark.validation]
 
 SEEDS = (0, 1, 2, 3)
 CRISIS = "crises=[{day:120,share:0.3,severity:0.8}]"

@@ -1,0 +1,72 @@
+"""Incentives and onboarding: directions on the default community (slow tier).
+
+Directions on the default community (5,000 people, 365 days), means over seeds:
+
+- withdrawing points on day 60 leaves activity below the baseline at the end of the year
+  (crowding-out: Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000);
+- points raise posting while they run;
+- coupons raise revenue; a referral bonus raises word-of-mouth joins early in growth;
+- welcome replies and mentors raise newcomer retention and the share of first-time posters
+  who post again (Joyce & Kraut 2006).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from sim import run
+
+pytestmark = [pytest.mark.slow, pytest.mark.validation]
+
+SEEDS = range(6)
+
+
+@cache
+def outcome(playbook: str, seed: int, days: int = 365) -> dict[str, float]:
+    r = run([f"playbook={playbook}", f"seed={seed}", f"days={days}", "run.progress=off"])
+    m, s, mem = r.metrics, r.summary, r.members
+    tail = m[m["day"] > days - 60]
+    first = mem[(mem["first_post_day"] >= 0) & (mem["first_post_day"] <= days - 30)]
+    return {
+        "active_last60": float(tail["active"].mean()),
+        "posts_last60": float(tail["posts"].sum()),
+        "posts_total": float(s["posts_total"]),
+        "revenue": s["revenue_total"],
+        "retention_d30": s["retention_d30"],
+        "joined_wom": float(s["joined_wom"]),
+        "post_again": float((first["posts"] >= 2).mean()),
+    }
+
+
+def mean(playbook: str, kpi: str, seeds: range = SEEDS, days: int = 365) -> float:
+    return float(np.mean([outcome(playbook, s, days)[kpi] for s in seeds]))
+
+
+def test_withdrawn_points_end_below_baseline() -> None:
+    """Crowding-out: a year after points came and went, activity is below never having them."""
+    for kpi, margin in (("active_last60", 0.93), ("posts_last60", 0.9)):
+        assert mean("points_withdrawn", kpi) < margin * mean("baseline", kpi), kpi
+
+
+def test_points_raise_posting_while_they_run() -> None:
+    assert mean("points", "posts_total", range(4)) > 1.2 * mean("baseline", "posts_total", range(4))
+
+
+def test_coupons_raise_revenue() -> None:
+    assert mean("coupons", "revenue", range(4)) > 1.05 * mean("baseline", "revenue", range(4))
+
+
+def test_referral_bonus_raises_word_of_mouth_early() -> None:
+    seeds = range(4)
+    assert mean("referral_bonus", "joined_wom", seeds, days=60) > 1.3 * mean(
+        "baseline", "joined_wom", seeds, days=60
+    )
+
+
+def test_welcome_newcomers_retains_them_and_they_post_again() -> None:
+    """Joyce & Kraut (2006): replied-to newcomers post again; mentored ones stay."""
+    assert mean("welcome_newcomers", "retention_d30") > mean("baseline", "retention_d30") + 0.005
+    assert mean("welcome_newcomers", "post_again") > mean("baseline", "post_again") + 0.005
