@@ -90,7 +90,8 @@ def run_app(
         job: what one Hydra job does; its return value is the job's (multiruns keep it).
         check: called on the composed config before Hydra starts (single runs); a
             ``CommsimError`` exits with code 2 before any simulation.
-        name: the command's name (Hydra's job name and log file); default ``config_name``.
+        name: the command's name, as Hydra shows it; default ``config_name``. Hydra's job
+            name (and its log file) is the last part of ``job``'s module (``run``...).
     """
     name = name or config_name
     try:
@@ -101,7 +102,6 @@ def run_app(
         print(f"commsim: error: {exc}", file=sys.stderr)
         return 2
 
-    @hydra.main(version_base="1.3", config_path="pkg://configs", config_name=config_name)
     def _app(cfg: DictConfig) -> Any:
         hc = HydraConfig.get()
         try:
@@ -110,11 +110,12 @@ def run_app(
             print(f"commsim: error: {exc}", file=sys.stderr)
             sys.exit(2)
 
-    named = any(a.startswith("hydra.job.name=") for a in args)
+    _app.__module__ = job.__module__  # Hydra names the job (and its log) after the command
+    app = hydra.main(version_base="1.3", config_path="pkg://configs", config_name=config_name)
     saved = sys.argv
-    sys.argv = [f"commsim {name}", *args, *([] if named else [f"hydra.job.name={name}"])]
+    sys.argv = [f"commsim {name}", *args]
     try:
-        _app()
+        app(_app)()
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     finally:
