@@ -65,3 +65,21 @@ def test_the_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None
 
     matplotlib.use("Agg")
     exec(compile(small, "README.md", "exec"), {})
+
+
+def test_the_simulation_accepts_only_its_own_keys_whatever_was_imported() -> None:
+    from experiments.commands import compare, optimise, robustness, sensitivity  # noqa: F401
+    from experiments.runs.hydra_app import sim_config
+
+    cfg = compose(["reps=2"], config_name="compare")
+    with pytest.raises(sim.ConfigError, match="reps|playbooks|rank_by"):
+        sim.check(cfg)  # compare's keys are compare's, not the simulation's
+    assert sim.check(sim_config(cfg, compare.COMPARE_KEYS)).days == cfg.days
+
+
+def test_an_unknown_kpi_names_the_key_that_asked_for_it() -> None:
+    from sim.kpis import Direction, kpi
+
+    assert kpi("cost_total", "rank_by").direction is Direction.MIN
+    with pytest.raises(sim.ConfigError, match="rank_by"):
+        kpi("members_finale", "rank_by")
