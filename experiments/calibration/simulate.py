@@ -33,11 +33,13 @@ ACTIVE = ("visitors", "contributors")
 def with_values(plain: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a plain config with dotted keys set (``behaviour.visits.base``).
 
-    The keys are set with ``OmegaConf.update``, as Hydra sets ``++key=value`` overrides.
+    The keys are set with ``OmegaConf.update``, as Hydra sets ``++key=value`` overrides
+    (NumPy scalars become the Python numbers of the same value).
     """
     cfg = OmegaConf.create(dict(plain))
     for key, value in values.items():
-        OmegaConf.update(cfg, key, value, force_add=True)
+        plain_value = value.item() if isinstance(value, np.generic) else value
+        OmegaConf.update(cfg, key, plain_value, force_add=True)
     out = OmegaConf.to_container(cfg)
     assert isinstance(out, dict)
     return out  # type: ignore[return-value]
