@@ -1,19 +1,48 @@
-"""Shared fixtures: small configs, the shared data folder, a quiet Mesa logger."""
+"""Shared fixtures: the smoke config, the one model builder, the shared data folder."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from sim import build_model, check, compose
+from sim.model import CommunityModel
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 
-#: shrinks any run to well under a second
-SMOKE = ["community.n=300", "days=30", "run.progress=off"]
+#: the smoke config (configs/experiment/smoke.yaml: 300 people, no progress bar) cut to 30
+#: days; later overrides (``days=90``, ``community.n=1000``...) win over it
+SMOKE = ["+experiment=smoke", "days=30"]
+
+#: what the ``make_model`` fixture returns
+Builder = Callable[..., CommunityModel]
+
+
+def build(*overrides: str, strategies: Sequence[Any] | None = None) -> CommunityModel:
+    """A checked model at day 0 from Hydra overrides, built through the public API.
+
+    Without ``strategies``: ``sim.build_model`` (the playbook's strategies attached). With
+    them: the checked config and exactly these strategy instances, in the order given (the
+    playbook's own strategies are not built). Step it with ``model.run(days)``.
+
+    Module-scoped fixtures call this directly; tests use the ``make_model`` fixture.
+    """
+    if strategies is None:
+        return build_model(list(overrides))
+    return CommunityModel(check(compose(list(overrides))), strategies=list(strategies))
+
+
+@pytest.fixture(scope="session")
+def make_model() -> Builder:
+    """The model builder: ``make_model(*overrides, strategies=None) -> CommunityModel``."""
+    return build
 
 
 @pytest.fixture

@@ -25,11 +25,11 @@ import strategies
 from sim import ConfigError
 from sim.metrics import REPORTERS
 from sim.model import CommunityModel
-from sim.runner import check, compose
 from strategies.base import Strategy
 from strategies.content import ContentPlan
+from tests.conftest import SMOKE, Builder
 
-SMALL = ["community.n=600", "days=90", "run.progress=off", "run.handles=off"]
+SMALL = [*SMOKE, "community.n=600", "days=90", "run.handles=off"]
 
 
 def all_strategy_classes() -> list[type[Strategy]]:
@@ -118,16 +118,14 @@ def acting(cls: type[Strategy]) -> Strategy:
     return cls(**ACTING[cls.__name__].levers)
 
 
-def simulate(
+def setting(
     strategy: Strategy | None, seed: int = 0, case: Acting | None = None
-) -> tuple[pd.DataFrame, CommunityModel]:
-    """Run the small community with ``strategy`` (and its case's companions) to the end."""
+) -> tuple[list[str], list[Strategy]]:
+    """The overrides and strategies (``strategy`` and its case's companions, in their order)
+    of the small community in which ``strategy`` acts; build it with ``make_model``."""
     case = case or ACTING[type(strategy).__name__]
     chosen = [*case.companions(), *([strategy] if strategy is not None else [])]
-    config = check(compose([*SMALL, f"seed={seed}", *case.overrides]))
-    model = CommunityModel(config, strategies=sorted(chosen, key=lambda s: s.order))
-    model.run()
-    return model.recorder.frame(), model
+    return [*SMALL, f"seed={seed}", *case.overrides], sorted(chosen, key=lambda s: s.order)
 
 
 def test_every_strategy_family_is_found() -> None:
@@ -141,34 +139,42 @@ def test_every_strategy_has_an_acting_configuration() -> None:
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_acts(cls: type[Strategy]) -> None:
+def test_acts(cls: type[Strategy], make_model: Builder) -> None:
     strategy = acting(cls)
     case = ACTING[cls.__name__]
-    metrics, model = simulate(strategy)
+    overrides, chosen = setting(strategy)
+    model = make_model(*overrides, strategies=chosen).run()
+    metrics = model.recorder.frame()
     assert case.acted(metrics, model, strategy), f"{cls.__name__} did not act"
-    without, _ = simulate(None, case=case)
+    overrides, chosen = setting(None, case=case)
+    without = make_model(*overrides, strategies=chosen).run().recorder.frame()
     shared = list(REPORTERS)
     assert not metrics[shared].equals(without[shared]), "the day went as without it"
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_same_seed_same_series(cls: type[Strategy]) -> None:
-    a, _ = simulate(acting(cls), seed=3)
-    b, _ = simulate(acting(cls), seed=3)
+def test_same_seed_same_series(cls: type[Strategy], make_model: Builder) -> None:
+    overrides, chosen = setting(acting(cls), seed=3)
+    a = make_model(*overrides, strategies=chosen).run().recorder.frame()
+    overrides, chosen = setting(acting(cls), seed=3)
+    b = make_model(*overrides, strategies=chosen).run().recorder.frame()
     assert a.equals(b)
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_setup_fully_resets(cls: type[Strategy]) -> None:
+def test_setup_fully_resets(cls: type[Strategy], make_model: Builder) -> None:
     strategy = acting(cls)
-    first, _ = simulate(strategy, seed=5)
-    again, _ = simulate(strategy, seed=5)  # the same instance, reused
+    overrides, chosen = setting(strategy, seed=5)
+    first = make_model(*overrides, strategies=chosen).run().recorder.frame()
+    overrides, chosen = setting(strategy, seed=5)  # the same instance, reused
+    again = make_model(*overrides, strategies=chosen).run().recorder.frame()
     assert first.equals(again)
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_spending_is_booked_under_its_items(cls: type[Strategy]) -> None:
-    _, model = simulate(acting(cls))
+def test_spending_is_booked_under_its_items(cls: type[Strategy], make_model: Builder) -> None:
+    overrides, chosen = setting(acting(cls))
+    model = make_model(*overrides, strategies=chosen).run()
     case = ACTING[cls.__name__]
     assert case.booked <= set(model.cost_by_item)
     assert all(model.cost_by_item[item] > 0 for item in case.booked)
@@ -191,9 +197,10 @@ def test_random_state_comparison_sees_draws() -> None:
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_global_numpy_random_state_untouched(cls: type[Strategy]) -> None:
+def test_global_numpy_random_state_untouched(cls: type[Strategy], make_model: Builder) -> None:
     before = np.random.get_state()  # noqa: NPY002
-    simulate(acting(cls))
+    overrides, chosen = setting(acting(cls))
+    make_model(*overrides, strategies=chosen).run()
     assert random_state_equal(before, np.random.get_state())  # noqa: NPY002
 
 

@@ -11,15 +11,10 @@ from agents.sentiment import SentimentParams, neighbour_sentiment, update
 from sim import ConfigError, run
 from sim.content import ContentPool
 from sim.kpis import gini, top_share
-from sim.model import CommunityModel
 from sim.runner import check, compose
-from tests.conftest import SMOKE
+from tests.conftest import SMOKE, Builder
 
-SMALL = ["community.n=1000", "days=120", "run.progress=off"]
-
-
-def model(*overrides: str) -> CommunityModel:
-    return CommunityModel(check(compose([*SMALL, *overrides])))
+SMALL = [*SMOKE, "community.n=1000", "days=120"]
 
 
 def test_contract_columns_and_keys() -> None:
@@ -161,11 +156,11 @@ def test_attribution_referrals_match_referrers() -> None:
     assert (mem.loc[counts.index, "referrals"].to_numpy() == counts.to_numpy()).all()
 
 
-def test_segments_by_block_need_sbm() -> None:
+def test_segments_by_block_need_sbm(make_model: Builder) -> None:
     with pytest.raises(ConfigError) as err:
         check(compose(["behaviour.segments.assign=block"]))
     assert err.value.key == "behaviour.segments.assign"
-    m = model("community=sbm", "behaviour.segments.assign=block")
+    m = make_model(*SMALL, "community=sbm", "behaviour.segments.assign=block")
     assert np.array_equal(m.pop.segment, m.social.blocks % 3)
 
 

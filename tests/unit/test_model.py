@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
 from agents.member import Member
 from agents.states import Channel, State
-from sim import build_model, run
+from sim import run
 from sim.model import CommunityModel
 from sim.phases import PHASES, phases_for
 from sim.runner import check, compose
-from tests.conftest import SMOKE
-
-
-def make_model(*overrides: str) -> CommunityModel:
-    return CommunityModel(check(compose([*SMOKE, *overrides])))
+from tests.conftest import SMOKE, Builder, build
 
 
 def test_metrics_contract() -> None:
@@ -51,8 +45,8 @@ def test_same_seed_same_result_other_seed_differs() -> None:
     assert not a.metrics.equals(c.metrics)
 
 
-def test_member_handles_read_and_write_arrays() -> None:
-    model = make_model()
+def test_member_handles_read_and_write_arrays(make_model: Builder) -> None:
+    model = make_model(*SMOKE)
     assert len(model.agents) == model.n_people
     member = model.member(int(np.flatnonzero(model.pop.state == State.MEMBER.value)[0]))
     assert isinstance(member, Member) and member.state is State.MEMBER
@@ -76,10 +70,8 @@ def test_handles_can_be_skipped_without_changing_results() -> None:
     assert on.metrics.equals(off.metrics)
 
 
-def test_member_neighbour_counts_stay_exact() -> None:
-    model = make_model("days=60")
-    for _ in range(60):
-        model.step()
+def test_member_neighbour_counts_stay_exact(make_model: Builder) -> None:
+    model = make_model(*SMOKE, "days=60").run()
     is_member = (model.pop.state == State.MEMBER.value).astype(float)
     assert np.array_equal(model.pop.member_nbrs, (model.csr @ is_member).astype(np.int32))
     is_churned = (model.pop.state == State.CHURNED.value).astype(float)
@@ -103,8 +95,8 @@ def test_capacity_caps_daily_joins() -> None:
     assert result.metrics["new_members"].iloc[1:].max() <= 7
 
 
-def test_degree_placement_takes_the_hubs() -> None:
-    model = make_model("initial_placement=degree", "initial_members=5")
+def test_degree_placement_takes_the_hubs(make_model: Builder) -> None:
+    model = make_model(*SMOKE, "initial_placement=degree", "initial_members=5")
     members = np.flatnonzero(model.pop.state == State.MEMBER.value)
     assert model.pop.degree[members].min() >= np.sort(model.pop.degree)[-5]
 
@@ -135,15 +127,15 @@ def test_outputs_written(tmp_path) -> None:
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_member_unique_id_is_the_person_index() -> None:
-    model = make_model()
+def test_member_unique_id_is_the_person_index(make_model: Builder) -> None:
+    model = make_model(*SMOKE)
     assert model.member(42).unique_id == 42 and model.member(7).unique_id == 7
     assert all(a.unique_id == a.index for a in model.agents)
     assert sorted(a.unique_id for a in model.agents) == list(range(model.n_people))
 
 
-def test_run_steps_the_days_and_calls_back() -> None:
-    model = make_model()
+def test_run_steps_the_days_and_calls_back(make_model: Builder) -> None:
+    model = make_model(*SMOKE)
     seen: list[int] = []
     assert model.run(5, on_day=lambda m: seen.append(m.day)) is model
     assert seen == [1, 2, 3, 4, 5]
@@ -152,8 +144,8 @@ def test_run_steps_the_days_and_calls_back() -> None:
     assert model.recorder.frame().equals(run(SMOKE).metrics)
 
 
-def test_add_reporter_before_the_run_only() -> None:
-    model = make_model()
+def test_add_reporter_before_the_run_only(make_model: Builder) -> None:
+    model = make_model(*SMOKE)
     model.add_reporter("double_members", lambda m: 2 * m.n_members)
     model.run(3)
     frame = model.recorder.frame()
@@ -163,26 +155,26 @@ def test_add_reporter_before_the_run_only() -> None:
         model.add_reporter("late", lambda m: 0)
 
 
-def test_computed_metric_only_when_requested() -> None:
-    model = make_model()
+def test_computed_metric_only_when_requested(make_model: Builder) -> None:
+    model = make_model(*SMOKE)
     assert "exposure_diversity" not in model.recorder.reporters
     model.request_metric("exposure_diversity")
     model.run()
     diversity = model.recorder.frame()["exposure_diversity"]
     assert diversity.notna().any() and diversity.dropna().between(0, 1).all()
     with pytest.raises(ValueError, match="exposure_diversity"):
-        make_model().request_metric("no_such_metric")
+        make_model(*SMOKE).request_metric("no_such_metric")
 
 
-def test_strategies_read_the_model_read_only() -> None:
-    ops = make_model().ops
+def test_strategies_read_the_model_read_only(make_model: Builder) -> None:
+    ops = make_model(*SMOKE).ops
     for view in (ops.pop.points, ops.pop.state, ops.today.visitors, ops.content.day):
         with pytest.raises(ValueError, match="read-only"):
             view[:1] = 0
 
 
-def test_daily_levers_reset_in_place() -> None:
-    model = make_model()
+def test_daily_levers_reset_in_place(make_model: Builder) -> None:
+    model = make_model(*SMOKE)
     levers = model.levers
     push = levers.visit_push
     model.ops.push_visits(np.array([1, 2]), 0.5)
@@ -213,21 +205,14 @@ SWITCHES = (
 )
 
 
-def switched(config, off: tuple[str, ...]):
-    """``config`` with the behaviour mechanisms in ``off`` switched off."""
-    b = config.behaviour
-    parts = {name: dataclasses.replace(getattr(b, name), enabled=False) for name in off}
-    return dataclasses.replace(config, behaviour=dataclasses.replace(b, **parts))
-
-
 def content_stays_fresh(combos) -> None:
     """With the full playbook publishing, no item outlives its lifetime, whatever is off."""
-    base = build_model(["playbook=full_playbook", "community.n=300", "days=40"])
-    lifetime = base.config.behaviour.content.lifetime
     for off in combos:
-        model = CommunityModel(switched(base.config, off), strategies=base.strategies)
+        switches = [f"behaviour.{name}.enabled=false" for name in off]
+        model = build(*SMOKE, "playbook=full_playbook", "days=40", *switches)
+        lifetime = model.config.behaviour.content.lifetime
 
-        def fresh(m: CommunityModel, off=off) -> None:
+        def fresh(m: CommunityModel, off=off, lifetime=lifetime) -> None:
             assert (m.pool.day > m.day - lifetime).all(), off
 
         model.run(on_day=fresh)

@@ -1,4 +1,4 @@
-"""Content plan and event calendar: mechanisms, lever checks and directions vs baseline."""
+"""Content plan and event calendar: mechanisms and lever checks (directions: tests/validation)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import pandas as pd
 import pytest
 
 from sim import ConfigError, run
-from sim.model import CommunityModel
-from sim.runner import check, compose
 from strategies.content import ContentPlan, items_today
 from strategies.events import EventCalendar
+from tests.conftest import SMOKE, Builder
 
-SMALL = ["community.n=600", "days=90", "run.progress=off", "run.handles=off"]
-SEEDS = range(5)
-PLAYBOOKS = ("baseline", "weekly_qa", "monthly_meetup", "knowledge_sessions_offline")
+SMALL = [*SMOKE, "community.n=600", "days=90", "run.handles=off"]
 QA = {"type": "qa", "every": "weekly", "day": 3, "capacity": 40}
 MEETUP = {
     "type": "meetup",
@@ -26,16 +23,6 @@ MEETUP = {
     "cost": 500.0,
     "cost_per_attendee": 10.0,
 }
-
-
-def simulate(*strategies: Any, seed: int = 0, overrides: tuple[str, ...] = ()) -> CommunityModel:
-    """A small community run to the end with the given strategies."""
-    model = CommunityModel(
-        check(compose([*SMALL, f"seed={seed}", *overrides])), strategies=list(strategies)
-    )
-    for _ in range(model.config.days):
-        model.step()
-    return model
 
 
 def calendar() -> EventCalendar:
@@ -59,33 +46,33 @@ def plan() -> ContentPlan:
 
 # ----- determinism, reset, costs -------------------------------------------------------------
 @pytest.mark.parametrize("make", [calendar, plan], ids=["events", "content"])
-def test_same_seed_same_result(make: Any) -> None:
-    a, b = simulate(make(), seed=2), simulate(make(), seed=2)
+def test_same_seed_same_result(make: Any, make_model: Builder) -> None:
+    a = make_model(*SMALL, "seed=2", strategies=[make()]).run()
+    b = make_model(*SMALL, "seed=2", strategies=[make()]).run()
     pd.testing.assert_frame_equal(a.recorder.frame(), b.recorder.frame())
     assert a.cost_by_item == b.cost_by_item and a.social.n_edges == b.social.n_edges
 
 
 @pytest.mark.parametrize("make", [calendar, plan], ids=["events", "content"])
-def test_setup_resets(make: Any) -> None:
+def test_setup_resets(make: Any, make_model: Builder) -> None:
     strategy = make()
-    first = simulate(strategy, seed=4).recorder.frame()
-    again = simulate(strategy, seed=4).recorder.frame()  # the same instance, reused
-    pd.testing.assert_frame_equal(first, again)
+    first = make_model(*SMALL, "seed=4", strategies=[strategy]).run().recorder.frame()
+    again = make_model(*SMALL, "seed=4", strategies=[strategy]).run()  # the same instance
+    pd.testing.assert_frame_equal(first, again.recorder.frame())
 
 
-def test_costs_booked_under_their_items() -> None:
-    model = simulate(calendar(), plan())
+def test_costs_booked_under_their_items(make_model: Builder) -> None:
+    model = make_model(*SMALL, strategies=[calendar(), plan()]).run()
     assert set(model.cost_by_item) == {"events", "content"}
     assert model.cost_by_item["events"] > 0 and model.cost_by_item["content"] > 0
 
 
-def test_no_budget_no_action() -> None:
+def test_no_budget_no_action(make_model: Builder) -> None:
     events, content = calendar(), plan()
-    model = CommunityModel(check(compose([*SMALL, "seed=1"])), strategies=[events, content])
+    model = make_model(*SMALL, "seed=1", strategies=[events, content])
     model.ops.set_budget(0.0)
     edges = model.social.n_edges
-    for _ in range(30):
-        model.step()
+    model.run(30)
     assert model.cost_by_item == {} and not (model.pool.author == -1).any()
     assert events.attendance_total_ == 0 and model.social.n_edges == edges
     assert model.budget_exhausted_day == 1
@@ -144,7 +131,7 @@ def test_schedule_spreads_the_weekly_count(per_week: int) -> None:
     assert week == [items_today(per_week, day) for day in range(8, 15)]
 
 
-def test_content_is_published_on_schedule_within_breadth() -> None:
+def test_content_is_published_on_schedule_within_breadth(make_model: Builder) -> None:
     content = ContentPlan(
         educational_per_week=3,
         entertaining_per_week=0,
@@ -152,9 +139,7 @@ def test_content_is_published_on_schedule_within_breadth() -> None:
         topic_breadth=2,
         cost_per_item=10.0,
     )
-    model = CommunityModel(check(compose([*SMALL, "days=14"])), strategies=[content])
-    for _ in range(14):
-        model.step()
+    model = make_model(*SMALL, "days=14", strategies=[content]).run()
     ours = model.pool.author == -1  # items live a week: the second week's three are left
     assert content.n_published_ == 6 and ours.sum() == 3
     assert list(model.pool.day[ours]) == [8, 10, 12]
@@ -162,31 +147,27 @@ def test_content_is_published_on_schedule_within_breadth() -> None:
     assert model.cost_by_item["content"] == 60.0
 
 
-def test_event_attendance_metric() -> None:
+def test_event_attendance_metric(make_model: Builder) -> None:
     events = EventCalendar(items={"qa": QA})
-    metrics = simulate(events).recorder.frame()
+    metrics = make_model(*SMALL, strategies=[events]).run().recorder.frame()
     held = (metrics["day"] >= 3) & ((metrics["day"] - 3) % 7 == 0)
     assert (metrics.loc[~held, "event_attendance"] == 0).all()
     assert metrics.loc[held, "event_attendance"].gt(0).all()
     assert metrics["event_attendance"].max() <= QA["capacity"]
 
 
-def test_meetups_add_ties() -> None:
+def test_meetups_add_ties(make_model: Builder) -> None:
     events = EventCalendar(items={"meetup": MEETUP})
-    model = simulate(events)
+    model = make_model(*SMALL, strategies=[events]).run()
     assert events.ties_added_ > 0
-    assert model.social.n_edges == simulate().social.n_edges + events.ties_added_
+    without = make_model(*SMALL, strategies=[]).run()
+    assert model.social.n_edges == without.social.n_edges + events.ties_added_
 
 
-def test_lottery_brings_low_commitment_entrants() -> None:
+def test_lottery_brings_low_commitment_entrants(make_model: Builder) -> None:
     lottery = {"type": "lottery", "every": "once", "day": 5, "capacity": 40}
     events = EventCalendar(items={"lottery": lottery}, lottery_commitment=0.05)
-    model = CommunityModel(check(compose([*SMALL, "days=5"])), strategies=[events])
-    for _ in range(5):
-        model.step()
+    model = make_model(*SMALL, "days=5", strategies=[events]).run()
     joined = model.pop.joined_day == 5
     assert events.attendance_total_ >= 20 and np.count_nonzero(joined) >= 20
     assert np.count_nonzero(model.pop.commitment[joined] < 0.2) >= 20
-
-
-# ----- directions vs baseline (default community, common seeds) ------------------------------

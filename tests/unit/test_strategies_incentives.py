@@ -1,18 +1,11 @@
-"""Incentives and onboarding: mechanisms, the strategy contract, and directions.
+"""Incentives and onboarding: mechanisms and the strategy contract.
 
-Directions on the default community (5,000 people, 365 days), means over seeds:
-
-- withdrawing points on day 60 leaves activity below the baseline at the end of the year
-  (crowding-out: Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000);
-- points raise posting while they run;
-- coupons raise revenue; a referral bonus raises word-of-mouth joins early in growth;
-- welcome replies and mentors raise newcomer retention and the share of first-time posters
-  who post again (Joyce & Kraut 2006).
+Their directions on the default community (crowding-out, coupons, welcome replies...) are
+checked in tests/validation/test_directions_incentives.py.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -22,29 +15,11 @@ from agents.states import MEMBER, Channel
 from sim import run
 from sim.errors import ConfigError
 from sim.model import CommunityModel
-from sim.runner import build_strategies, check, compose
 from strategies.incentives import Incentives, near_goal
 from strategies.onboarding import Onboarding
-from tests.conftest import SMOKE
+from tests.conftest import SMOKE, Builder
 
-SMALL = ["community.n=1000", "days=90", "run.progress=off"]
-SEEDS = range(6)
-
-
-def model_from(overrides: list[str]) -> tuple[CommunityModel, list[Any]]:
-    cfg = compose(overrides)
-    strategies = build_strategies(cfg)
-    return CommunityModel(check(cfg), strategies=strategies), strategies
-
-
-def model_with(*strategies: Any, base: tuple[str, ...] = tuple(SMALL)) -> CommunityModel:
-    return CommunityModel(check(compose(list(base))), strategies=list(strategies))
-
-
-def run_days(model: CommunityModel, days: int) -> CommunityModel:
-    for _ in range(days):
-        model.step()
-    return model
+SMALL = [*SMOKE, "community.n=1000", "days=90"]
 
 
 # ----- contract ---------------------------------------------------------------------------
@@ -73,11 +48,11 @@ def test_same_seed_same_result_costs_positive(overrides: list[str]) -> None:
     ],
     ids=["incentives", "onboarding"],
 )
-def test_setup_resets(make: Any) -> None:
+def test_setup_resets(make: Any, make_model: Builder) -> None:
     strategy = make()
-    first = run_days(model_with(strategy), 60).recorder.frame()
-    again = run_days(model_with(strategy), 60).recorder.frame()
-    fresh = run_days(model_with(make()), 60).recorder.frame()
+    first = make_model(*SMALL, strategies=[strategy]).run(60).recorder.frame()
+    again = make_model(*SMALL, strategies=[strategy]).run(60).recorder.frame()
+    fresh = make_model(*SMALL, strategies=[make()]).run(60).recorder.frame()
     assert first.equals(again) and first.equals(fresh)
 
 
@@ -116,12 +91,11 @@ def test_invalid_onboarding_levers_name_the_key(override: str, key: str) -> None
 
 
 # ----- mechanisms -------------------------------------------------------------------------
-def test_points_accumulate_and_rewards_spend_them() -> None:
-    model, (inc,) = model_from([*SMALL, "playbook=points", "seed=1"])
-    totals = []
-    for _ in range(90):
-        model.step()
-        totals.append(inc.earned_.sum())
+def test_points_accumulate_and_rewards_spend_them(make_model: Builder) -> None:
+    model = make_model(*SMALL, "playbook=points", "seed=1")
+    (inc,) = model.strategies
+    totals: list[float] = []
+    model.run(90, on_day=lambda m: totals.append(inc.earned_.sum()))
     pop = model.pop
     assert np.all(np.diff(totals) >= 0) and totals[-1] > 0
     initial = (pop.channel == Channel.INITIAL.value).astype(float)
@@ -140,14 +114,15 @@ def test_goal_gradient_zone() -> None:
     assert near_goal(have, goal, 0.2).tolist() == [False, False, True, True, False, False]
 
 
-def test_crowding_out_after_the_stop() -> None:
-    model, (inc,) = model_from(
-        [*SMALL, "playbook=points_withdrawn", "seed=2", "strategies.incentives.stop_day=30"]
+def test_crowding_out_after_the_stop(make_model: Builder) -> None:
+    model = make_model(
+        *SMALL, "playbook=points_withdrawn", "seed=2", "strategies.incentives.stop_day=30"
     )
-    run_days(model, 29)
+    (inc,) = model.strategies
+    model.run(29)
     lift = model.levers.post_multiplier[model.pop.state == MEMBER]
     assert lift.min() >= 1.0 and lift.max() > 1.0  # lift while running
-    run_days(model, 2)  # day 31: one day after the stop
+    model.run(2)  # day 31: one day after the stop
     exposed = np.flatnonzero(inc.exposed_ & (model.pop.state == MEMBER))
     d = 0.5 ** (1 / 365.0)
     assert len(exposed) > 0
@@ -156,30 +131,30 @@ def test_crowding_out_after_the_stop() -> None:
     fresh = np.flatnonzero(~inc.exposed_ & (model.pop.state == MEMBER))
     assert np.all(model.levers.post_multiplier[fresh] == 1.0)
     held = model.pop.points.copy()
-    run_days(model, 5)
+    model.run(5)
     assert np.array_equal(model.pop.points, held)  # no points once stopped
 
 
-def test_budget_refusal_stops_the_scheme() -> None:
-    model, (inc,) = model_from([*SMALL, "playbook=points", "seed=1"])
+def test_budget_refusal_stops_the_scheme(make_model: Builder) -> None:
+    model = make_model(*SMALL, "playbook=points", "seed=1")
+    (inc,) = model.strategies
     model.ops.set_budget(20.0)
-    run_days(model, 90)
+    model.run(90)
     assert sum(model.cost_by_item.values()) <= 20.0 + 1e-9
     assert inc.halted_day_ is not None and model.budget_exhausted_day > 0
     assert not inc.running(model.day)
 
 
-def test_coupons_and_referrals_are_paid_per_use() -> None:
-    model, (inc,) = model_from(
-        [
-            *SMALL,
-            "playbook=coupons",
-            "seed=4",
-            "strategies.incentives.coupon_rate=0.3",
-            "strategies.incentives.referral_bonus=5",
-        ]
+def test_coupons_and_referrals_are_paid_per_use(make_model: Builder) -> None:
+    model = make_model(
+        *SMALL,
+        "playbook=coupons",
+        "seed=4",
+        "strategies.incentives.coupon_rate=0.3",
+        "strategies.incentives.referral_bonus=5",
     )
-    run_days(model, 90)
+    (inc,) = model.strategies
+    model.run(90)
     assert inc.n_coupons_used_ > 0
     assert np.isclose(model.cost_by_item["coupons"], 6.0 * inc.n_coupons_used_)
     wom = int(np.count_nonzero(model.pop.channel == Channel.WOM.value))
@@ -188,11 +163,12 @@ def test_coupons_and_referrals_are_paid_per_use() -> None:
     assert "rewards" not in model.cost_by_item and not inc.exposed_.any()  # no points
 
 
-def test_welcome_replies_reach_every_unanswered_first_post() -> None:
-    model, (onb,) = model_from(
-        [*SMALL, "playbook=welcome_newcomers", "seed=5", "strategies.onboarding.mentors=false"]
+def test_welcome_replies_reach_every_unanswered_first_post(make_model: Builder) -> None:
+    model = make_model(
+        *SMALL, "playbook=welcome_newcomers", "seed=5", "strategies.onboarding.mentors=false"
     )
-    run_days(model, 90)
+    (onb,) = model.strategies
+    model.run(90)
     pop = model.pop
     old_first = (pop.first_post_day >= 1) & (pop.first_post_day <= model.day - 1)
     assert old_first.any() and onb.n_welcomed_ > 0
@@ -200,44 +176,23 @@ def test_welcome_replies_reach_every_unanswered_first_post() -> None:
     assert np.isclose(model.cost_by_item["welcomes"], 2.0 * onb.n_welcomed_)
 
 
-def test_mentors_are_core_members_within_capacity() -> None:
-    model, (onb,) = model_from(
-        [
-            *SMALL,
-            "playbook=welcome_newcomers",
-            "seed=6",
-            "strategies.onboarding.welcome_replies=false",
-            "strategies.onboarding.mentor_capacity=4",
-        ]
+def test_mentors_are_core_members_within_capacity(make_model: Builder) -> None:
+    model = make_model(
+        *SMALL,
+        "playbook=welcome_newcomers",
+        "seed=6",
+        "strategies.onboarding.welcome_replies=false",
+        "strategies.onboarding.mentor_capacity=4",
     )
-    for _ in range(90):
-        model.step()
-        window = (model.pop.state == MEMBER) & (model.day - model.pop.joined_day < 30)
-        load = np.bincount(onb.mentor_[window & (onb.mentor_ >= 0)], minlength=model.n_people)
+    (onb,) = model.strategies
+
+    def within_capacity(m: CommunityModel) -> None:
+        window = (m.pop.state == MEMBER) & (m.day - m.pop.joined_day < 30)
+        load = np.bincount(onb.mentor_[window & (onb.mentor_ >= 0)], minlength=m.n_people)
         assert load.max(initial=0) <= 4
+
+    model.run(90, on_day=within_capacity)
     mentees = np.flatnonzero(onb.mentor_ >= 0)
     assert len(mentees) > 0 and onb.n_mentored_ == len(mentees)
     assert np.all(np.asarray(model.csr[mentees, onb.mentor_[mentees]]).ravel() > 0)
     assert model.cost_by_item["mentoring"] > 0
-
-
-# ----- directions on the default community ------------------------------------------------
-@cache
-def outcome(playbook: str, seed: int, days: int = 365) -> dict[str, float]:
-    r = run([f"playbook={playbook}", f"seed={seed}", f"days={days}", "run.progress=off"])
-    m, s, mem = r.metrics, r.summary, r.members
-    tail = m[m["day"] > days - 60]
-    first = mem[(mem["first_post_day"] >= 0) & (mem["first_post_day"] <= days - 30)]
-    return {
-        "active_last60": float(tail["active"].mean()),
-        "posts_last60": float(tail["posts"].sum()),
-        "posts_total": float(s["posts_total"]),
-        "revenue": s["revenue_total"],
-        "retention_d30": s["retention_d30"],
-        "joined_wom": float(s["joined_wom"]),
-        "post_again": float((first["posts"] >= 2).mean()),
-    }
-
-
-def mean(playbook: str, kpi: str, seeds: range = SEEDS, days: int = 365) -> float:
-    return float(np.mean([outcome(playbook, s, days)[kpi] for s in seeds]))

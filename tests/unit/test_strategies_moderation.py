@@ -1,9 +1,7 @@
-"""Moderation, crisis response and recommendation: mechanisms, contract and directions.
+"""Moderation, crisis response and recommendation: mechanisms and the strategy contract.
 
-Directions (means over seeds, default community): Ren & Kraut (2014) - personalised
-moderation gives the most posts and community-wide moderation the fewest, while
-community-wide moderation raises visits; a slow good crisis response ends with higher
-sentiment than a fast poor one; a personalised feed narrows exposure diversity.
+Their directions (Ren & Kraut 2014, crisis responses, feed diversity) are checked in
+tests/validation/test_directions_moderation.py.
 """
 
 from __future__ import annotations
@@ -15,11 +13,11 @@ from agents.consumption import feed_diversity
 from sim import run
 from sim.errors import ConfigError
 from sim.model import CommunityModel
-from sim.runner import build_strategies, check, compose
 from strategies.moderation import CrisisResponse, Moderation
 from strategies.recommendation import Recommendation
+from tests.conftest import SMOKE, Builder
 
-SMALL = ["community.n=1500", "days=120", "run.progress=off", "run.handles=off"]
+SMALL = [*SMOKE, "community.n=1500", "days=120", "run.handles=off"]
 MINE = [
     "moderation_none",
     "moderation_community",
@@ -30,19 +28,8 @@ MINE = [
 ]
 
 
-def make_model(playbook: str, *overrides: str) -> CommunityModel:
-    cfg = compose([f"playbook={playbook}", *SMALL, *overrides])
-    return CommunityModel(check(cfg), strategies=build_strategies(cfg))
-
-
 def strategy(model: CommunityModel, kind: str) -> object:
     return next(s for s in model.strategies if s.kind == kind)
-
-
-def steps(model: CommunityModel, n: int) -> CommunityModel:
-    for _ in range(n):
-        model.step()
-    return model
 
 
 # ----- contract --------------------------------------------------------------------------
@@ -64,11 +51,11 @@ def test_same_seed_same_result_and_costs_booked(playbook: str) -> None:
         "crisis_slow_good",
     ],
 )
-def test_setup_resets(playbook: str) -> None:
-    first = steps(make_model(playbook), 125)
-    reused = CommunityModel(first.config, strategies=first.strategies)  # setup() again
-    fresh = make_model(playbook)
-    steps(reused, 125), steps(fresh, 125)
+def test_setup_resets(playbook: str, make_model: Builder) -> None:
+    first = make_model(*SMALL, f"playbook={playbook}").run(125)
+    reused = make_model(*SMALL, f"playbook={playbook}", strategies=first.strategies)  # setup()
+    fresh = make_model(*SMALL, f"playbook={playbook}")
+    reused.run(125), fresh.run(125)
     assert reused.recorder.frame().equals(fresh.recorder.frame())
 
 
@@ -93,15 +80,13 @@ def test_invalid_crisis_and_recommendation_levers_name_the_key() -> None:
 
 
 # ----- moderation ------------------------------------------------------------------------
-def test_community_moderation_removes_noise_and_pays_moderators() -> None:
-    model = steps(
-        make_model(
-            "moderation_community",
-            "strategies.moderation.strictness=1",
-            "strategies.moderation.false_positive=0",
-        ),
-        90,
-    )
+def test_community_moderation_removes_noise_and_pays_moderators(make_model: Builder) -> None:
+    model = make_model(
+        *SMALL,
+        "playbook=moderation_community",
+        "strategies.moderation.strictness=1",
+        "strategies.moderation.false_positive=0",
+    ).run(90)
     mod = strategy(model, "moderation")
     assert isinstance(mod, Moderation)
     assert mod.reviewed_ > 0 and mod.removed_ > 0
@@ -114,31 +99,37 @@ def test_community_moderation_removes_noise_and_pays_moderators() -> None:
     assert model.pop.removed_recent.sum() > 0
 
 
-def test_capacity_limits_review_and_zero_capacity_costs_nothing() -> None:
-    small = steps(make_model("moderation_community", "strategies.moderation.capacity=1"), 60)
+def test_capacity_limits_review_and_zero_capacity_costs_nothing(make_model: Builder) -> None:
+    small = make_model(
+        *SMALL, "playbook=moderation_community", "strategies.moderation.capacity=1"
+    ).run(60)
     assert strategy(small, "moderation").reviewed_ <= 60  # type: ignore[attr-defined]
-    none = steps(make_model("moderation_community", "strategies.moderation.capacity=0"), 60)
+    none = make_model(
+        *SMALL, "playbook=moderation_community", "strategies.moderation.capacity=0"
+    ).run(60)
     assert "moderation_staff" not in none.cost_by_item
     assert strategy(none, "moderation").removed_ == 0  # type: ignore[attr-defined]
 
 
-def test_personalised_moderation_filters_without_deleting() -> None:
-    model = steps(make_model("moderation_personalised"), 60)
+def test_personalised_moderation_filters_without_deleting(make_model: Builder) -> None:
+    model = make_model(*SMALL, "playbook=moderation_personalised").run(60)
     assert model.feed_override is not None and model.feed_override.filter_strength == 0.7
     assert model.pop.removed_recent.sum() == 0
     assert model.cost_by_item["moderation_filter"] == pytest.approx(60 * 40.0)
 
 
-def test_no_moderation_does_nothing_and_costs_nothing() -> None:
-    model = steps(make_model("moderation_none"), 60)
+def test_no_moderation_does_nothing_and_costs_nothing(make_model: Builder) -> None:
+    model = make_model(*SMALL, "playbook=moderation_none").run(60)
     assert model.feed_override is None and model.pop.removed_recent.sum() == 0
     assert set(model.cost_by_item) == {"content"}
 
 
-def test_personalised_filter_stops_when_the_budget_runs_out() -> None:
-    model = make_model("moderation_personalised", "strategies.content.cost_per_item=0")
+def test_personalised_filter_stops_when_the_budget_runs_out(make_model: Builder) -> None:
+    model = make_model(
+        *SMALL, "playbook=moderation_personalised", "strategies.content.cost_per_item=0"
+    )
     model.ops.set_budget(100.0)  # pays two days of filtering
-    steps(model, 5)
+    model.run(5)
     assert model.feed_override is not None
     assert model.feed_override.filter_strength == model.config.behaviour.consumption.filter_strength
     assert model.budget_exhausted_day == 3
@@ -152,14 +143,14 @@ def test_poor_response_backfires_and_good_response_helps() -> None:
     assert fast > CrisisResponse(quality=0.9, delay=10).immediate_shift()
 
 
-def test_response_comes_after_the_delay_and_shifts_the_hit_members() -> None:
+def test_response_comes_after_the_delay_and_shifts_the_hit_members(make_model: Builder) -> None:
     crisis = "crises=[{day:100,share:0.3,severity:0.8}]"
-    model = steps(make_model("crisis_slow_good", crisis), 106)
+    model = make_model(*SMALL, "playbook=crisis_slow_good", crisis).run(106)
     resp = strategy(model, "crisis_response")
     assert isinstance(resp, CrisisResponse) and resp.responses_ == 0
     hit = model.crisis_hits[0]
     before = model.pop.sentiment[hit].copy()
-    steps(model, 1)  # day 107: the response
+    model.run(1)  # day 107: the response
     assert resp.responses_ == 1 and model.cost_by_item["crisis_response"] == 3000.0
     assert np.mean(model.pop.sentiment[hit] - before) > 0.05
     assert set(model.cost_by_item) == {"crisis_response"}
@@ -180,6 +171,3 @@ def test_exposure_diversity_metric_is_robust_without_visitors() -> None:
     assert np.isnan(d.iloc[0])  # day 0: no feed was read yet
     valid = d.dropna()
     assert len(valid) > 0 and ((valid >= 0) & (valid <= 1)).all()
-
-
-# ----- directions (Ren & Kraut 2014; crisis response) ------------------------------------

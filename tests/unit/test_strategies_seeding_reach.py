@@ -1,8 +1,8 @@
-"""Seeding, outside reach, platform profile and budget: mechanisms and directions.
+"""Seeding, outside reach, platform profile and budget: mechanisms and lever checks.
 
-The direction test reproduces Kempe, Kleinberg & Tardos (2003) on the default community:
-seeding the best-connected people, or the CELF greedy's picks, reaches more people by day
-60 than seeding random people.
+The direction (Kempe, Kleinberg & Tardos 2003: the best-connected or the CELF greedy's
+picks reach more people than random seeds) is checked in
+tests/validation/test_directions_seeding_reach.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from agents.states import MEMBER, PROSPECT, Channel
 from sim import run
 from sim.errors import ConfigError
 from sim.graphs.builders import karate
-from sim.model import CommunityModel
-from sim.runner import check, compose
 from strategies.budget import Budget
 from strategies.influence import (
     cascade_total,
@@ -29,21 +27,11 @@ from strategies.influence import (
 from strategies.platform import PlatformProfile
 from strategies.reach import OutsideReach
 from strategies.seeding import METHODS, Seeding
-from tests.conftest import SMOKE
+from tests.conftest import SMOKE, Builder
 
 ADD_REACH = "+strategies.reach._target_=strategies.reach.OutsideReach"
 ADD_BUDGET = "+strategies.budget._target_=strategies.budget.Budget"
 ADD_PLATFORM = "+strategies.platform._target_=strategies.platform.PlatformProfile"
-
-
-def model_with(*strategies: object, base: tuple[str, ...] = tuple(SMOKE)) -> CommunityModel:
-    return CommunityModel(check(compose(list(base))), strategies=list(strategies))
-
-
-def run_days(model: CommunityModel, days: int) -> CommunityModel:
-    for _ in range(days):
-        model.step()
-    return model
 
 
 # ----- contract ---------------------------------------------------------------------------
@@ -76,11 +64,11 @@ def test_same_seed_same_result_and_costs_booked(overrides: list[str]) -> None:
         lambda: Budget(total=200.0),
     ],
 )
-def test_setup_resets(make: object) -> None:
+def test_setup_resets(make: object, make_model: Builder) -> None:
     strategy = make()  # type: ignore[operator]
-    first = run_days(model_with(strategy), 20).recorder.frame()
-    again = run_days(model_with(strategy), 20).recorder.frame()
-    fresh = run_days(model_with(make()), 20).recorder.frame()  # type: ignore[operator]
+    first = make_model(*SMOKE, strategies=[strategy]).run(20).recorder.frame()
+    again = make_model(*SMOKE, strategies=[strategy]).run(20).recorder.frame()
+    fresh = make_model(*SMOKE, strategies=[make()]).run(20).recorder.frame()  # type: ignore[operator]
     assert first.equals(again) and first.equals(fresh)
 
 
@@ -111,36 +99,34 @@ def test_invalid_levers_name_the_key() -> None:
 
 # ----- seeding ----------------------------------------------------------------------------
 @pytest.mark.parametrize("method", METHODS)
-def test_each_method_invites_k_distinct_prospects(method: str) -> None:
+def test_each_method_invites_k_distinct_prospects(method: str, make_model: Builder) -> None:
     seeding = Seeding(method=method, k=25, segment="students" if method == "segment" else None)
-    model = model_with(seeding)
+    model = make_model(*SMOKE, strategies=[seeding])
     prospects = model.pop.state == PROSPECT
     top = seeding.ranking_[:25]
     assert len(np.unique(top)) == 25 and prospects[top].all()
-    model.step()
+    model.run(1)
     assert len(np.unique(seeding.invited_)) == 25 and prospects[seeding.invited_].all()
     if method == "segment":
         assert (model.pop.segment[seeding.invited_] == model.segments.names.index("students")).all()
 
 
-def test_members_are_skipped_for_the_next_best() -> None:
+def test_members_are_skipped_for_the_next_best(make_model: Builder) -> None:
     seeding = Seeding(method="degree", k=10, acceptance=1.0)
-    model = model_with(seeding)
+    model = make_model(*SMOKE, strategies=[seeding])
     best = seeding.ranking_[:3]
     model.ops.invite(best, 1.0)  # they join before the campaign
-    model.step()
+    model.run(1)
     assert not np.isin(best, seeding.invited_).any()
     assert list(seeding.invited_) == list(seeding.ranking_[3:13])
     assert (model.pop.channel[seeding.invited_] == Channel.SEEDED.value).all()
 
 
-def test_spread_schedule_sends_evenly() -> None:
+def test_spread_schedule_sends_evenly(make_model: Builder) -> None:
     seeding = Seeding(method="random", k=20, schedule="spread", over_days=4)
-    model = model_with(seeding)
-    sent = []
-    for _ in range(6):
-        model.step()
-        sent.append(len(seeding.invited_))
+    model = make_model(*SMOKE, strategies=[seeding])
+    sent: list[int] = []
+    model.run(6, on_day=lambda m: sent.append(len(seeding.invited_)))
     assert sent == [5, 10, 15, 20, 20, 20]
     assert model.cost_by_item["seeding"] == 20 * seeding.cost_per_invite
 
@@ -173,11 +159,11 @@ def test_graph_heuristics_on_karate() -> None:
     assert np.allclose(pagerank(g.csr), [pr[v] for v in range(34)], atol=1e-8)
 
 
-def test_kcore_and_pagerank_rankings_on_karate() -> None:
+def test_kcore_and_pagerank_rankings_on_karate(make_model: Builder) -> None:
     core = nx.core_number(karate().to_networkx())
     for method in ("kcore", "pagerank", "degree_discount"):
         seeding = Seeding(method=method, k=5)
-        model = model_with(seeding, base=("community=karate", "initial_members=0"))
+        model = make_model("community=karate", "initial_members=0", strategies=[seeding])
         ranks = seeding.ranking_
         assert sorted(ranks) == list(range(34))
         if method == "kcore":
@@ -198,9 +184,9 @@ def test_celf_picks_the_plain_greedy_set() -> None:
     assert cascade_total(g.csr, np.array([0, 1]), 0.0, 5, 0) == 10
 
 
-def test_greedy_out_of_time_fills_by_degree_and_says_so() -> None:
+def test_greedy_out_of_time_fills_by_degree_and_says_so(make_model: Builder) -> None:
     seeding = Seeding(method="greedy", k=15, max_seconds=0.0)
-    model = run_days(model_with(seeding), 2)
+    model = make_model(*SMOKE, strategies=[seeding]).run(2)
     assert not seeding.greedy_complete_
     assert len(np.unique(seeding.invited_)) == 15
     assert model.recorder.frame()["seeding_greedy_complete"].iloc[-1] == 0
@@ -236,11 +222,11 @@ def test_partners_join_only_inside_their_window() -> None:
     assert r.summary["cost_partners"] == pytest.approx(11 * 4 + 3.0 * len(sent))
 
 
-def test_platform_levers_reach_the_day() -> None:
+def test_platform_levers_reach_the_day(make_model: Builder) -> None:
     platform = PlatformProfile(
         group_cap=10, group_split_elasticity=0.5, notification_strength=0.2, ease_of_sharing=1.5
     )
-    model = model_with(platform)
+    model = make_model(*SMOKE, strategies=[platform])
     levers = model.levers
     levers.reset()
     platform.act(model.ops)
@@ -273,6 +259,3 @@ def test_budget_stops_spending() -> None:
     assert s["cost_total"] == 400.0 and s["budget_exhausted_day"] == 9  # 50 a day
     assert (r.metrics["cost"].iloc[9:] == 0).all()
     assert r.metrics["budget_left"].iloc[-1] == pytest.approx(20.0)
-
-
-# ----- direction: Kempe, Kleinberg & Tardos (2003) ---------------------------------------
