@@ -12,7 +12,7 @@ A bad config (strategies included) raises ``ConfigError`` before any simulated d
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,35 +218,18 @@ def run_config(
     return result
 
 
-def step_days(
-    model: CommunityModel,
-    days: int | None = None,
-    on_day: Callable[[CommunityModel], None] | None = None,
-) -> None:
-    """Step ``days`` days (default: the rest of the configured run), calling ``on_day``."""
-    method = getattr(model, "run", None)
-    if method is not None:
-        method(days=days, on_day=on_day)
-        return
-    n = model.config.days - model.day if days is None else days
-    for _ in range(n):
-        model.step()
-        if on_day is not None:
-            on_day(model)
-
-
 def _run_days(model: CommunityModel, progress: bool | None) -> None:
     show = progress
     if show is None:
         opt = model.config.run.progress
         show = opt in ("on", True) or (opt == "auto" and sys.stderr.isatty())
     if not show:
-        step_days(model)
+        model.run()
         return
     from tqdm import tqdm
 
     with tqdm(total=model.config.days, unit="day", desc="simulating", delay=2.0) as bar:
-        step_days(model, on_day=lambda _: bar.update(1))
+        model.run(on_day=lambda _: bar.update(1))
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> Path:
@@ -274,5 +257,4 @@ __all__ = [
     "prepare",
     "run",
     "run_config",
-    "step_days",
 ]

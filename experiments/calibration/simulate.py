@@ -77,9 +77,9 @@ def simulate(
     act = np.zeros(n_days)
     weekly = np.zeros((max(n_weeks, 1), max(n_weeks, 1)), dtype=np.int64)
     seen = np.zeros(model.n_people, dtype=bool)
-    for day in range(n_days):
-        if day:
-            model.step()
+
+    def observe(model: CommunityModel) -> None:
+        day = model.day
         people = _active_people(model, active)
         new[day] = model.today.new_members
         cum[day] = model.n_members + model.n_churned
@@ -92,6 +92,9 @@ def simulate(
             cohorts = model.pop.joined_day[who] // 7
             weekly[:, day // 7] = np.bincount(cohorts, minlength=len(weekly))[: len(weekly)]
             seen[:] = False
+
+    observe(model)  # day 0
+    model.run(days=n_days - 1, on_day=observe)
     joined = model.pop.joined_day[model.pop.joined_day >= 0]
     sizes = np.bincount(joined[joined < 7 * n_weeks] // 7, minlength=n_weeks)[:n_weeks]
     return Series(
