@@ -124,11 +124,12 @@ def fail(error: Exception) -> int:
 
 
 def dispatch(name: str, args: Sequence[str]) -> int:
-    """Run one command (``--help`` of a command Hydra does not run prints its description)."""
+    """Run one command; ``--help`` prints its description (then Hydra's help: every key)."""
     command = COMMANDS[name]
-    if not command.hydra and any(a in ("-h", "--help") for a in args):
-        print(f"commsim {name}: {command.help()}")
-        return 0
+    if any(a in ("-h", "--help") for a in args):
+        print(f"commsim {name}: {command.help()}\n")
+        if not command.hydra:
+            return 0
     return int(command.main()(args) or 0)
 
 

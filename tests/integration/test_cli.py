@@ -76,3 +76,21 @@ def test_multirun_sweep(tmp_path: Path) -> None:
 def test_unknown_command() -> None:
     proc = commsim("fly")
     assert proc.returncode == 2 and "fly" in proc.stderr
+
+
+def test_every_command_is_in_the_table_the_usage_and_the_docstring() -> None:
+    import experiments.cli as cli
+
+    modules = {p.stem for p in (Path(cli.__file__).parent / "commands").glob("*.py")}
+    commands = modules - {"__init__"}
+    assert set(cli.COMMANDS) == commands
+    for name in commands:
+        assert f"\n  {name} " in cli.USAGE, name
+        assert f"\n    {name} " in (cli.__doc__ or ""), name
+
+
+@pytest.mark.parametrize("name", ["run", "playbooks", "collect"])
+def test_each_command_has_help(name: str) -> None:
+    proc = commsim(name, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"commsim {name}: ")
