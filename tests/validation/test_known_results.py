@@ -7,7 +7,7 @@ import pytest
 from experiments.commands import validate
 from sim import run
 
-pytestmark = pytest.mark.validation
+pytestmark = [pytest.mark.slow, pytest.mark.validation]
 
 
 def test_bass_curve_on_complete_graph() -> None:
