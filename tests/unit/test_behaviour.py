@@ -8,7 +8,7 @@ import pytest
 from agents.consumption import ConsumptionParams, feed_value
 from agents.contribution import draw_topics
 from agents.sentiment import SentimentParams, neighbour_sentiment, update
-from sim import ConfigError, run
+from sim import ConfigError, RunResult, run
 from sim.content import ContentPool
 from sim.kpis import gini, top_share
 from sim.runner import check, compose
@@ -17,8 +17,14 @@ from tests.conftest import SMOKE, Builder
 SMALL = [*SMOKE, "community.n=1000", "days=120"]
 
 
-def test_contract_columns_and_keys() -> None:
-    r = run(SMALL)
+@pytest.fixture(scope="module")
+def small() -> RunResult:
+    """One run of the small community, read (never changed) by several tests."""
+    return run(SMALL)
+
+
+def test_contract_columns_and_keys(small: RunResult) -> None:
+    r = small
     for col in (
         "posts",
         "replies",
@@ -52,14 +58,14 @@ def test_contract_columns_and_keys() -> None:
     assert -1 <= r.summary["sentiment_final"] <= 1
 
 
-def test_levels_add_up_to_members() -> None:
-    m = run(SMALL).metrics
+def test_levels_add_up_to_members(small: RunResult) -> None:
+    m = small.metrics
     levels = m[["level_newcomer", "level_lurker", "level_contributor", "level_core"]].sum(axis=1)
     assert (levels == m["members"]).all()
 
 
-def test_monthly_level_transitions_table() -> None:
-    r = run(SMALL)
+def test_monthly_level_transitions_table(small: RunResult) -> None:
+    r = small
     t = r.transitions
     assert list(t.columns) == ["month", "from_level", "to_level", "count"]
     assert set(t["month"]) == {1, 2, 3, 4}
@@ -141,8 +147,8 @@ def test_sentiment_rule_moves_toward_experience_and_neighbours() -> None:
     assert mean[0] == pytest.approx(0.5) and has[0] and not has[1]
 
 
-def test_replies_to_first_posts_are_recorded() -> None:
-    r = run(SMALL)
+def test_replies_to_first_posts_are_recorded(small: RunResult) -> None:
+    r = small
     mem = r.members
     posters = mem[mem["posts"] > 0]
     assert (posters["first_post_day"] >= 0).all()
@@ -150,8 +156,8 @@ def test_replies_to_first_posts_are_recorded() -> None:
     assert (mem.loc[mem["posts"] == 0, "first_replied"] == 0).all()
 
 
-def test_attribution_referrals_match_referrers() -> None:
-    mem = run(SMALL).members
+def test_attribution_referrals_match_referrers(small: RunResult) -> None:
+    mem = small.members
     counts = mem.loc[mem["referrer"] >= 0, "referrer"].value_counts()
     assert (mem.loc[counts.index, "referrals"].to_numpy() == counts.to_numpy()).all()
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from agents.consumption import feed_diversity
-from sim import run
+from sim import compose, run, run_config
 from sim.errors import ConfigError
 from sim.model import CommunityModel
 from strategies.moderation import CrisisResponse, Moderation
@@ -36,8 +36,8 @@ def strategy(model: CommunityModel, kind: str) -> object:
 @pytest.mark.parametrize("playbook", MINE)
 def test_same_seed_same_result_and_costs_booked(playbook: str) -> None:
     days = ["days=130"] if playbook.startswith("crisis") else []  # responses: days 121, 127
-    a = run([f"playbook={playbook}", *SMALL, "seed=3", *days])
-    b = run([f"playbook={playbook}", *SMALL, "seed=3", *days])
+    config = compose([f"playbook={playbook}", *SMALL, "seed=3", *days])  # once: runs must agree
+    a, b = run_config(config), run_config(config)
     assert a.metrics.equals(b.metrics)
     assert a.summary["cost_total"] > 0
 
