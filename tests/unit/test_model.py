@@ -179,7 +179,7 @@ def test_daily_levers_reset_in_place(make_model: Builder) -> None:
     push = levers.visit_push
     model.ops.push_visits(np.array([1, 2]), 0.5)
     model.ops.boost_posting(None, 2.0)
-    model.step()
+    model.run(1)
     assert levers.visit_push is push and not push.any()
     assert (levers.post_multiplier == 1.0).all()
 
