@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean docs
+.PHONY: demo test unit lint bench clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +25,17 @@ test: $(STAMP)
 	  echo "make test: could not install Debian's chromium and chromium-driver; the browser test will say so"
 	$(BIN)/python -m pytest -q
 
+# fast feedback: the unit tier (no slow test; under a minute)
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
 # the parameter and phase tables of docs/model.md and docs/strategies.md, from the code
 docs: $(STAMP)
 	$(BIN)/python -m strategies.schema_docs --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check agents sim strategies experiments tests benchmarks
+	$(BIN)/ruff format --check agents sim strategies experiments tests benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)
