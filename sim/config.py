@@ -160,14 +160,12 @@ def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
 def _check_range(key: str, value: float, low: float | None, high: float | None) -> float:
     if value != value:  # NaN
         raise ConfigError(key, value, "give a number, not NaN")
-    if low is not None and value < low:
-        rng = f"[{low}, {high}]" if high is not None else f">= {low}"
+    below = low is not None and value < low
+    if below or (high is not None and value > high):
         what = "a probability" if (low, high) == (0.0, 1.0) else "a value"
-        raise ConfigError(key, value, f"use {what} in {rng}")
-    if high is not None and value > high:
-        rng = f"[{low}, {high}]" if low is not None else f"<= {high}"
-        what = "a probability" if (low, high) == (0.0, 1.0) else "a value"
-        raise ConfigError(key, value, f"use {what} in {rng}")
+        if low is not None and high is not None:
+            raise ConfigError(key, value, f"use {what} in [{low}, {high}]")
+        raise ConfigError(key, value, f"use {what} >= {low}" if below else f"use {what} <= {high}")
     return value
 
 
