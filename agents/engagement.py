@@ -158,13 +158,13 @@ def decide_visits(
         world: the model.
         members: indices of current members.
         params: visit parameters.
-        push: optional extra per-person visit chance today (events, notifications),
-            an array over all people.
+        push: optional extra visit chance today (events, notifications), aligned with
+            ``members``.
         multiplier: segment visit multiplier, aligned with ``members``.
     """
     prob = (params.base + params.slope * world.pop.commitment[members]) * multiplier
     if push is not None:
-        prob = prob + push[members]
+        prob = prob + push
     return world.rng.random(len(members)) < prob
 
 

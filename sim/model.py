@@ -274,8 +274,8 @@ class CommunityModel(mesa.Model):
         """Multiplier on posting and replying for ``people``: incentives and challenges
         raise it; one's own posts removed by moderation lower it (Ren & Kraut 2014)."""
         effect = self.config.behaviour.contribution.removal_effect
-        boost: np.ndarray = self.levers.post_multiplier[people]
-        return boost / (1.0 + effect * self.pop.removed_recent[people])
+        boost = self.levers.rows("post_multiplier", people)
+        return (1.0 if boost is None else boost) / (1.0 + effect * self.pop.removed_recent[people])
 
     def net_benefit(self) -> np.ndarray:
         """Net benefit of today's visit for each visitor, in [0, 1]."""
@@ -289,7 +289,9 @@ class CommunityModel(mesa.Model):
             net = net + b.commitment.reply_benefit * np.minimum(t.replies_got[v], 3) / 3.0
         if b.sentiment.enabled:
             net = net - b.sentiment.commitment_effect * np.maximum(0.0, -self.nbr_sentiment[v])
-        net = net + self.levers.benefit_bonus[v]
+        bonus = self.levers.rows("benefit_bonus", v)
+        if bonus is not None:
+            net = net + bonus
         return np.clip(net, 0.0, 1.0)
 
     # ----- views --------------------------------------------------------------------------

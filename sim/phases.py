@@ -73,7 +73,7 @@ def visits_phase(model: CommunityModel) -> None:
     is_old = pop.joined_day[members] < model.day
     old = members[is_old]
     mult = model.segments.visit[pop.segment[old]]
-    push = model.levers.visit_push
+    push = model.levers.rows("visit_push", old)
     visited = decide_visits(model, old, model.config.behaviour.visits, push=push, multiplier=mult)
     _record_visits(model, members, is_old, visited)
 
@@ -225,7 +225,7 @@ def money_phase(model: CommunityModel) -> None:
         pop.commitment[m],
         visited,
         model.segments.basket[seg],
-        model.levers.purchase_multiplier[m],
+        1.0 if (promo := model.levers.rows("purchase_multiplier", m)) is None else promo,
         params,
         model.rng,
     )

@@ -46,21 +46,44 @@ class Today:
 class DailyLevers:
     """Per-person multipliers and bonuses of today, set by strategies each morning.
 
+    Each lever is one array for the whole run, reset in place. Only the levers a strategy
+    touched today are reset, and a phase reads a lever through :meth:`rows`, which gives
+    ``None`` for a lever nobody touched: a day without incentives or events pays for
+    neither a fill nor a gather of every person's row.
+
     Args:
         n: number of people.
     """
 
+    #: each per-person lever and its neutral value
+    NEUTRAL = {
+        "visit_push": 0.0,  # extra visit chance
+        "post_multiplier": 1.0,  # multiplier on posting and replying
+        "purchase_multiplier": 1.0,  # multiplier on purchases
+        "benefit_bonus": 0.0,  # extra net benefit of a visit
+    }
+
     def __init__(self, n: int) -> None:
-        self.visit_push = np.zeros(n)  #: extra visit chance
-        self.post_multiplier = np.ones(n)  #: multiplier on posting and replying
-        self.purchase_multiplier = np.ones(n)  #: multiplier on purchases
-        self.benefit_bonus = np.zeros(n)  #: extra net benefit of a visit
+        self.visit_push = np.zeros(n)
+        self.post_multiplier = np.ones(n)
+        self.purchase_multiplier = np.ones(n)
+        self.benefit_bonus = np.zeros(n)
         self.wom_multiplier = 1.0  #: multiplier on word of mouth (everyone)
+        self._touched: set[str] = set()
+
+    def touch(self, name: str) -> np.ndarray:
+        """The array of lever ``name``, to change today (a strategy's verb calls this)."""
+        self._touched.add(name)
+        array: np.ndarray = getattr(self, name)
+        return array
+
+    def rows(self, name: str, people: np.ndarray) -> np.ndarray | None:
+        """Lever ``name`` of ``people`` today, or None when no strategy touched it."""
+        return getattr(self, name)[people] if name in self._touched else None
 
     def reset(self) -> None:
         """Back to no effect, in place (start of the day)."""
-        self.visit_push.fill(0.0)
-        self.post_multiplier.fill(1.0)
-        self.purchase_multiplier.fill(1.0)
-        self.benefit_bonus.fill(0.0)
+        for name in self._touched:
+            getattr(self, name).fill(self.NEUTRAL[name])
+        self._touched.clear()
         self.wom_multiplier = 1.0

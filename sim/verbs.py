@@ -303,15 +303,15 @@ class Operator:
 
     def push_visits(self, people: np.ndarray, chance: float | np.ndarray) -> None:
         """Raise today's visit chance of ``people`` (events, notifications)."""
-        self._model.levers.visit_push[people] += chance
+        self._model.levers.touch("visit_push")[people] += chance
 
     def add_benefit(self, people: np.ndarray, bonus: float) -> None:
         """Extra net benefit for ``people`` if they visit today (events, mentors)."""
-        self._model.levers.benefit_bonus[people] += bonus
+        self._model.levers.touch("benefit_bonus")[people] += bonus
 
     def boost_posting(self, people: np.ndarray | None, factor: float) -> None:
         """Multiply today's posting and replying chance (everyone when ``people`` is None)."""
-        mult = self._model.levers.post_multiplier
+        mult = self._model.levers.touch("post_multiplier")
         if people is None:
             mult *= factor
         else:
@@ -319,7 +319,7 @@ class Operator:
 
     def boost_purchases(self, people: np.ndarray, factor: float) -> None:
         """Multiply today's purchase chance of ``people`` (coupons, promotions)."""
-        self._model.levers.purchase_multiplier[people] *= factor
+        self._model.levers.touch("purchase_multiplier")[people] *= factor
 
     def boost_word_of_mouth(self, factor: float) -> None:
         """Multiply today's word of mouth (referral bonuses, ease of sharing)."""
