@@ -83,3 +83,12 @@ def test_an_unknown_kpi_names_the_key_that_asked_for_it() -> None:
     assert kpi("cost_total", "rank_by").direction is Direction.MIN
     with pytest.raises(sim.ConfigError, match="rank_by"):
         kpi("members_finale", "rank_by")
+
+
+def test_the_architecture_page_example_runs() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    section = text[text.index("## One way to build and run") :]
+    code = section[section.index("```python") + len("```python") : section.index("```\n", 10)]
+    small = code.replace('"community.n=2000", "days=90"', '"community.n=300", "days=40"')
+    assert small.count("community.n=300") == 2, "the example's run size changed: shrink it here"
+    exec(compile(small, "docs/architecture.md", "exec"), {"print": lambda *a: None})
