@@ -25,24 +25,17 @@ naming the file, the line and what to do.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from experiments.calibration.logs import Events, read_events
 from sim.errors import ConfigError
-from sim.io import read_text
 
 KEY = "data"
 DAY_SECONDS = 86_400
-#: Unix seconds above this are taken to be milliseconds (year 5138 in seconds)
-MAX_SECONDS = 1e11
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$")
-_WORD = re.compile(r"^[A-Za-z_][\w .-]*$")
 
 
 @dataclass(frozen=True)
@@ -76,117 +69,50 @@ class History:
         return History(kept, self.path, self.start)
 
 
-def read_history(path: str | Path | None) -> History:
-    """Read an interaction log (see the module docstring for the format).
+def read_history(
+    path: str | Path | None,
+    *,
+    format: str | None = None,
+    actor: str | None = None,
+    time: str | None = None,
+    target: str | None = None,
+    timezone: str | None = None,
+) -> History:
+    """Read an interaction log through :func:`~experiments.calibration.logs.read_events`.
+
+    Args:
+        path: the log (any format :mod:`experiments.calibration.logs` reads).
+        format: the format name (``None``: detected).
+        actor: the actor column (``data.actor``).
+        time: the time column (``data.time``).
+        target: the target column (``data.target``).
+        timezone: the zone of naive times (``data.timezone``; default UTC).
 
     Raises:
         ConfigError: on ``data`` for a missing, unreadable, empty or malformed file (with
-            the line number), a timestamp that is neither Unix seconds nor ISO 8601, or a
-            log that covers a single day.
+            the record), a time that cannot be read, or a log that covers a single day.
     """
     if path is None or str(path) in ("", "???"):
         raise ConfigError(KEY, path, "give the interaction log: commsim calibrate data=PATH")
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ConfigError(
-            KEY,
-            str(path),
-            f"no such file ({path.resolve()}); give the path to "
-            "an interaction log (actor [target] timestamp per line)",
-        )
-    if path.is_dir():
-        raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
-    numbers, rows = _split_lines(read_text(path, KEY, "log"), path)
-    if not rows:
-        raise ConfigError(
-            KEY,
-            str(path),
-            "the log has no events; give one event per line: "
-            "actor [target] timestamp (Unix seconds or ISO 8601)",
-        )
-    if _is_header(rows[0]):
-        numbers, rows = numbers[1:], rows[1:]
-    if not rows:
-        raise ConfigError(
-            KEY, str(path), "the log has a header but no events; add one event per line under it"
-        )
-    events = _events(numbers, rows, path)
-    t0 = float(events["time"].iloc[0])
-    events["day"] = ((events["time"] - t0) // DAY_SECONDS).astype(np.int64)
-    history = History(events, path, pd.Timestamp(t0, unit="s", tz="UTC"))
+    read = read_events(
+        path, format=format, actor=actor, time=time, target=target, timezone=timezone
+    )
+    history = from_events(read)
     if history.n_days < 2:
         raise ConfigError(
             KEY,
-            str(path),
+            str(read.path),
             "the log covers a single day; give at least two weeks of history to calibrate on",
         )
     return history
 
 
-def _split_lines(text: str, path: Path) -> tuple[list[int], list[list[str]]]:
-    """(line number, fields) of every data line; fields are actor, target, time."""
-    numbers: list[int] = []
-    rows: list[list[str]] = []
-    comma: bool | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if comma is None:
-            comma = "," in line
-        fields = [f.strip().strip('"') for f in line.split(",")] if comma else line.split()
-        if not comma and len(fields) >= 3 and _DATE.match(fields[-2]) and _TIME.match(fields[-1]):
-            fields[-2:] = [f"{fields[-2]}T{fields[-1]}"]
-        if len(fields) < 2 or not fields[0]:
-            raise ConfigError(
-                KEY,
-                str(path),
-                f"line {number} ({line[:60]!r}) has no actor and "
-                "timestamp; give actor [target] timestamp on each line",
-            )
-        rows.append([fields[0], "", fields[1]] if len(fields) == 2 else fields[:3])
-        numbers.append(number)
-    return numbers, rows
-
-
-def _is_header(fields: list[str]) -> bool:
-    """A first line whose time field is a word and whose fields are all words."""
-    time = fields[2]
-    if _NUMBER.match(time) or _DATE.match(time[:10]):
-        return False
-    return all(_WORD.match(f) for f in fields if f)
-
-
-def _events(numbers: list[int], rows: list[list[str]], path: Path) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["actor", "target", "raw"])
-    seconds = pd.to_numeric(frame["raw"], errors="coerce").astype(float)
-    iso = seconds.isna()
-    if iso.any():
-        stamps = pd.to_datetime(frame.loc[iso, "raw"], format="ISO8601", utc=True, errors="coerce")
-        epoch = pd.Timestamp(0, tz="UTC")
-        seconds[iso] = (stamps - epoch).dt.total_seconds()
-    bad = np.flatnonzero(seconds.isna().to_numpy() | ~np.isfinite(seconds.to_numpy()))
-    if len(bad):
-        i = int(bad[0])
-        raise ConfigError(
-            KEY,
-            str(path),
-            f"line {numbers[i]}: timestamp {rows[i][2]!r} is "
-            "neither Unix seconds nor ISO 8601 (2004-04-15T14:56:01); fix or "
-            "remove the line (actor [target] timestamp per line)",
-        )
-    big = np.flatnonzero(np.abs(seconds.to_numpy()) > MAX_SECONDS)
-    if len(big):
-        i = int(big[0])
-        raise ConfigError(
-            KEY,
-            str(path),
-            f"line {numbers[i]}: timestamp {rows[i][2]!r} looks "
-            "like milliseconds; give Unix seconds (divide by 1000)",
-        )
-    frame["time"] = seconds
-    order = np.argsort(seconds.to_numpy(), kind="stable")
-    return frame.iloc[order][["actor", "target", "time"]].reset_index(drop=True)
+def from_events(read: Events) -> History:
+    """The :class:`History` of events read (days counted from the first event)."""
+    events = read.frame.copy()
+    t0 = float(events["time"].iloc[0])
+    events["day"] = ((events["time"] - t0) // DAY_SECONDS).astype(np.int64)
+    return History(events, read.path, pd.Timestamp(t0, unit="s", tz="UTC"))
 
 
 def first_seen(history: History) -> pd.Series:
@@ -287,6 +213,7 @@ __all__ = [
     "cohort_retention",
     "daily_series",
     "first_seen",
+    "from_events",
     "read_history",
     "retention_table",
 ]

@@ -113,7 +113,7 @@ def test_collegemsg_loads_as_it_is_and_matches_the_facts(data_dir: Path) -> None
         ("sender,receiver,timestamp\n", ["header but no events"]),
         ("a b 1082040961\nb a yesterday\n", ["line 2", "'yesterday'", "Unix seconds", "ISO 8601"]),
         ("a b 1082040961\nb a 2004-13-45T00:00:00\n", ["line 2", "ISO 8601"]),
-        ("a b 1082040961000\n", ["line 1", "milliseconds"]),
+        ("a b 1082040961000\nb a 1082140961\n", ["line 1", "milliseconds", "one unit"]),
         ("a b 1082040961\nlonely\n", ["line 2", "actor", "timestamp"]),
         ("a b 1082040961\nb a 1082050961\n", ["single day"]),
     ],

@@ -1,0 +1,188 @@
+"""One entry point for every log format: :func:`read_events`.
+
+Readers are registered in :data:`FORMATS` (format name -> reader) and detectors in
+:data:`DETECTORS`. A platform reader is called as ``reader(path, timezone=)`` (its layout
+names who and when); a table reader (:mod:`.tabular`) as ``reader(path, fmt, actor=,
+time=, target=, timezone=)``. Both return :class:`~.events.Events`. A detector is called as
+``detector(path, head)`` (``head``: the first 64 KiB of the file, unpacked from gzip;
+``b""`` for a folder) and returns a format name or ``None``. The platform modules add
+theirs through ``register(formats, detectors)``; their detectors run before the
+extension rules here, which read delimited text and tables (:mod:`.tabular`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from experiments.calibration.logs import tabular
+from experiments.calibration.logs.events import KEY, Events
+from sim.errors import ConfigError
+
+Reader = Callable[..., Events]
+Detector = Callable[[Path, bytes], "str | None"]
+
+FORMATS: dict[str, Reader] = {
+    "csv": tabular.read_text_table,
+    "tsv": tabular.read_text_table,
+    "whitespace": tabular.read_text_table,
+    "text": tabular.read_text_table,
+    "jsonl": tabular.read_jsonl,
+    "parquet": tabular.read_parquet,
+    "excel": tabular.read_excel,
+}
+DETECTORS: list[Detector] = []
+TABLE_READERS = frozenset(FORMATS.values())
+#: file extension (after removing .gz or .zip) -> format
+EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "text",
+    ".dat": "text",
+    ".edges": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+}
+PLATFORM_MODULES = (
+    "experiments.calibration.logs.platforms_chat",
+    "experiments.calibration.logs.platforms_forums",
+)
+
+
+def _register_platforms() -> None:
+    """Let each platform module add its readers and detectors (absent modules are skipped)."""
+    for name in PLATFORM_MODULES:
+        try:
+            module: Any = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(FORMATS, DETECTORS)
+
+
+def _head(path: Path, size: int = 65_536) -> bytes:
+    if path.is_dir():
+        return b""
+    with path.open("rb") as f:
+        raw = f.read(size)
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as g:
+                raw = g.read(size)
+        except (OSError, EOFError) as exc:
+            raise ConfigError(KEY, str(path), f"is not a valid gzip file ({exc})") from exc
+    return raw
+
+
+def _by_extension(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    while suffixes and suffixes[-1] in (".gz", ".zip", ".gzip"):
+        suffixes.pop()
+    if suffixes and suffixes[-1] in EXTENSIONS:
+        return EXTENSIONS[suffixes[-1]]
+    if path.suffix.lower() == ".zip":
+        return tabular_zip_member(path)
+    return None
+
+
+def tabular_zip_member(path: Path) -> str | None:
+    """The format of a zip holding one table (``log.zip`` with ``log.csv`` inside)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except zipfile.BadZipFile as exc:
+        raise ConfigError(KEY, str(path), f"is not a valid zip file ({exc})") from exc
+    if len(names) == 1:
+        return EXTENSIONS.get(Path(names[0]).suffix.lower())
+    return None
+
+
+def detect(path: Path) -> str:
+    """The format of ``path``: the platform detectors first, then the extension and content.
+
+    Raises:
+        ConfigError: on ``format`` when nothing recognises the file.
+    """
+    head = _head(path)
+    for detector in DETECTORS:
+        found = detector(path, head)
+        if found:
+            return found
+    if not path.is_dir():
+        found = _by_extension(path)
+        if found:
+            return found
+        if head[:1] in (b"{", b"["):
+            return "jsonl"
+        if head and b"\x00" not in head[:4096]:
+            return "text"
+    raise ConfigError(
+        "format",
+        None,
+        f"cannot tell the format of {path}; give format=NAME, one of: {', '.join(FORMATS)}",
+    )
+
+
+def read_events(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    actor: str | None = None,
+    time: str | None = None,
+    target: str | None = None,
+    timezone: str | None = None,
+) -> Events:
+    """Read an interaction log in any known format.
+
+    Args:
+        path: the file or folder (a Slack export is a folder or a zip).
+        format: a name of :data:`FORMATS`; ``None`` detects it.
+        actor: the actor column (``data.actor``); ``None`` finds it by name or position.
+        time: the time column (``data.time``).
+        target: the target column (``data.target``).
+        timezone: the zone of times written without one (``data.timezone``; default UTC).
+
+    Raises:
+        ConfigError: naming the file, the record and the fix, for a missing file, an
+            unknown format, a missing or ambiguous column, bad times or no events.
+    """
+    if path is None or str(path) in ("", "???"):
+        raise ConfigError(KEY, path, "give the interaction log: data=PATH")
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise ConfigError(
+            KEY, str(path), f"no such file ({path.resolve()}); give the path to an interaction log"
+        )
+    if format is not None and format not in FORMATS:
+        raise ConfigError("format", format, f"use one of: {', '.join(FORMATS)} (or leave it out)")
+    name = format or detect(path)
+    if path.is_dir() and FORMATS[name] in TABLE_READERS:
+        raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
+    reader = FORMATS[name]
+    if reader in TABLE_READERS:
+        return reader(path, name, actor=actor, time=time, target=target, timezone=timezone)
+    for role, given in (("actor", actor), ("time", time), ("target", target)):
+        if given is not None:
+            raise ConfigError(
+                f"data.{role}",
+                given,
+                f"the {name} format names who and when itself; leave "
+                f"data.{role} out (it is for tables: CSV, JSON lines, Parquet, Excel)",
+            )
+    return reader(path, timezone=timezone)
+
+
+_register_platforms()
+
+__all__ = ["DETECTORS", "EXTENSIONS", "FORMATS", "Detector", "Reader", "detect", "read_events"]
