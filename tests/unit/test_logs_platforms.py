@@ -157,6 +157,9 @@ def _slack_export(root: Path) -> None:
         {"type": "message", "user": "U9", "ts": f"{T0 + 9}.5", "text": "left the company"},
     ]
     (root / "general" / "2021-03-01.json").write_text(json.dumps(day))
+    (root / "random").mkdir()  # the same thread ts in another channel is another thread
+    other = [{"type": "message", "user": "U1", "ts": f"{T0 + 7}.0", "thread_ts": f"{T0}.000100"}]
+    (root / "random" / "2021-03-01.json").write_text(json.dumps(other))
 
 
 @pytest.mark.parametrize("zipped", [False, True])
@@ -172,6 +175,7 @@ def test_slack(tmp_path: Path, zipped: bool) -> None:
     assert _rows(events) == [
         ("alice", "", T0 + 0.0001),
         ("bob", "alice", T0 + 5.0002),
+        ("alice", "", T0 + 7),
         ("U9", "", T0 + 9.5),
     ]
     assert events.dropped == {"bot messages": 1, "system messages": 1}
@@ -238,6 +242,7 @@ and a second line: still Alice
 12/31/20, 11:59 PM - Bob: soon
 1/13/21, 12:05 AM - Alice added Carol
 1/13/21, 12:06 AM - Carol: hi
+1/13/21, 12:07 AM - \u202a+1 555 0100\u202c: hey
 """
 IOS = """\u200e[31.12.20, 21:41:05] Group: \u200eMessages and calls are end-to-end encrypted.
 [31.12.20, 21:41:05] Alice: happy new year
@@ -254,6 +259,7 @@ def test_whatsapp_android_and_ios(tmp_path: Path) -> None:
         ("Alice", "", t),
         ("Bob", "", t + 8280),
         ("Carol", "", t + 13 * 86400 - 21 * 3600 - 41 * 60 + 6 * 60),
+        ("+1 555 0100", "", t + 13 * 86400 - 21 * 3600 - 41 * 60 + 7 * 60),
     ]
     assert events.dropped == {"system messages": 2}
     assert _detected(path) == "whatsapp"

@@ -100,7 +100,7 @@ def read_slack(path: Path, *, timezone: str | None = None) -> Events:
     files = dict(_files(path))
     names, bots = _users(path, files)
     messages = _messages(path, files)
-    authors = {m.get("ts"): str(m.get("user") or "") for _, _, m in messages}
+    authors = {(_folder(n), m.get("ts")): str(m.get("user") or "") for n, _, m in messages}
     dropped = {DELETED: 0, BOTS: 0, SYSTEM: 0}
     rows = []
     for name, i, message in messages:
@@ -116,18 +116,26 @@ def read_slack(path: Path, *, timezone: str | None = None) -> Events:
             rows.append(
                 (
                     names.get(user, user),
-                    _target(message, authors, names),
+                    _target(
+                        message, authors.get((_folder(name), message.get("thread_ts")), ""), names
+                    ),
                     _ts(message, path, name, i),
                 )
             )
     return finish(path, "slack", rows, dropped, timezone)
 
 
-def _target(message: dict[str, Any], authors: dict[Any, str], names: dict[str, str]) -> str:
+def _folder(name: str) -> str:
+    """The conversation a day file belongs to (``general/2021-03-01.json`` -> ``general``)."""
+    return name.rsplit("/", 2)[-2]
+
+
+def _target(message: dict[str, Any], thread_author: str, names: dict[str, str]) -> str:
+    """The author of the thread a reply belongs to (``""`` for a message that starts one)."""
     thread = message.get("thread_ts")
     if thread is None or thread == message.get("ts"):
         return ""
-    parent = str(message.get("parent_user_id") or authors.get(thread, ""))
+    parent = str(message.get("parent_user_id") or thread_author)
     return names.get(parent, parent)
 
 

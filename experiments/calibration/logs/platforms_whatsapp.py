@@ -42,6 +42,8 @@ _STAMP = (
 _LINE = re.compile(rf"^{_STAMP}(?P<rest>.*)$")
 _AUTHOR = re.compile(r"^(?P<name>[^:]{1,100}?): (?P<text>.*)$")
 _ENCRYPTED = "end-to-end encrypted"
+#: direction marks phones wrap around names and numbers (\u202a+1 555 0100\u202c)
+_MARKS = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def read_whatsapp(
@@ -85,7 +87,7 @@ def read_whatsapp(
             f"{lines[parts.index[row]][:40]!r}; fix the line or set data.dayfirst",
         )
     seconds, time_notes = parse_times(stamps[kept], KEY, path, timezone) if kept.any() else ([], [])
-    names = author["name"][kept].str.strip()
+    names = author["name"][kept].str.replace(_MARKS, "", regex=True).str.strip()
     notes.append("WhatsApp times are the phone's local time; read in data.timezone (UTC if unset)")
     return events_from_columns(
         names, None, seconds, path, "whatsapp", {SYSTEM: int(system.sum())}, notes + time_notes
