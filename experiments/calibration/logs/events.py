@@ -121,6 +121,14 @@ def parse_times(
             cannot be read, or a column that mixes numbers and text.
     """
     values = values.reset_index(drop=True)
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if len(missing):
+        raise ConfigError(
+            key,
+            str(path),
+            f"record {int(missing[0]) + 1}: the timestamp is missing; give who acted (actor) "
+            "and when (timestamp) on every record, or remove it",
+        )
     if pd.api.types.is_datetime64_any_dtype(values):
         return _from_datetimes(values, key, path, timezone), []
     if pd.api.types.is_numeric_dtype(values):
@@ -131,11 +139,7 @@ def parse_times(
     if is_number.all():
         return _from_numbers(numbers.astype(float), values, key, path)
     if is_number.any():
-        row = int(
-            np.flatnonzero(is_number)[0]
-            if is_number.sum() < len(text) / 2
-            else np.flatnonzero(~is_number)[0]
-        )
+        row = int(np.flatnonzero(is_number != is_number[0])[0])  # first of the other kind
         raise ConfigError(
             key,
             str(path),

@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from experiments.calibration.logs.events import KEY, Events, events_from_columns, parse_times
@@ -78,48 +77,27 @@ def read_text_table(path: Path, fmt: str, **columns: str | None) -> Events:
     first = next((ln for ln in lines if ln and not ln.startswith("#")), "")
     if not first:
         raise ConfigError(KEY, str(path), "the log has no events; give one event per line")
-    sep = TEXT_FORMATS[fmt] or ("\t" if "\t" in first else "," if "," in first else r"\s+")
+    sep = TEXT_FORMATS[fmt]
+    if sep is None or (sep != r"\s+" and sep not in first):  # sniffed, as the format allows
+        sep = "\t" if "\t" in first else "," if "," in first else r"\s+"
     fields = re.split(sep, first) if sep == r"\s+" else first.split(sep)
     header = _is_header([f.strip().strip('"') for f in fields])
-    kwargs = {"sep": sep, "compression": _compression(path), "skip_blank_lines": True}
-    if not header:
-        kwargs["comment"] = "#"
     try:
-        frame = pd.read_csv(path, header=0 if header else None, **kwargs)
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame()
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
-        raise ConfigError(
-            KEY, str(path), f"cannot be read as {fmt} ({exc}); give one event per line"
-        ) from exc
+        frame = _read_csv(path, fmt, sep, header)
+        irregular = not header and (frame.isna().any().any() or _has_date_and_time(frame, sep))
+    except pd.errors.ParserError as exc:  # rows longer than the first
+        if header:
+            raise ConfigError(KEY, str(path), f"cannot be read as {fmt} ({exc})") from exc
+        irregular = True
+    if irregular:
+        frame = _irregular_rows(_read_csv(path, fmt, sep, header, irregular=True), sep)
     if frame.empty:
         what = "a header but no events" if header else "no events"
         raise ConfigError(KEY, str(path), f"the log has {what}; add one event per line")
-    if not header:
-        frame = _join_date_and_time(frame) if sep == r"\s+" else frame
-        frame = _shift_short_rows(frame)
     try:
         return from_frame(frame, path, fmt, header=header, **columns)
     except ConfigError as exc:
         raise _with_line(exc, path, header) from None
-
-
-def _shift_short_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Headerless rows of two fields among longer ones are ``actor time``."""
-    if frame.shape[1] < 3:
-        return frame
-    short = (frame.iloc[:, 2].isna() & frame.iloc[:, 1].notna()).to_numpy()
-    if not short.any():
-        return frame
-    second = frame.iloc[:, 1].astype(object).to_numpy()
-    third = frame.iloc[:, 2].astype(object).to_numpy()
-    return pd.DataFrame(
-        {
-            0: frame.iloc[:, 0],
-            1: pd.Series(np.where(short, "", second), dtype=object),
-            2: pd.Series(np.where(short, second, third), dtype=object).infer_objects(),
-        }
-    )
 
 
 def _with_line(error: ConfigError, path: Path, header: bool) -> ConfigError:
@@ -182,16 +160,54 @@ def _is_header(fields: list[str]) -> bool:
     return all(_WORD.match(f) for f in fields if f)
 
 
-def _join_date_and_time(frame: pd.DataFrame) -> pd.DataFrame:
-    """``actor [target] 2004-04-15 14:56:01``: the last two fields are one time."""
-    if frame.shape[1] < 3:
-        return frame
+def _read_csv(
+    path: Path, fmt: str, sep: str, header: bool, irregular: bool = False
+) -> pd.DataFrame:
+    """``pandas.read_csv``; ``irregular`` reads every field as text, rows of any length."""
+    kwargs: dict[str, Any] = {"sep": sep, "compression": _compression(path)}
+    if not header:
+        kwargs["comment"] = "#"
+    if irregular:
+        kwargs.update(names=range(32), dtype=str, keep_default_na=False, na_values=[""])
+    try:
+        return pd.read_csv(path, header=0 if header else None, **kwargs)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except pd.errors.ParserError:
+        if irregular:
+            raise ConfigError(KEY, str(path), "a line has more than 32 fields") from None
+        raise
+    except (UnicodeDecodeError, OSError, EOFError) as exc:
+        raise ConfigError(
+            KEY, str(path), f"cannot be read as {fmt} ({exc}); give one event per line"
+        ) from exc
+
+
+def _has_date_and_time(frame: pd.DataFrame, sep: str) -> bool:
+    """Whitespace-separated rows ending ``2004-04-15 14:56:01``."""
+    if sep != r"\s+" or frame.shape[1] < 3:
+        return False
     date, clock = frame.iloc[:, -2].astype(str), frame.iloc[:, -1].astype(str)
-    if not (date.str.match(_DATE.pattern).all() and clock.str.match(_TIME.pattern).all()):
+    return bool(date.str.match(_DATE.pattern).any() and clock.str.match(_TIME.pattern).any())
+
+
+def _irregular_rows(frame: pd.DataFrame, sep: str) -> pd.DataFrame:
+    """Rows of different lengths, one by one: two fields are ``actor time``, three or more
+    ``actor target time``; in whitespace text a trailing date and clock are one time."""
+    rows = []
+    if frame.empty:
         return frame
-    joined = frame.iloc[:, :-2].copy()
-    joined[frame.shape[1] - 2] = date + "T" + clock
-    return joined
+    for values in frame.itertuples(index=False):
+        fields = [v for v in values if isinstance(v, str)]
+        if sep == r"\s+" and len(fields) >= 3:
+            if _DATE.match(fields[-2]) and _TIME.match(fields[-1]):
+                fields[-2:] = [f"{fields[-2]}T{fields[-1]}"]
+        if len(fields) == 1:
+            fields.append("")
+        rows.append([fields[0], "", fields[1]] if len(fields) == 2 else fields[:3])
+    frame = pd.DataFrame(rows, dtype=object)
+    frame[2] = frame[2].where(frame[2] != "", None)  # a missing time, said as such
+    return frame
 
 
 def from_frame(
