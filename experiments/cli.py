@@ -8,6 +8,7 @@ Commands (``commsim <command> --help`` describes each):
     sensitivity  which uncertain parameters move a KPI most (Morris, then Sobol)
     robustness   regret and share of wins of playbooks across sampled scenarios
     calibrate    fit uncertain parameters to a real interaction log
+    history      read an interaction log and describe it: daily users, people, a summary
     ui           the classroom web page (Mesa/Solara)
     playbooks    the ready playbooks, one line each
     validate     reproduce known published results and print expected vs simulated
@@ -74,6 +75,12 @@ COMMANDS: dict[str, Command] = {
     "calibrate": Command(
         "experiments.commands.calibrate",
         "fit uncertain parameters to a real interaction log: commsim calibrate data=PATH",
+    ),
+    "history": Command(
+        "experiments.commands.history",
+        "read an interaction log (CSV, JSON, Excel, platform exports) without simulating;\n"
+        "writes history.csv and people.parquet: commsim history data=PATH [out=DIR]",
+        hydra=False,
     ),
     "ui": Command(
         "experiments.commands.ui",
