@@ -31,7 +31,7 @@ import pandas as pd
 
 from sim.errors import ConfigError
 
-from .events import KEY, Events
+from .events import KEY, Events, events_from_columns, parse_times
 from .platforms_chat import BOTS, DELETED, as_reader, finish
 
 OTHER = "other post types"
@@ -156,17 +156,28 @@ def read_reddit(path: Path, *, timezone: str | None = None) -> Events:
             "no 'author' and 'created_utc' fields; give Reddit submissions "
             "or comments as JSON lines",
         )
-    is_comment = frame["parent_id"].notna()
-    prefix = pd.Series(np.where(is_comment, "t1_", "t3_"), index=frame.index)
-    fullname = frame["name"].fillna(prefix + frame["id"].astype(str))
-    authors = dict(zip(fullname, frame["author"].fillna("").astype(str), strict=True))
     author = frame["author"].fillna("").astype(str)
-    deleted = author.isin(_REDDIT_DELETED)
-    target = frame["parent_id"].map(authors).fillna("")
+    deleted = author.isin(_REDDIT_DELETED).to_numpy()
+    dropped = {DELETED: int(deleted.sum())}
+    if deleted.all():
+        return finish(path, "reddit", [], dropped, timezone)
+    target = frame["parent_id"].map(_authors_by_fullname(frame, author)).fillna("")
     target = target.where(~target.isin(_REDDIT_DELETED), "")
-    kept = frame[~deleted]
-    rows = list(zip(author[~deleted], target[~deleted], kept["created_utc"], strict=True))
-    return finish(path, "reddit", rows, {DELETED: int(deleted.sum())}, timezone)
+    seconds, notes = parse_times(frame["created_utc"][~deleted], KEY, path, timezone)
+    return events_from_columns(
+        author[~deleted], target[~deleted], seconds, path, "reddit", dropped, notes
+    )
+
+
+def _authors_by_fullname(frame: pd.DataFrame, author: pd.Series) -> pd.Series:
+    """Author by fullname (``t1_<id>`` for comments, ``t3_<id>`` for submissions).
+
+    Columns are mapped as a whole (no Python loop over records), as dumps hold millions.
+    """
+    prefix = pd.Series(np.where(frame["parent_id"].notna(), "t1_", "t3_"), index=frame.index)
+    fullname = frame["name"].fillna(prefix + frame["id"].astype(str))
+    lookup = pd.Series(author.to_numpy(), index=fullname.to_numpy())
+    return lookup[~lookup.index.duplicated()]
 
 
 def detect_stackexchange(path: Path, head: bytes) -> str | None:
