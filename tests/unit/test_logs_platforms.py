@@ -15,6 +15,7 @@ from experiments.calibration.logs import (
     platforms_slack,
     platforms_whatsapp,
 )
+from experiments.calibration.logs.dispatch import read_events
 from experiments.calibration.logs.events import Events
 from sim.errors import ConfigError
 
@@ -38,11 +39,7 @@ def _detected(path: Path) -> str | None:
 
 
 def _dispatch_reads(path: Path, source: str) -> None:
-    """Through A's ``read_events(path)`` when dispatch has landed."""
-    try:
-        from experiments.calibration.logs.dispatch import read_events
-    except ImportError:
-        return
+    """The registry of every format detects and reads it (``commsim history data=PATH``)."""
     assert read_events(path).source == source
 
 
