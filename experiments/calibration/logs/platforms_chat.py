@@ -192,9 +192,10 @@ def read_telegram(path: Path, *, timezone: str | None = None) -> Events:
                 when = message.get("date_unixtime")
                 used_local_dates |= when is None
                 rows.append((actor, target, when if when is not None else message.get("date")))
-    notes = ["dates without date_unixtime read as local times in data.timezone"] * bool(
-        used_local_dates
-    )
+    notes = [
+        f"messages without date_unixtime: date read as {timezone or 'UTC'} "
+        "(the exporting computer's local time; set data.timezone)"
+    ] * bool(used_local_dates)
     return finish(path, "telegram", rows, dropped, timezone, notes)
 
 

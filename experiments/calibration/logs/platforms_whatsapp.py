@@ -88,7 +88,10 @@ def read_whatsapp(
         )
     seconds, time_notes = parse_times(stamps[kept], KEY, path, timezone) if kept.any() else ([], [])
     names = author["name"][kept].str.replace(_MARKS, "", regex=True).str.strip()
-    notes.append("WhatsApp times are the phone's local time; read in data.timezone (UTC if unset)")
+    notes.append(
+        f"times read as {timezone or 'UTC'} (WhatsApp writes the phone's local time; "
+        "set data.timezone)"
+    )
     return events_from_columns(
         names, None, seconds, path, "whatsapp", {SYSTEM: int(system.sum())}, notes + time_notes
     )
