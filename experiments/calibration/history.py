@@ -1,14 +1,11 @@
 """Reading a community's history: an interaction log, and the daily series it implies.
 
-An interaction log has one event per line: the actor (who sent, posted or commented), an
-optional target (who received it) and a timestamp, in Unix seconds or ISO 8601 (a time
-without a zone is UTC). Fields are separated by whitespace or by commas (CSV); the file
-may be gzip-compressed (``.gz``, or detected from its content); blank lines and lines
-starting with ``#`` are skipped; a first line whose time field is not a timestamp and that
-holds only words (``sender,receiver,timestamp``) is a header. Two fields are ``actor
-time``, three ``actor target time``; further fields are ignored. In a whitespace-separated
-file an ISO time written with a space (``2004-04-15 14:56:01``) is read as one field.
-The SNAP CollegeMsg file (``sender receiver unix_seconds``) loads as it is.
+An interaction log is read by :func:`experiments.calibration.logs.read_events` (CSV, TSV,
+whitespace, JSON lines, Parquet, Excel, plain, gzip or zip, and platform exports; see
+docs/calibration.md): one event each, the actor (who sent, posted or commented), an
+optional target (who received it) and a time. Without a header, two fields are ``actor
+time`` and three ``actor target time``; the SNAP CollegeMsg file (``sender receiver
+unix_seconds``) loads as it is.
 
 Day 0 starts at the first event; day ``d`` is the 24 hours from ``d * 86400`` seconds
 after it. From the events (:func:`daily_series`, :func:`cohort_retention`):
@@ -20,7 +17,7 @@ after it. From the events (:func:`daily_series`, :func:`cohort_retention`):
   ``7c + 6``), the share who act at least once in week ``c + a``, for ``a >= 1``.
 
 Every problem with the file is a :class:`~sim.errors.ConfigError` on the key ``data``
-naming the file, the line and what to do.
+naming the file, the line or record and what to do.
 """
 
 from __future__ import annotations

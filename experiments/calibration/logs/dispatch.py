@@ -1,9 +1,9 @@
 """One entry point for every log format: :func:`read_events`.
 
 Readers are registered in :data:`FORMATS` (format name -> reader) and detectors in
-:data:`DETECTORS`. A platform reader is called as ``reader(path, timezone=)`` (its layout
-names who and when); a table reader (:mod:`.tabular`) as ``reader(path, fmt, actor=,
-time=, target=, timezone=)``. Both return :class:`~.events.Events`. A detector is called as
+:data:`DETECTORS`. Every reader is called as ``reader(path, fmt, actor=, time=, target=,
+timezone=)`` and returns :class:`~.events.Events`; a platform reader, whose export names
+who and when itself, refuses the column options. A detector is called as
 ``detector(path, head)`` (``head``: the first 64 KiB of the file, unpacked from gzip;
 ``b""`` for a folder) and returns a format name or ``None``. The platform modules add
 theirs through ``register(formats, detectors)``; their detectors run before the
@@ -169,18 +169,7 @@ def read_events(
     name = format or detect(path)
     if path.is_dir() and FORMATS[name] in TABLE_READERS:
         raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
-    reader = FORMATS[name]
-    if reader in TABLE_READERS:
-        return reader(path, name, actor=actor, time=time, target=target, timezone=timezone)
-    for role, given in (("actor", actor), ("time", time), ("target", target)):
-        if given is not None:
-            raise ConfigError(
-                f"data.{role}",
-                given,
-                f"the {name} format names who and when itself; leave "
-                f"data.{role} out (it is for tables: CSV, JSON lines, Parquet, Excel)",
-            )
-    return reader(path, timezone=timezone)
+    return FORMATS[name](path, name, actor=actor, time=time, target=target, timezone=timezone)
 
 
 _register_platforms()
