@@ -23,6 +23,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,22 @@ _FIX = (
 )
 
 
-def _files(path: Path) -> Iterator[tuple[str, bytes]]:
-    """``(name, content)`` of every JSON file in the export folder or zip, names sorted."""
+@contextmanager
+def _export(path: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
+    """The JSON files of the export folder or zip (names sorted) and a reader of one.
+
+    Files are read one at a time, so the raw export is never all in memory.
+    """
     if path.is_dir():
-        for file in sorted(path.rglob("*.json")):
-            yield file.relative_to(path).as_posix(), file.read_bytes()
+        names = sorted(f.relative_to(path).as_posix() for f in path.rglob("*.json"))
+        yield names, lambda name: (path / name).read_bytes()
         return
     try:
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(archive.namelist()):
-                if name.endswith(".json"):
-                    yield name, archive.read(name)
+        archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise ConfigError(KEY, str(path), f"cannot open it ({exc}); {_FIX}") from exc
+    with archive:
+        yield sorted(n for n in archive.namelist() if n.endswith(".json")), archive.read
 
 
 def _parse(path: Path, name: str, content: bytes) -> Any:
@@ -63,23 +67,27 @@ def _parse(path: Path, name: str, content: bytes) -> Any:
         ) from exc
 
 
-def _users(path: Path, files: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
+def _users(
+    path: Path, names: list[str], read: Callable[[str], bytes]
+) -> tuple[dict[str, str], set[str]]:
     """User id -> name, and the ids of bots, from ``users.json``."""
-    name = next((n for n in files if n.rsplit("/", 1)[-1] == "users.json"), None)
+    name = next((n for n in names if n.rsplit("/", 1)[-1] == "users.json"), None)
     if name is None:
         raise ConfigError(KEY, str(path), f"no users.json; {_FIX}")
-    users = [u for u in _parse(path, name, files[name]) if isinstance(u, dict)]
-    names = {str(u.get("id")): str(u.get("name") or u.get("id")) for u in users}
+    users = [u for u in _parse(path, name, read(name)) if isinstance(u, dict)]
+    by_id = {str(u.get("id")): str(u.get("name") or u.get("id")) for u in users}
     bots = {str(u.get("id")) for u in users if u.get("is_bot") or u.get("id") == "USLACKBOT"}
-    return names, bots
+    return by_id, bots
 
 
-def _messages(path: Path, files: dict[str, bytes]) -> list[tuple[str, int, dict[str, Any]]]:
+def _messages(
+    path: Path, names: list[str], read: Callable[[str], bytes]
+) -> list[tuple[str, int, dict[str, Any]]]:
     """``(file name, position, message)`` of every message in the day files."""
     out: list[tuple[str, int, dict[str, Any]]] = []
-    for name, content in files.items():
+    for name in names:
         if _DAY_FILE.search(name):
-            day = _parse(path, name, content)
+            day = _parse(path, name, read(name))
             if not isinstance(day, list):
                 raise ConfigError(KEY, f"{path}:{name}", f"not a list of messages; {_FIX}")
             out.extend((name, i, m) for i, m in enumerate(day) if isinstance(m, dict))
@@ -97,9 +105,9 @@ def read_slack(path: Path, *, timezone: str | None = None) -> Events:
         ConfigError: on ``data`` for a missing ``users.json``, a bad day file, a message
             without a valid ``ts`` or an export without messages.
     """
-    files = dict(_files(path))
-    names, bots = _users(path, files)
-    messages = _messages(path, files)
+    with _export(path) as (files, read):
+        names, bots = _users(path, files, read)
+        messages = _messages(path, files, read)
     authors = {(_folder(n), m.get("ts")): str(m.get("user") or "") for n, _, m in messages}
     dropped = {DELETED: 0, BOTS: 0, SYSTEM: 0}
     rows = []
