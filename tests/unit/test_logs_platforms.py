@@ -401,3 +401,27 @@ def test_bad_exports_name_the_file_and_fix(tmp_path, name, content, reader, matc
     with pytest.raises(ConfigError, match=match) as error:
         reader(path)
     assert name in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "12/31/20, 9:41\u202fPM - Alice: x",
+        "31/12/2020 21:41 - Alice: x",
+        "[31/12/2020, 9:41:00 p. m.] Alice: x",
+        "31.12.20, 21:41 - Alice: x",
+        "[2020-12-31 21:41:00] Alice: x",
+    ],
+)
+def test_whatsapp_date_and_clock_variants(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text(line + "\n")
+    assert _rows(platforms_whatsapp.read_whatsapp(path)) == [("Alice", "", 1609450860)]
+    assert _detected(path) == "whatsapp"
+
+
+@pytest.mark.parametrize("line", ["2020-12-31 21:41:05 alice bob", "1 2 1082040961"])
+def test_plain_logs_are_not_taken_for_whatsapp(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "log.txt"
+    path.write_text(line + "\n")
+    assert _detected(path) is None

@@ -165,7 +165,7 @@ def detect_whatsapp(path: Path, head: bytes) -> str | None:
     match = _LINE.match(first)
     # WhatsApp writes "date, time - " (Android) or "[date, time] " (iOS): a plain log
     # starting with an ISO time ("2020-01-01 12:00:00 alice") is not taken for a chat
-    shape = re.match(r"^[\u200e\u200f]?(\[[^\]]+, [^\]]+\] |[^,\[]+, [^-]+ [-\u2013] )", first)
+    shape = re.match(r"^[\u200e\u200f]?(\[[^\]]+,? [^\]]+\] |[^,\[]+,? [^-]+ [-\u2013] )", first)
     return "whatsapp" if match and shape else None
 
 
