@@ -175,6 +175,10 @@ def test_unknown_format_and_bad_format_name(tmp_path: Path) -> None:
     assert err.value.key == "format" and "format=NAME" in str(err.value)
     with pytest.raises(ConfigError, match="use one of"):
         read_events(path, format="fax")
+    empty = tmp_path / "export"
+    empty.mkdir()
+    with pytest.raises(ConfigError, match="this folder holds no export"):
+        read_events(empty)
 
 
 def test_events_from_columns_checks_and_sorts(tmp_path: Path) -> None:

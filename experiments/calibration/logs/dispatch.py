@@ -119,14 +119,20 @@ def detect(path: Path) -> str:
         found = detector(path, head)
         if found:
             return found
-    if not path.is_dir():
-        found = _by_extension(path)
-        if found:
-            return found
-        if head[:1] in (b"{", b"["):
-            return "jsonl"
-        if head and b"\x00" not in head[:4096]:
-            return "text"
+    if path.is_dir():
+        raise ConfigError(
+            KEY,
+            str(path),
+            "this folder holds no export commsim knows (Slack: channels.json and users.json; "
+            "Telegram: result.json; Stack Exchange: Posts.xml); give the log file itself",
+        )
+    found = _by_extension(path)
+    if found:
+        return found
+    if head[:1] in (b"{", b"["):
+        return "jsonl"
+    if head and b"\x00" not in head[:4096]:
+        return "text"
     raise ConfigError(
         "format",
         None,
