@@ -388,6 +388,33 @@ def test_reddit_gzip_and_zst(tmp_path: Path) -> None:
             "chat.txt:1",
         ),
         (
+            "chat.json",
+            json.dumps(
+                {
+                    "guild": {},
+                    "messages": [
+                        {"id": "a", "type": "GuildMemberJoin", "author": {"name": "x"}},
+                        {
+                            "id": "b",
+                            "timestamp": "2021-03-01T12:00:00+00:00",
+                            "author": {"name": "y"},
+                        },
+                        {"id": "c", "timestamp": "yesterday", "author": {"name": "z"}},
+                    ],
+                }
+            ),
+            platforms_chat.read_discord_json,
+            r"message 3 \(id c\): time 'yesterday'",
+        ),
+        (
+            "Posts.xml",
+            "<posts><row Id='1' PostTypeId='1' CreationDate='2021-03-01T12:00:00'/>"
+            "<row Id='2' PostTypeId='1' OwnerUserId='3' CreationDate='2021-02-30T12:00:00'/>"
+            "</posts>",
+            platforms_forums.read_stackexchange,
+            r"Posts.xml row 2 \(Id=2\)",
+        ),
+        (
             "Posts.xml",
             "<posts><row Id='1' PostTypeId='1' OwnerUserId='3'/></posts>",
             platforms_forums.read_stackexchange,

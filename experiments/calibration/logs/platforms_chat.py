@@ -59,15 +59,47 @@ def finish(
     dropped: dict[str, int],
     timezone: str | None,
     notes: Iterable[str] = (),
+    where: Callable[[int], str] | None = None,
 ) -> Events:
-    """Events from ``(actor, target, raw time)`` rows, times parsed by :func:`parse_times`."""
+    """Events from ``(actor, target, raw time)`` rows, times parsed by :func:`parse_times`.
+
+    ``where(i)`` names row ``i``'s place in the export (``message id 42``) for errors.
+    """
     if not rows:
         return events_from_columns([], None, [], path, source, dropped, list(notes))
     actor, target, raw = zip(*rows, strict=True)
-    seconds, time_notes = parse_times(pd.Series(raw), KEY, path, timezone)
+    seconds, time_notes = parse_located(pd.Series(raw), path, timezone, where)
     return events_from_columns(
         list(actor), list(target), seconds, path, source, dropped, [*notes, *time_notes]
     )
+
+
+def parse_located(
+    raw: pd.Series, path: Path, timezone: str | None, where: Callable[[int], str] | None
+) -> tuple[Any, list[str]]:
+    """:func:`parse_times`, with an error naming the record's place in the export.
+
+    The kept events are not the export's records one for one (left-out records), so on
+    an error the first bad time is found by bisection over prefixes (a prefix with a bad
+    time fails, one without reads) and named by ``where``.
+    """
+    try:
+        return parse_times(raw, KEY, path, timezone)
+    except ConfigError as exc:
+        if where is None or exc.key != KEY:
+            raise
+        lo, hi = 1, len(raw)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            try:
+                parse_times(raw.iloc[:mid], KEY, path, timezone)
+                lo = mid + 1
+            except ConfigError:
+                hi = mid
+        fix = exc.fix.split("; ", 1)[-1]
+        raise ConfigError(
+            KEY, str(path), f"{where(lo - 1)}: time {raw.iloc[lo - 1]!r} cannot be read; {fix}"
+        ) from None
 
 
 def _discord_author(author: Any) -> str:
@@ -98,7 +130,7 @@ def read_discord_json(path: Path, *, timezone: str | None = None) -> Events:
         )
     authors = {m.get("id"): _discord_author(m.get("author") or {}) for m in messages}
     dropped = {DELETED: 0, BOTS: 0, SYSTEM: 0}
-    rows = []
+    rows, places = [], []
     for i, message in enumerate(messages):
         author = message.get("author") or {}
         actor = authors[message.get("id")]
@@ -118,7 +150,8 @@ def read_discord_json(path: Path, *, timezone: str | None = None) -> Events:
         else:
             ref = (message.get("reference") or {}).get("messageId")
             rows.append((actor, authors.get(ref, ""), message["timestamp"]))
-    return finish(path, "discord-json", rows, dropped, timezone)
+            places.append(f"message {i + 1} (id {message.get('id')})")
+    return finish(path, "discord-json", rows, dropped, timezone, where=places.__getitem__)
 
 
 def read_discord_csv(path: Path, *, timezone: str | None = None) -> Events:
@@ -146,7 +179,15 @@ def read_discord_csv(path: Path, *, timezone: str | None = None) -> Events:
     deleted = frame["Author"].isin(_DISCORD_DELETED | {""})
     kept = frame[~deleted]
     rows = list(zip(kept["Author"], [""] * len(kept), kept["Date"], strict=True))
-    return finish(path, "discord-csv", rows, {DELETED: int(deleted.sum())}, timezone)
+    records = kept.index.to_numpy()
+    return finish(
+        path,
+        "discord-csv",
+        rows,
+        {DELETED: int(deleted.sum())},
+        timezone,
+        where=lambda i: f"record {records[i] + 1} after the header",
+    )
 
 
 def _telegram_chats(data: Any, path: Path) -> list[dict[str, Any]]:
@@ -177,6 +218,7 @@ def read_telegram(path: Path, *, timezone: str | None = None) -> Events:
     path = path / "result.json" if path.is_dir() else path
     dropped = {DELETED: 0, SYSTEM: 0}
     rows: list[tuple[str, str, Any]] = []
+    places: list[str] = []
     used_local_dates = False
     for chat in _telegram_chats(load_json(path, "Telegram Desktop JSON"), path):
         messages = [m for m in chat.get("messages") or [] if isinstance(m, dict)]
@@ -192,11 +234,12 @@ def read_telegram(path: Path, *, timezone: str | None = None) -> Events:
                 when = message.get("date_unixtime")
                 used_local_dates |= when is None
                 rows.append((actor, target, when if when is not None else message.get("date")))
+                places.append(f"chat {chat.get('name')!r} message id {message.get('id')}")
     notes = [
         f"messages without date_unixtime: date read as {timezone or 'UTC'} "
         "(the exporting computer's local time; set data.timezone)"
     ] * bool(used_local_dates)
-    return finish(path, "telegram", rows, dropped, timezone, notes)
+    return finish(path, "telegram", rows, dropped, timezone, notes, places.__getitem__)
 
 
 def _head_json(head: bytes) -> str:
@@ -287,6 +330,7 @@ __all__ = [
     "detect_telegram",
     "finish",
     "load_json",
+    "parse_located",
     "read_discord_csv",
     "read_discord_json",
     "read_telegram",

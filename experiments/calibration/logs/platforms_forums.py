@@ -31,8 +31,8 @@ import pandas as pd
 
 from sim.errors import ConfigError
 
-from .events import KEY, Events, events_from_columns, parse_times
-from .platforms_chat import BOTS, DELETED, as_reader, finish
+from .events import KEY, Events, events_from_columns
+from .platforms_chat import BOTS, DELETED, as_reader, finish, parse_located
 
 OTHER = "other post types"
 _COMMUNITY_USER = "-1"
@@ -87,6 +87,7 @@ def read_stackexchange(path: Path, *, timezone: str | None = None) -> Events:
         )
     owners: dict[str, str] = {}
     pending: list[tuple[str, str, str]] = []  # actor, parent id, time
+    places: list[str] = []
     dropped = {DELETED: 0, BOTS: 0, OTHER: 0}
     for number, row in _rows(posts):
         owner = row.get("OwnerUserId", "")
@@ -95,6 +96,7 @@ def read_stackexchange(path: Path, *, timezone: str | None = None) -> Events:
             dropped[OTHER] += 1
         elif _keep(owner, dropped):
             pending.append((owner, row.get("ParentId", ""), _time(row, number, posts)))
+            places.append(f"{posts.name} row {number} (Id={row.get('Id')})")
     rows = [(a, owners.get(p, "") if p else "", t) for a, p, t in pending]
     comments = posts.with_name("Comments.xml")
     notes = []
@@ -105,9 +107,10 @@ def read_stackexchange(path: Path, *, timezone: str | None = None) -> Events:
                 rows.append(
                     (user, owners.get(row.get("PostId", ""), ""), _time(row, number, comments))
                 )
+                places.append(f"{comments.name} row {number} (Id={row.get('Id')})")
         notes.append(f"comments read from {comments.name}")
     rows = [(a, t if t not in ("", _COMMUNITY_USER) else "", w) for a, t, w in rows]
-    return finish(path, "stackexchange", rows, dropped, timezone, notes)
+    return finish(path, "stackexchange", rows, dropped, timezone, notes, places.__getitem__)
 
 
 def _keep(user: str, dropped: dict[str, int]) -> bool:
@@ -163,7 +166,10 @@ def read_reddit(path: Path, *, timezone: str | None = None) -> Events:
         return finish(path, "reddit", [], dropped, timezone)
     target = frame["parent_id"].map(_authors_by_fullname(frame, author)).fillna("")
     target = target.where(~target.isin(_REDDIT_DELETED), "")
-    seconds, notes = parse_times(frame["created_utc"][~deleted], KEY, path, timezone)
+    lines = frame.index.to_numpy()[~deleted]
+    seconds, notes = parse_located(
+        frame["created_utc"][~deleted], path, timezone, lambda i: f"line {lines[i] + 1}"
+    )
     return events_from_columns(
         author[~deleted], target[~deleted], seconds, path, "reddit", dropped, notes
     )
