@@ -81,21 +81,29 @@ def events_from_columns(
             KEY, str(path), f"record {int(bad[0]) + 1} has no valid time; fix or remove it"
         )
     actors = _labels(actor, n)
-    targets = _labels(target, n) if target is not None else np.full(n, "", dtype=object)
-    order = np.argsort(times, kind="stable")
-    frame = pd.DataFrame({"actor": actors[order], "target": targets[order], "time": times[order]})
+    targets = _labels(target, n) if target is not None else pd.Series([""] * n, dtype=str)
+    if not bool(np.all(times[1:] >= times[:-1])):  # most exports are in time order already
+        order = np.argsort(times, kind="stable")
+        actors, targets, times = actors.take(order), targets.take(order), times[order]
+    frame = pd.DataFrame(
+        {
+            "actor": actors.reset_index(drop=True),
+            "target": targets.reset_index(drop=True),
+            "time": times,
+        }
+    )
     return Events(frame, Path(path), source, dropped, list(notes or []))
 
 
-def _labels(values: object, n: int) -> np.ndarray:
-    """Labels as str objects; missing values become ``""``; whole floats lose ``.0``."""
+def _labels(values: object, n: int) -> pd.Series:
+    """Labels as text; missing values become ``""``; whole floats lose ``.0``."""
     series = pd.Series(values) if not isinstance(values, pd.Series) else values
     series = series.reset_index(drop=True)
     if len(series) != n:
         raise ValueError(f"{len(series)} labels for {n} times")
     if pd.api.types.is_float_dtype(series) and series.dropna().mod(1).eq(0).all():
         series = series.astype("Int64")
-    return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
+    return series.astype(str).fillna("")
 
 
 def parse_times(
