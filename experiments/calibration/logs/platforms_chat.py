@@ -13,7 +13,8 @@
   the author of ``reply_to_message_id`` when that message is in the same chat; the time
   is ``date_unixtime`` when present, else ``date`` (local time: see ``data.timezone``).
   Service messages and deleted accounts are counted and left out.
-- ``whatsapp``: in :mod:`.platforms_whatsapp`.
+- ``slack`` and ``whatsapp``: in :mod:`.platforms_slack` and :mod:`.platforms_whatsapp`;
+  :func:`register` here adds them too, so :mod:`.dispatch` imports one chat module.
 
 JSON is read with :mod:`json` and CSV with pandas, never split by hand, so quoting,
 escapes and multi-line messages are handled as the exporters wrote them.
@@ -21,8 +22,6 @@ escapes and multi-line messages are handled as the exporters wrote them.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,76 +29,22 @@ import pandas as pd
 
 from sim.errors import ConfigError
 
-from .events import KEY, Events, events_from_columns, parse_times
+from . import platforms_slack, platforms_whatsapp
+from .events import KEY, Events
+from .platforms_common import (
+    BOTS,
+    DELETED,
+    SYSTEM,
+    Detector,
+    Reader,
+    as_reader,
+    finish,
+    load_json,
+)
 
-DELETED = "deleted or anonymous authors"
-BOTS = "bot messages"
-SYSTEM = "system messages"
 _DISCORD_KEPT_TYPES = {"Default", "Reply"}
 _DISCORD_DELETED = {"Deleted User", "Deleted User#0000"}
 _TELEGRAM_DELETED = {"Deleted Account", ""}
-
-
-def load_json(path: Path, what: str) -> Any:
-    """Parse a JSON file, or fail naming the file and the fix."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(
-            KEY,
-            str(path),
-            f"cannot read it as {what} ({exc}); give the file as the export wrote it",
-        ) from exc
-
-
-def finish(
-    path: Path,
-    source: str,
-    rows: list[tuple[str, str, Any]],
-    dropped: dict[str, int],
-    timezone: str | None,
-    notes: Iterable[str] = (),
-    where: Callable[[int], str] | None = None,
-) -> Events:
-    """Events from ``(actor, target, raw time)`` rows, times parsed by :func:`parse_times`.
-
-    ``where(i)`` names row ``i``'s place in the export (``message id 42``) for errors.
-    """
-    if not rows:
-        return events_from_columns([], None, [], path, source, dropped, list(notes))
-    actor, target, raw = zip(*rows, strict=True)
-    seconds, time_notes = parse_located(pd.Series(raw), path, timezone, where)
-    return events_from_columns(
-        list(actor), list(target), seconds, path, source, dropped, [*notes, *time_notes]
-    )
-
-
-def parse_located(
-    raw: pd.Series, path: Path, timezone: str | None, where: Callable[[int], str] | None
-) -> tuple[Any, list[str]]:
-    """:func:`parse_times`, with an error naming the record's place in the export.
-
-    The kept events are not the export's records one for one (left-out records), so on
-    an error the first bad time is found by bisection over prefixes (a prefix with a bad
-    time fails, one without reads) and named by ``where``.
-    """
-    try:
-        return parse_times(raw, KEY, path, timezone)
-    except ConfigError as exc:
-        if where is None or exc.key != KEY:
-            raise
-        lo, hi = 1, len(raw)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            try:
-                parse_times(raw.iloc[:mid], KEY, path, timezone)
-                lo = mid + 1
-            except ConfigError:
-                hi = mid
-        fix = exc.fix.split("; ", 1)[-1]
-        raise ConfigError(
-            KEY, str(path), f"{where(lo - 1)}: time {raw.iloc[lo - 1]!r} cannot be read; {fix}"
-        ) from None
 
 
 def _discord_author(author: Any) -> str:
@@ -276,38 +221,8 @@ def detect_telegram(path: Path, head: bytes) -> str | None:
     )
 
 
-Reader = Callable[..., Events]
-Detector = Callable[[Path, bytes], "str | None"]
-
-
-def as_reader(read: Callable[..., Events]) -> Reader:
-    """``read(path, *, timezone, ...)`` as dispatch calls readers: ``(path, fmt, actor=,
-    time=, target=, timezone=, **options)``.
-
-    A platform export has fixed fields, so naming columns (``data.actor``...) is an error
-    rather than silently ignored; options left ``None`` are not passed on.
-    """
-
-    def reader(path: Path, fmt: str | None = None, **options: Any) -> Events:
-        for key in ("actor", "time", "target"):
-            value = options.pop(key, None)
-            if value is not None:
-                raise ConfigError(
-                    f"data.{key}",
-                    value,
-                    f"a {fmt or 'platform'} export has fixed "
-                    "fields; leave data.actor, data.time and data.target out",
-                )
-        return read(Path(path), **{k: v for k, v in options.items() if v is not None})
-
-    reader.__doc__ = read.__doc__
-    return reader
-
-
 def register(formats: dict[str, Reader], detectors: list[Detector]) -> None:
     """Add the Discord, Telegram, Slack and WhatsApp readers and their detectors."""
-    from . import platforms_slack, platforms_whatsapp  # they import this module
-
     formats.update(
         {
             "discord-json": as_reader(read_discord_json),
@@ -321,16 +236,9 @@ def register(formats: dict[str, Reader], detectors: list[Detector]) -> None:
 
 
 __all__ = [
-    "BOTS",
-    "DELETED",
-    "SYSTEM",
-    "as_reader",
     "detect_discord_csv",
     "detect_discord_json",
     "detect_telegram",
-    "finish",
-    "load_json",
-    "parse_located",
     "read_discord_csv",
     "read_discord_json",
     "read_telegram",

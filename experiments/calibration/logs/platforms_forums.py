@@ -32,7 +32,7 @@ import pandas as pd
 from sim.errors import ConfigError
 
 from .events import KEY, Events, events_from_columns
-from .platforms_chat import BOTS, DELETED, as_reader, finish, parse_located
+from .platforms_common import BOTS, DELETED, as_reader, finish, parse_located
 
 OTHER = "other post types"
 _COMMUNITY_USER = "-1"

@@ -30,7 +30,7 @@ from typing import Any
 from sim.errors import ConfigError
 
 from .events import KEY, Events
-from .platforms_chat import BOTS, DELETED, SYSTEM, as_reader, finish
+from .platforms_common import BOTS, DELETED, SYSTEM, as_reader, finish
 
 _DAY_FILE = re.compile(r"(^|/)[^/]+/\d{4}-\d{2}-\d{2}\.json$")
 _KEPT_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message", "reply_broadcast"}

@@ -32,7 +32,7 @@ import pandas as pd
 from sim.errors import ConfigError
 
 from .events import KEY, Events, events_from_columns, parse_times
-from .platforms_chat import SYSTEM, as_reader
+from .platforms_common import SYSTEM, as_reader
 
 _STAMP = (
     r"(?P<lrm>[\u200e\u200f]?)\[?(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<c>\d{1,4}),?"
