@@ -152,3 +152,13 @@ def test_corrupt_gzip_and_folder(tmp_path: Path) -> None:
 def test_until_keeps_the_first_days(tmp_path: Path) -> None:
     history = read_history(write(tmp_path / "log.txt", as_text(" ")))
     assert history.until(1).n_days == 2 and len(history.until(1).events) == 3
+
+
+def test_calibration_reads_tables_by_header_name(tmp_path: Path) -> None:
+    """The standard edge-list export: the time is ``timestamp``, not ``weight``."""
+    rows = "".join(f"{a},{g},0.5,{T0 + t}\n" for a, g, t in EVENTS if g)
+    history = read_history(write(tmp_path / "edges.csv", "source,target,weight,timestamp\n" + rows))
+    assert list(history.events["day"]) == [0, 0, 1, 8]
+    assert history.start.timestamp() == T0
+    named = write(tmp_path / "named.csv", "who,when,x\n" + f"a,{T0},1\nb,{T0 + 3 * DAY},1\n")
+    assert read_history(named, actor="who", time="when").n_days == 4
