@@ -61,31 +61,14 @@ def read_whatsapp(
             an impossible date, or no messages.
     """
     lines = _lines(path)
-    parts = lines.str.extract(_LINE)
-    dated = parts["a"].notna()
-    if not dated.any():
-        raise ConfigError(
-            KEY,
-            str(path),
-            "no line starts with a date and time like '12/31/20, 9:41 PM - "
-            "Alice: text'; give the .txt of WhatsApp's Export chat (without media)",
-        )
-    parts = parts[dated]
+    parts = _dated(lines, path)
     author = parts["rest"].str.extract(_AUTHOR)
     system = author["name"].isna() | (parts["lrm"] != "")
     system |= author["text"].fillna("").str.contains(_ENCRYPTED) & author["name"].notna()
     day, month, year, notes = _order(parts, path, dayfirst)
     kept = ~system.to_numpy()
     stamps = _iso(parts, day, month, year)
-    bad = pd.to_datetime(stamps, format="%Y-%m-%dT%H:%M:%S", errors="coerce").isna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ConfigError(
-            KEY,
-            f"{path}:{parts.index[row] + 1}",
-            f"impossible date or time "
-            f"{lines[parts.index[row]][:40]!r}; fix the line or set data.dayfirst",
-        )
+    _check(stamps, parts, lines, path)
     seconds, time_notes = parse_times(stamps[kept], KEY, path, timezone) if kept.any() else ([], [])
     names = author["name"][kept].str.replace(_MARKS, "", regex=True).str.strip()
     notes.append(
@@ -95,6 +78,32 @@ def read_whatsapp(
     return events_from_columns(
         names, None, seconds, path, "whatsapp", {SYSTEM: int(system.sum())}, notes + time_notes
     )
+
+
+def _dated(lines: pd.Series, path: Path) -> pd.DataFrame:
+    """The date, time and rest of each line that starts a message (index: line from 0)."""
+    parts = lines.str.extract(_LINE)
+    dated = parts["a"].notna()
+    if not dated.any():
+        raise ConfigError(
+            KEY,
+            str(path),
+            "no line starts with a date and time like '12/31/20, 9:41 PM - "
+            "Alice: text'; give the .txt of WhatsApp's Export chat (without media)",
+        )
+    return parts[dated]
+
+
+def _check(stamps: pd.Series, parts: pd.DataFrame, lines: pd.Series, path: Path) -> None:
+    """Fail on the first impossible date or time (month 13, 25:99), naming its line."""
+    bad = pd.to_datetime(stamps, format="%Y-%m-%dT%H:%M:%S", errors="coerce").isna()
+    if bad.any():
+        line = int(parts.index[int(np.flatnonzero(bad.to_numpy())[0])])
+        raise ConfigError(
+            KEY,
+            f"{path}:{line + 1}",
+            f"impossible date or time {lines[line][:40]!r}; fix the line or set data.dayfirst",
+        )
 
 
 def _lines(path: Path) -> pd.Series:
