@@ -19,7 +19,8 @@ left out and why, and what was inferred (such as times in milliseconds).
 
 Options: ``format=NAME`` (default: detected), ``data.actor=``, ``data.time=``,
 ``data.target=`` (a table's columns, by name; by number without a header),
-``data.timezone=`` (zone of times written without one; default UTC). A file that cannot
+``data.timezone=`` (zone of times written without one; default UTC), ``data.dayfirst=``
+(true or false: a WhatsApp chat's date order when its dates do not tell). A file that cannot
 be read exits with code 2, naming the file, the line or record, and the fix.
 """
 
@@ -44,6 +45,7 @@ OPTIONS = {
     "data.time": "time",
     "data.target": "target",
     "data.timezone": "timezone",
+    "data.dayfirst": "dayfirst",
     "out": "out",
     "hydra.run.dir": "out",
 }
@@ -64,6 +66,15 @@ def parse_args(args: Sequence[str]) -> dict[str, str]:
     if not options.get("path"):
         raise ConfigError("data", None, "give the interaction log: commsim history data=PATH")
     return options
+
+
+def _flag(key: str, value: str | None) -> bool | None:
+    """``true``/``false`` (or absent) as a bool (or None)."""
+    if value is None:
+        return None
+    if value.lower() not in ("true", "false"):
+        raise ConfigError(key, value, "use true or false")
+    return value.lower() == "true"
 
 
 def day_numbers(events: Events) -> tuple[np.ndarray, float]:
@@ -161,6 +172,7 @@ def main(args: Sequence[str]) -> int:
         time=options.get("time"),
         target=options.get("target"),
         timezone=options.get("timezone"),
+        dayfirst=_flag("data.dayfirst", options.get("dayfirst")),
     )
     seconds = clock.perf_counter() - started
     out = Path(options.get("out") or clock.strftime("outputs/history/%Y-%m-%d/%H-%M-%S"))

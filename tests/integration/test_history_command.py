@@ -93,3 +93,20 @@ def test_help_and_unknown_option() -> None:
     assert proc.returncode == 0 and "people.parquet" in proc.stdout
     proc = commsim("history", "data=x.csv", "colour=red")
     assert proc.returncode == 2 and "data.actor" in proc.stderr
+
+
+def test_whatsapp_date_order_can_be_chosen(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        "01/02/21, 9:41 PM - Alice: hi\n01/02/21, 9:45 PM - Bob: hello\n"
+        "03/02/21, 10:00 AM - Alice: again\n"
+    )
+    month_first = read_events(chat)
+    day_first = read_events(chat, dayfirst=True)
+    assert any("ambiguous" in n for n in month_first.notes)
+    span = day_first.frame["time"].max() - day_first.frame["time"].min()
+    assert 2 * 86_400 - 86_400 < span < 2 * 86_400 + 86_400  # 1 Feb to 3 Feb, not 2 Jan to 2 Mar
+    table = tmp_path / "log.csv"
+    table.write_text("user,timestamp\na,1600000000\n")
+    proc = commsim("history", f"data={table}", "data.dayfirst=true", f"out={tmp_path / 'o'}")
+    assert proc.returncode == 2 and "data.dayfirst" in proc.stderr

@@ -148,6 +148,7 @@ def read_events(
     time: str | None = None,
     target: str | None = None,
     timezone: str | None = None,
+    dayfirst: bool | None = None,
 ) -> Events:
     """Read an interaction log in any known format.
 
@@ -158,6 +159,8 @@ def read_events(
         time: the time column (``data.time``).
         target: the target column (``data.target``).
         timezone: the zone of times written without one (``data.timezone``; default UTC).
+        dayfirst: day before month in a WhatsApp chat whose dates do not tell
+            (``data.dayfirst``; default: inferred from the dates).
 
     Raises:
         ConfigError: naming the file, the record and the fix, for a missing file, an
@@ -175,7 +178,16 @@ def read_events(
     name = format or detect(path)
     if path.is_dir() and FORMATS[name] in TABLE_READERS:
         raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
-    return FORMATS[name](path, name, actor=actor, time=time, target=target, timezone=timezone)
+    extra: dict[str, bool] = {}
+    if dayfirst is not None:
+        if name != "whatsapp":
+            raise ConfigError(
+                "data.dayfirst", dayfirst, "only WhatsApp chats take it; leave it out"
+            )
+        extra["dayfirst"] = dayfirst
+    return FORMATS[name](
+        path, name, actor=actor, time=time, target=target, timezone=timezone, **extra
+    )
 
 
 _register_platforms()
