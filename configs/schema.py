@@ -6,8 +6,8 @@ Hydra's ConfigStore, so that composing ``configs/config.yaml`` yields every key 
 value (``commsim run --cfg job`` prints them all) while the YAML files name only what they
 change:
 
-- ``schema/acquisition``, ``schema/run`` and ``schema/behaviour``: placed by the defaults
-  list of ``config.yaml`` under ``acquisition``, ``run`` and ``behaviour``, before the
+- ``schema/acquisition``, ``schema/run``, ``schema/start``, ``schema/churn`` and
+  ``schema/behaviour``: placed by the defaults list of ``config.yaml`` under their names, before the
   ``behaviour`` group's file, which adds the personas and may change values.
 - ``schema/strategies/<kind>``: one per strategy class: its ``_target_`` and every lever.
   A playbook places it where the strategy goes and lists only the levers it changes::
@@ -39,18 +39,23 @@ from agents.acquisition import AcquisitionParams
 from agents.params import param_defaults
 from agents.segments import SegmentsParams
 from sim.config import SECTIONS, RunOptions
+from sim.kpis import ChurnDefinition
+from sim.start import StartParams
 from strategies.catalogue import strategy_classes
 
 GROUP = "schema"
 
 
 def sim_nodes() -> dict[str, dict[str, Any]]:
-    """The nodes of the simulation's sections: ``acquisition``, ``run`` and ``behaviour``."""
+    """The nodes of the simulation's sections: ``acquisition``, ``run``, ``start``, ``churn``
+    and ``behaviour``."""
     behaviour: dict[str, Any] = {"segments": param_defaults(SegmentsParams)}
     behaviour.update({name: param_defaults(cls) for name, cls in SECTIONS.items()})
     return {
         "acquisition": param_defaults(AcquisitionParams),
         "run": param_defaults(RunOptions),
+        "start": param_defaults(StartParams),
+        "churn": param_defaults(ChurnDefinition),
         "behaviour": behaviour,
     }
 

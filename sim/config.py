@@ -24,6 +24,8 @@ from agents.segments import SegmentParams, SegmentsParams
 from agents.sentiment import SentimentParams
 from sim.community import CommunitySpec, parse_community
 from sim.errors import ConfigError
+from sim.kpis import ChurnDefinition, parse_churn
+from sim.start import StartParams, check_start
 
 T = TypeVar("T")
 
@@ -103,6 +105,8 @@ class SimConfig:
     behaviour: BehaviourParams
     run: RunOptions
     crises: tuple[Crisis, ...] = ()
+    start: StartParams = field(default_factory=StartParams)
+    churn: ChurnDefinition = field(default_factory=lambda: ChurnDefinition())
 
 
 def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) -> T:
@@ -143,6 +147,10 @@ def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(key, value, "use true or false")
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(key, value, "give text (quote it on the command line)")
         return value
     if value is None:
         if default is None:
@@ -314,6 +322,11 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         behaviour=behaviour,
         run=_parse_run(cfg.get("run")),
         crises=parse_crises(cfg.get("crises"), days),
+        start=check_start(
+            parse_params(StartParams, cfg.get("start"), "start"),
+            None if community.kind == "file" else community.n,
+        ),
+        churn=parse_churn(cfg.get("churn")),
     )
 
 
@@ -340,6 +353,8 @@ TOP_LEVEL = {
     "behaviour",
     "run",
     "crises",
+    "start",
+    "churn",
     "strategies",
     "playbook_name",
     "playbook_description",

@@ -31,8 +31,54 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents.params import param
 from agents.states import PROSPECT, Channel
 from sim.errors import ConfigError
+
+CHURN_DEFINITIONS = ("left", "inactive_days:N")
+
+
+@dataclass(frozen=True)
+class ChurnDefinition:
+    """``churn.*``: who counts as churned in the metrics and KPIs."""
+
+    definition: str = param(
+        "left",
+        unit="-",
+        source="-",
+        doc="left: members who left; inactive_days:N: also members without a visit for N days",
+    )
+
+    @property
+    def inactive_days(self) -> int | None:
+        """N of ``inactive_days:N`` (None for ``left``)."""
+        if self.definition == "left":
+            return None
+        return int(self.definition.split(":", 1)[1])
+
+
+def parse_churn(values: Any) -> ChurnDefinition:
+    """``churn.definition``: ``left`` or ``inactive_days:N`` (N a whole number >= 1).
+
+    Raises:
+        ConfigError: naming ``churn.definition`` (or an unknown key of ``churn``).
+    """
+    values = dict(values or {})
+    for key in values:
+        if key != "definition":
+            raise ConfigError(f"churn.{key}", values[key], "unknown key; churn has: definition")
+    value = values.get("definition", "left")
+    if value == "left":
+        return ChurnDefinition()
+    head, _, n = str(value).partition(":")
+    if head != "inactive_days" or not n.isdigit() or int(n) < 1:
+        raise ConfigError(
+            "churn.definition",
+            value,
+            "use left (members who left) or inactive_days:N (also members without a visit "
+            "for N days, e.g. inactive_days:30)",
+        )
+    return ChurnDefinition(f"inactive_days:{int(n)}")
 
 
 class Direction(Enum):
@@ -178,7 +224,7 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
     joined = pop.state != PROSPECT
     posts = pop.posts[joined]
     posters = posts[posts > 0]
-    old = joined & (pop.joined_day <= end - 30)
+    old = joined & (pop.joined_day >= 0) & (pop.joined_day <= end - 30)  # not start state
     first_old = (pop.first_post_day >= 0) & (pop.first_post_day <= end - 30)
     again = pop.posts >= 2
     replied = pop.first_replied == 1

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from agents.acquisition import Joins, draw_thresholds
 from agents.consumption import ConsumptionParams
 from agents.interests import draw_interests
+from agents.levels import assign_levels
 from agents.member import Member
 from agents.segments import assign_segments
 from agents.states import MEMBER, PROSPECT, Channel, Level, State
@@ -42,6 +43,7 @@ from sim.graphs import SocialGraph
 from sim.metrics import COMPUTED, MetricsRecorder
 from sim.phases import phases_for
 from sim.population import Population
+from sim.start import StartState
 from sim.today import DailyLevers, Today
 from sim.transitions import LevelTransitions
 from sim.verbs import Operator, OperatorVerbs
@@ -116,7 +118,6 @@ class CommunityModel(mesa.Model):
         self._handles: dict[int, Member] = {}
         self._setup_people()
         self._place_initial_members()
-        self.today.active = self.today.new_members
         self._all_handles = False
         if config.run.handles in ("on", True):
             self._build_handles()
@@ -346,6 +347,16 @@ class CommunityModel(mesa.Model):
         pop.voice[:] = self.rng.lognormal(-(sigma**2) / 2, sigma, size=self.n_people)
 
     def _place_initial_members(self) -> None:
+        """Day 0: the start state if one is given (``start.*``), else the initial newcomers."""
+        start = self.config.start
+        if start.path:
+            self._place_start(StartState.read(start.path), "start.path")
+            return
+        if start.members:
+            from sim.start_aggregates import synthetic_start
+
+            self._place_start(synthetic_start(self), "start.members")
+            return
         k = self.config.initial_members
         if k > self.n_people:
             raise ConfigError(
@@ -361,6 +372,51 @@ class CommunityModel(mesa.Model):
             people = np.sort(self.rng.choice(self.n_people, size=k, replace=False))
         channel = np.full(k, Channel.INITIAL.value, dtype=np.int8)
         self.admit(Joins(people.astype(np.int64), channel, np.full(k, -1, dtype=np.int64)))
+        self.today.active = self.today.new_members
+
+    def _place_start(self, state: StartState, key: str) -> None:
+        """Place the people of a start state on the graph, with their history.
+
+        With ``initial_placement=degree`` the most active take the best-connected people;
+        otherwise people are drawn at random.
+        """
+        k = len(state)
+        if k >= self.n_people:
+            raise ConfigError(
+                key,
+                k,
+                f"the start state has {k:,} people but the community only {self.n_people:,}; "
+                f"raise community.n above {k:,} (the market beyond today's members)",
+            )
+        people = np.empty(k, dtype=np.int64)
+        if self.config.initial_placement == "degree":
+            people[state.order] = np.argsort(-self.pop.degree, kind="stable")[:k]
+        else:
+            people[:] = self.rng.choice(self.n_people, size=k, replace=False)
+        b, pop = self.config.behaviour, self.pop
+        left = state.left
+        members, gone = people[~left], people[left]
+        pop.state[members] = MEMBER
+        pop.state[gone] = State.CHURNED.value
+        pop.joined_day[people] = -state.tenure
+        pop.last_visit[people] = -state.idle
+        pop.churned_day[gone] = -state.idle[left]
+        pop.visits[people] = np.maximum(1, np.rint(state.visits_month)).astype(np.int32)
+        pop.channel[people] = Channel.INITIAL.value
+        pop.commitment[people] = state.commitment
+        pop.sentiment[people] = b.sentiment.initial
+        pop.activity[people] = state.activity
+        pop.visit_avg[people] = state.visits_month
+        pop.posts[people] = state.posts
+        seen_at = state.tenure - state.idle  # age at the last visit
+        pop.active_d23_30[people[(seen_at >= 23) & (state.tenure >= 23)]] = 1
+        pop.level[members] = assign_levels(state.activity[~left], state.tenure[~left], b.levels)
+        add_neighbour_counts(pop.member_nbrs, self.csr, members, +1)
+        add_neighbour_counts(pop.churned_nbrs, self.csr, gone, +1)
+        self.n_members += len(members)
+        self.n_churned += len(gone)
+        self.today.new_members = int(np.count_nonzero(state.tenure[~left] == 0))
+        self.today.active = int(np.count_nonzero(state.idle[~left] == 0))
 
     def _build_handles(self) -> None:
         for i in range(self.n_people):
