@@ -7,11 +7,15 @@
   ``c += rate * (benefit - c)`` on a visit day; it decays, ``c *= 1 - decay``, on a day
   without a visit (the phase lives in ``sim.phases``; the net benefit combines the visit,
   the feed, replies received and neighbours' mood).
-- Churn: a member leaves today with hazard
+- Dormancy: membership is not activity. A member without a visit for ``after_days`` days is
+  dormant: still a member (as in a real group or server, where silent members stay), who
+  comes back less often (visit chance times ``visit_factor``) and can return at any time.
+- Leaving: a member leaves today with hazard
   ``min(min(base + inactivity * days_since_visit + low_commitment * (1 - c), max_hazard)
   + extra, 1)``, where ``extra`` is the sentiment term (``sentiment.churn_effect *
-  max(0, -s)``), added after the cap so that a crisis can push churn beyond it.
-  Churned members stop visiting and still talk to their friends.
+  max(0, -s)``), added after the cap so that a crisis can push churn beyond it. Leaving is
+  an event of its own, rarer than going quiet: the hazard rises slowly with dormancy.
+  Members who left stop visiting and still talk to their friends.
 
 Every mechanism can be switched off (``enabled: false``).
 """
@@ -112,37 +116,81 @@ class CommitmentParams:
 
 
 @dataclass(frozen=True)
-class ChurnParams:
-    """``behaviour.churn.*``: the daily hazard of leaving."""
+class DormancyParams:
+    """``behaviour.dormancy.*``: members who stop visiting stay members, dormant."""
 
-    enabled: bool = param(True, unit="-", source="-", doc="switch churn on or off")
+    enabled: bool = param(
+        True, unit="-", source="-", doc="switch the dormant visit factor on or off"
+    )
+    after_days: int = param(
+        30,
+        unit="days",
+        low=1,
+        source="the 30-day window of monthly actives (MAU)",
+        doc="days without a visit after which a member counts as dormant",
+    )
+    visit_factor: float = param(
+        0.05,
+        unit="share",
+        low=0.0,
+        high=1.0,
+        source="assumption (dormant members return rarely; fitted by commsim calibrate)",
+        doc="multiplier on a dormant member's visit chance",
+    )
+
+
+@dataclass(frozen=True)
+class ChurnParams:
+    """``behaviour.churn.*``: the daily hazard of leaving (an event of its own)."""
+
+    enabled: bool = param(True, unit="-", source="-", doc="switch leaving on or off")
     base: float = param(
-        0.0005,
+        0.0003,
         unit="1/day",
         low=0.0,
         high=1.0,
-        source="assumption (~17% a year leave regardless)",
+        source="assumption (~10% a year leave regardless)",
         doc="hazard of an active, committed member",
     )
     inactivity: float = param(
-        0.001,
+        0.00001,
         unit="1/day per idle day",
         low=0.0,
         high=1.0,
-        source="assumption",
+        source="assumption (a year's silence adds ~0.004/day: most silent members stay)",
         doc="extra hazard per day since last visit",
     )
     low_commitment: float = param(
-        0.004,
+        0.001,
+        unit="1/day",
+        low=0.0,
+        high=1.0,
+        source="assumption (~30% a year at zero commitment)",
+        doc="extra hazard at zero commitment",
+    )
+    max_hazard: float = param(
+        0.02,
         unit="1/day",
         low=0.0,
         high=1.0,
         source="assumption",
-        doc="extra hazard at zero commitment",
+        doc="cap on the daily hazard before the sentiment term",
     )
-    max_hazard: float = param(
-        0.1, unit="1/day", low=0.0, high=1.0, source="assumption", doc="cap on the daily hazard"
-    )
+
+
+def dormant_mask(world: World, members: np.ndarray, params: DormancyParams) -> np.ndarray:
+    """Boolean mask over ``members``: who is dormant today (no visit for ``after_days``)."""
+    return world.day - world.pop.last_visit[members] >= params.after_days
+
+
+def dormancy_multiplier(
+    world: World, members: np.ndarray, params: DormancyParams
+) -> np.ndarray | float:
+    """Visit multiplier of each member: ``visit_factor`` when dormant, else 1."""
+    dormant = dormant_mask(world, members, params)
+    if not dormant.any():
+        return 1.0
+    return np.where(dormant, params.visit_factor, 1.0)
 
 
 def decide_visits(

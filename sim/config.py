@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from agents.acquisition import AcquisitionParams
 from agents.consumption import ConsumptionParams
 from agents.contribution import ContributionParams
-from agents.engagement import ChurnParams, CommitmentParams, VisitParams
+from agents.engagement import ChurnParams, CommitmentParams, DormancyParams, VisitParams
 from agents.interests import ContentParams
 from agents.levels import LevelParams
 from agents.money import MoneyParams
@@ -45,6 +45,7 @@ class BehaviourParams:
     commitment: CommitmentParams = field(default_factory=CommitmentParams)
     levels: LevelParams = field(default_factory=LevelParams)
     sentiment: SentimentParams = field(default_factory=SentimentParams)
+    dormancy: DormancyParams = field(default_factory=DormancyParams)
     churn: ChurnParams = field(default_factory=ChurnParams)
     money: MoneyParams = field(default_factory=MoneyParams)
 
@@ -58,6 +59,7 @@ SECTIONS: dict[str, type] = {
     "commitment": CommitmentParams,
     "levels": LevelParams,
     "sentiment": SentimentParams,
+    "dormancy": DormancyParams,
     "churn": ChurnParams,
     "money": MoneyParams,
 }
@@ -295,7 +297,11 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             "set acquisition.threshold_kind=count",
         )
     initial = _int(cfg, "initial_members", 0, "give a whole number of people >= 0")
-    if community.kind != "file" and initial > community.n:
+    start = check_start(
+        parse_params(StartParams, cfg.get("start"), "start"),
+        None if community.kind == "file" else community.n,
+    )
+    if community.kind != "file" and initial > community.n and not start.given:
         raise ConfigError(
             "initial_members",
             initial,
@@ -305,6 +311,13 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
     if placement not in PLACEMENTS:
         raise ConfigError("initial_placement", placement, f"use one of: {', '.join(PLACEMENTS)}")
     _check_known_top_level(cfg)
+    if start.new_per_week and acquisition.rule != "bass":
+        raise ConfigError(
+            "start.new_per_week",
+            start.new_per_week,
+            f"sets the joins of acquisition.rule=bass (not {acquisition.rule}); use "
+            "acquisition.rule=bass or leave start.new_per_week at 0",
+        )
     behaviour = parse_behaviour(cfg.get("behaviour"))
     if behaviour.segments.assign == "block" and community.kind != "sbm":
         raise ConfigError(
@@ -322,10 +335,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         behaviour=behaviour,
         run=_parse_run(cfg.get("run")),
         crises=parse_crises(cfg.get("crises"), days),
-        start=check_start(
-            parse_params(StartParams, cfg.get("start"), "start"),
-            None if community.kind == "file" else community.n,
-        ),
+        start=start,
         churn=parse_churn(cfg.get("churn")),
     )
 

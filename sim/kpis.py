@@ -13,6 +13,10 @@ Definitions (also in docs/model.md):
 - ``top10_post_share``: share of all posts written by the 10% of members (everyone who
   ever joined) who posted most; ``top10_poster_share`` the same among posters only.
 - ``gini_posts``: Gini coefficient of posts over everyone who ever joined.
+- ``stickiness``: the mean over days 1..T of ``dau / mau`` (days with no monthly active
+  member left out); ``wau_mean`` the mean of ``wau`` over days 1..T.
+- ``churned_total``: as ``churn.definition`` says: ``left``, everyone who left; with
+  ``inactive_days:N``, also the members without a visit for N days at the end.
 - ``roi``: (revenue - cost) / cost, None when nothing was spent; ``cost_per_member``:
   cost per member acquired after day 0 (None when nothing was spent or nobody was
   acquired); ``ltv``: revenue per member who
@@ -156,7 +160,9 @@ KPIS: dict[str, KPI] = {
         KPI("roi", _MAX, _F, "return on investment", how="(revenue - cost) / cost"),
         KPI("ltv", _MAX, _F, "lifetime value", how="revenue per member who ever joined"),
         KPI("cost_per_member", _MIN, _F, "cost per member", how="cost per member acquired"),
-        KPI("churned_total", _MIN, Reduce.LAST, "members who left", "churned_total"),
+        KPI("churned_total", _MIN, Reduce.LAST, "churned (churn.definition)", "churned_total"),
+        KPI("wau_mean", _MAX, Reduce.MEAN, "weekly active members (mean)", "wau"),
+        KPI("stickiness", _MAX, _F, "stickiness (DAU/MAU)", how="mean over days of dau / mau"),
         KPI("peak_gravity", _MAX, Reduce.MAX, "Orbit gravity (peak)", "gravity"),
     ]
 }
@@ -212,6 +218,13 @@ def top_share(x: np.ndarray, share: float = 0.1) -> float:
     return float(np.sort(x)[-k:].sum() / total)
 
 
+def stickiness(metrics: pd.DataFrame) -> float | None:
+    """Mean over days 1..T of daily over monthly actives (None: no monthly active ever)."""
+    days = metrics.iloc[1:] if len(metrics) > 1 else metrics
+    days = days[days["mau"] > 0]
+    return float((days["dau"] / days["mau"]).mean()) if len(days) else None
+
+
 def _rate(mask: np.ndarray, among: np.ndarray) -> float | None:
     return float(mask[among].mean()) if among.any() else None
 
@@ -239,6 +252,11 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
         "members_final": int(_kpi("members_final", metrics)),
         "joined_total": int(_kpi("joined_total", metrics)),
         "churned_total": int(_kpi("churned_total", metrics)),
+        "left_total": int(last["left_total"]),
+        "dormant_final": int(last["dormant"]),
+        "wau_final": int(last["wau"]),
+        "wau_mean": float(_kpi("wau_mean", metrics)),
+        "stickiness": stickiness(metrics),
         "adoption_final": float(last["joined_total"]) / n,
         "peak_active": int(_kpi("peak_active", metrics)),
         "peak_active_day": int(metrics["day"].iloc[peak]),

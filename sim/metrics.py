@@ -48,13 +48,62 @@ def churned(model: Any) -> int:
 
 
 def churned_total(model: Any) -> int:
-    """Everyone who has left so far."""
+    """Everyone counted as churned (``churn.definition``): who left so far, and with
+    ``inactive_days:N`` also the members without a visit for N days or more."""
+    n = model.config.churn.inactive_days
+    return int(model.n_churned) + (0 if n is None else int(recency_counts(model)[3]))
+
+
+def left_total(model: Any) -> int:
+    """Everyone who has left so far (whatever ``churn.definition`` says)."""
     return int(model.n_churned)
 
 
 def active(model: Any) -> int:
     """Members who visited today (newcomers count on the day they join)."""
     return int(model.today.active)
+
+
+def recency_counts(model: Any) -> tuple[int, int, int, int]:
+    """Members who visited in the last 7 days, the last 30 days, who are dormant, and who
+    have not visited for ``churn.definition``'s N days (one pass, cached for the day).
+
+    A day counts in full: "the last 7 days" are today and the 6 before. Without visit
+    decisions (``behaviour.visits`` and the mechanisms that need them off) every member
+    counts as active.
+    """
+    cached = model.today.recency
+    if cached is None:
+        n = model.n_members
+        if not model.visits_on:
+            cached = (n, n, 0, 0)
+        else:
+            idle = model.day - model.pop.last_visit[model.pop.state == MEMBER]
+            after = model.config.behaviour.dormancy.after_days
+            inactive = model.config.churn.inactive_days
+            cached = (
+                int(np.count_nonzero(idle < 7)),
+                int(np.count_nonzero(idle < 30)),
+                int(np.count_nonzero(idle >= after)),
+                0 if inactive is None else int(np.count_nonzero(idle >= inactive)),
+            )
+        model.today.recency = cached
+    return cached
+
+
+def wau(model: Any) -> int:
+    """Weekly active members: members who visited in the last 7 days (today included)."""
+    return recency_counts(model)[0]
+
+
+def mau(model: Any) -> int:
+    """Monthly active members: members who visited in the last 30 days (today included)."""
+    return recency_counts(model)[1]
+
+
+def dormant(model: Any) -> int:
+    """Dormant members: still members, no visit for ``behaviour.dormancy.after_days`` days."""
+    return recency_counts(model)[2]
 
 
 def posts(model: Any) -> int:
@@ -156,7 +205,12 @@ REPORTERS: dict[str, Callable[[Any], Any]] = {
     "joined_total": joined_total,
     "churned": churned,
     "churned_total": churned_total,
+    "left_total": left_total,
     "active": active,
+    "dau": active,
+    "wau": wau,
+    "mau": mau,
+    "dormant": dormant,
     "posts": posts,
     "replies": replies,
     "sentiment": sentiment,

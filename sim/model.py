@@ -100,6 +100,8 @@ class CommunityModel(mesa.Model):
         self.nbr_sentiment = np.zeros(self.n_people)
         self.has_talker = np.zeros(self.n_people, dtype=bool)
         self.levers = DailyLevers(self.n_people)
+        #: acquisition in force (the config's, scaled to start.new_per_week if given)
+        self.acquisition = config.acquisition
         self.feed_override: ConsumptionParams | None = None
         self.budget_left: float | None = None
         self.budget_exhausted_day = -1
@@ -114,7 +116,7 @@ class CommunityModel(mesa.Model):
         self.ops = Operator(self)
         self.strategies = list(strategies)
         self.phases = phases_for(config)
-        self._visits_on = any(p.name in ("visits", "everyone_visits") for p in self.phases)
+        self.visits_on = any(p.name in ("visits", "everyone_visits") for p in self.phases)
         self._handles: dict[int, Member] = {}
         self._setup_people()
         self._place_initial_members()
@@ -141,7 +143,7 @@ class CommunityModel(mesa.Model):
             phase.fn(self)
         for strategy in self.strategies:
             strategy.settle(self.ops)
-        if not self._visits_on:
+        if not self.visits_on:
             self.today.active = self.n_members  # no visit decisions: every member counts
         self.transitions.observe(self)
         self.recorder.collect(self)
@@ -353,9 +355,11 @@ class CommunityModel(mesa.Model):
             self._place_start(StartState.read(start.path), "start.path")
             return
         if start.members:
-            from sim.start_aggregates import synthetic_start
+            from sim.start_aggregates import scale_acquisition, synthetic_start
 
-            self._place_start(synthetic_start(self), "start.members")
+            state, people = synthetic_start(self)
+            self._place_start(state, "start.members", people)
+            scale_acquisition(self)
             return
         k = self.config.initial_members
         if k > self.n_people:
@@ -374,11 +378,11 @@ class CommunityModel(mesa.Model):
         self.admit(Joins(people.astype(np.int64), channel, np.full(k, -1, dtype=np.int64)))
         self.today.active = self.today.new_members
 
-    def _place_start(self, state: StartState, key: str) -> None:
-        """Place the people of a start state on the graph, with their history.
+    def place_people(self, state: StartState, key: str = "start") -> np.ndarray:
+        """The people who take the entries of a start state (see ``_place_start``).
 
-        With ``initial_placement=degree`` the most active take the best-connected people;
-        otherwise people are drawn at random.
+        Raises:
+            ConfigError: (``key``) when the community is not larger than the start state.
         """
         k = len(state)
         if k >= self.n_people:
@@ -393,6 +397,16 @@ class CommunityModel(mesa.Model):
             people[state.order] = np.argsort(-self.pop.degree, kind="stable")[:k]
         else:
             people[:] = self.rng.choice(self.n_people, size=k, replace=False)
+        return people
+
+    def _place_start(self, state: StartState, key: str, people: np.ndarray | None = None) -> None:
+        """Place the people of a start state on the graph, with their history.
+
+        With ``initial_placement=degree`` the most active take the best-connected people;
+        otherwise people are drawn at random (``people``: already chosen).
+        """
+        if people is None:
+            people = self.place_people(state, key)
         b, pop = self.config.behaviour, self.pop
         left = state.left
         members, gone = people[~left], people[left]

@@ -20,7 +20,12 @@ import numpy as np
 
 from agents import consumption, contribution, levels, money, sentiment
 from agents.acquisition import JOIN_RULES, cap_joins
-from agents.engagement import current_members, decide_churn, decide_visits
+from agents.engagement import (
+    current_members,
+    decide_churn,
+    decide_visits,
+    dormancy_multiplier,
+)
 from agents.states import PROSPECT
 from sim.config import SimConfig
 
@@ -54,7 +59,7 @@ def talk_phase(model: CommunityModel) -> None:
 
 def acquisition_phase(model: CommunityModel) -> None:
     """Prospects join by the configured rule (word of mouth scaled by neighbours' mood)."""
-    params = model.config.acquisition
+    params = model.acquisition
     boost: np.ndarray | None = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
@@ -73,6 +78,8 @@ def visits_phase(model: CommunityModel) -> None:
     is_old = pop.joined_day[members] < model.day
     old = members[is_old]
     mult = model.segments.visit[pop.segment[old]]
+    if model.config.behaviour.dormancy.enabled:
+        mult = mult * dormancy_multiplier(model, old, model.config.behaviour.dormancy)
     push = model.levers.rows("visit_push", old)
     visited = decide_visits(model, old, model.config.behaviour.visits, push=push, multiplier=mult)
     _record_visits(model, members, is_old, visited)

@@ -28,6 +28,8 @@ from typing import Any
 from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
 from sim.config import SECTIONS, RunOptions
+from sim.kpis import ChurnDefinition
+from sim.start import StartParams
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MARKER = re.compile(
@@ -121,6 +123,8 @@ def model_tables() -> dict[str, str]:
         "phases": phase_table(),
         "run": param_table([("run", RunOptions)]),
         "acquisition": param_table([("acquisition", AcquisitionParams)]),
+        "start": param_table([("start", StartParams)]),
+        "churn": param_table([("churn", ChurnDefinition)]),
         "behaviour.segments": param_table(
             [
                 ("behaviour.segments", SegmentsParams),

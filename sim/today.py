@@ -29,6 +29,7 @@ class Today:
     crisis_hit: int = 0
     exposure_diversity: float = float("nan")  # mean feed topic entropy of visitors (0..1)
     level_counts: np.ndarray | None = None  # members per level, computed once for metrics
+    recency: tuple[int, int, int, int] | None = None  # wau, mau, dormant, inactive (metrics)
     removed: int = 0
     ties_added: int = 0
     posters: np.ndarray = field(default_factory=lambda: _EMPTY)
