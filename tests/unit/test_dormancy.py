@@ -49,7 +49,9 @@ def test_dormant_members_stay_members_and_visit_less():
 
 def test_visit_factor_lowers_dormant_visits():
     def returns(factor: float) -> int:
-        model = build(*SMOKE, "days=200", "community.n=1000", f"behaviour.dormancy.visit_factor={factor}")
+        model = build(
+            *SMOKE, "days=200", "community.n=1000", f"behaviour.dormancy.visit_factor={factor}"
+        )
         model.run()
         return int(model.recorder.frame()["dormant"].iloc[-1])
 
