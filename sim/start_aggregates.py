@@ -28,6 +28,7 @@ the first four weeks' joins against what was given (within 10%).
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -97,15 +98,21 @@ def _pick(
 
 
 def week_visit_chance(
-    model: CommunityModel, idle: np.ndarray, commitment: np.ndarray | float, mult: np.ndarray
+    model: CommunityModel,
+    idle: np.ndarray,
+    commitment: np.ndarray | float,
+    mult: np.ndarray,
+    base: float | None = None,
 ) -> np.ndarray:
     """Each member's chance of visiting at least once in days 1-7, day by day.
 
     Until their first visit, commitment decays (``behaviour.commitment.decay``) and a member
     whose silence reaches ``behaviour.dormancy.after_days`` visits at the dormant rate, as
-    the day's phases do.
+    the day's phases do. ``base``: a visit chance without commitment other than the
+    configured ``behaviour.visits.base``.
     """
     b = model.config.behaviour
+    base = b.visits.base if base is None else base
     days = np.arange(1, 8)
     decay = (1.0 - b.commitment.decay) ** (days - 1) if b.commitment.enabled else 1.0
     c = np.asarray(commitment, dtype=float).reshape(-1, 1) * decay
@@ -113,39 +120,62 @@ def week_visit_chance(
     if b.dormancy.enabled:
         dormant = idle[:, None] + days >= b.dormancy.after_days
         factor = np.where(dormant, b.dormancy.visit_factor, 1.0)
-    prob = np.clip((b.visits.base + b.visits.slope * c) * mult[:, None] * factor, 0.0, 1.0)
+    prob = np.clip((base + b.visits.slope * c) * mult[:, None] * factor, 0.0, 1.0)
     return 1.0 - np.prod(1.0 - prob, axis=1)
 
 
 def weekly_commitment(
-    model: CommunityModel, idle: np.ndarray, mult: np.ndarray, others: float, target: float
-) -> float:
-    """The commitment ``c`` of the weekly actives (``idle``, ``mult``: theirs) at which they
-    and ``others`` expected weekly actives make ``target`` after the first week (step 3).
+    model: CommunityModel, idle: np.ndarray, mult: np.ndarray, target: float
+) -> np.ndarray:
+    """Each member's commitment: the weekly actives (``idle < 7``) share the one ``c`` at
+    which all members together expect ``target`` weekly actives after the first week; the
+    others have none (step 3).
 
     Raises:
         ConfigError: (``start.weekly_active``) when no commitment in [0, 1] gets there.
     """
+    weekly = idle < 7
+    others = float(week_visit_chance(model, idle[~weekly], 0.0, mult[~weekly]).sum())
 
     def expected(c: float) -> float:
-        return others + float(week_visit_chance(model, idle, c, mult).sum())
+        return others + float(week_visit_chance(model, idle[weekly], c, mult[weekly]).sum())
 
     low, high = expected(0.0), expected(1.0)
     if not low <= target <= high:
         given = model.config.start.weekly_active
+        hint = "change those parameters"
+        if target < low:
+            hint = f"lower behaviour.visits.base to {_base_for(model, idle, mult, target):g}"
         raise ConfigError(
             "start.weekly_active",
             given,
             f"with these members and the model's visit rule (behaviour.visits.base, "
             f"behaviour.visits.slope, behaviour.dormancy.visit_factor) a week's actives lie "
             f"between {low + given - target:,.0f} and {high + given - target:,.0f}; give a "
-            "number in that range or change those parameters",
+            f"number in that range or {hint}",
         )
     lo, hi = 0.0, 1.0
     for _ in range(40):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if expected(mid) < target else (lo, mid)
-    return (lo + hi) / 2
+    return np.where(weekly, (lo + hi) / 2, 0.0)
+
+
+def _base_for(model: CommunityModel, idle: np.ndarray, mult: np.ndarray, target: float) -> float:
+    """The ``behaviour.visits.base`` at which members without commitment make ``target``
+    weekly actives (for the error message)."""
+
+    def floor(base: float) -> float:
+        return float(week_visit_chance(model, idle, 0.0, mult, base).sum())
+
+    lo, hi = 0.0, model.config.behaviour.visits.base
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if floor(mid) < target else (lo, mid)
+    if lo <= 0:
+        return 0.0
+    scale = 10.0 ** (1 - math.floor(math.log10(lo)))  # two significant digits, rounded down
+    return math.floor(lo * scale) / scale
 
 
 def synthetic_start(model: CommunityModel) -> tuple[StartState, np.ndarray]:
@@ -154,34 +184,20 @@ def synthetic_start(model: CommunityModel) -> tuple[StartState, np.ndarray]:
     tenure = tenures(p, rng)
     idle = recency(p, tenure, rng)
     zeros = np.zeros(len(tenure))
-    people = model.place_people(
-        StartState(tenure, idle, zeros.astype(bool), zeros, zeros, zeros, zeros)
-    )
-    mult = (
-        model.segments.visit[model.pop.segment[people]]
-        if b.visits.enabled
-        else np.ones(len(people))
-    )
-    weekly = idle < 7
-    others = float(week_visit_chance(model, idle[~weekly], 0.0, mult[~weekly]).sum())
-    commitment = np.zeros(len(tenure))
+    people = model.place_people(StartState(tenure, idle, zeros > 0, zeros, zeros, zeros, zeros))
+    mult = np.ones(len(people))
     if b.visits.enabled:
-        target = p.weekly_active - p.new_per_week  # the week's newcomers are active too
-        commitment[weekly] = weekly_commitment(model, idle[weekly], mult[weekly], others, target)
+        mult = model.segments.visit[model.pop.segment[people]]
+    commitment = np.zeros(len(tenure))
+    if b.visits.enabled:  # the week's newcomers are weekly actives too
+        commitment = weekly_commitment(model, idle, mult, p.weekly_active - p.new_per_week)
     dormant = idle >= b.dormancy.after_days
     factor = np.where(dormant & b.dormancy.enabled, b.dormancy.visit_factor, 1.0)
     prob = np.clip((b.visits.base + b.visits.slope * commitment) * mult * factor, 0.0, 1.0)
     visits_month = np.where(idle < 30, np.maximum(1.0, 30 * prob), 0.0)
     activity = visits_month * _contribution_rate(model, people, commitment)
-    state = StartState(
-        tenure,
-        idle,
-        np.zeros(len(tenure), bool),
-        commitment,
-        activity,
-        visits_month,
-        np.rint(activity).astype(np.int32),
-    )
+    posts = np.rint(activity).astype(np.int32)
+    state = StartState(tenure, idle, zeros > 0, commitment, activity, visits_month, posts)
     return state, people
 
 
