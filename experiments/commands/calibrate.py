@@ -272,7 +272,7 @@ def main(args: Sequence[str]) -> int:
     from experiments.calibration.logs.options import hydra_arguments
     from experiments.runs.hydra_app import run_app
 
-    return run_app("calibrate", hydra_arguments(args), _job, check=check)
+    return run_app("calibrate", args, _job, check=check, rewrite=hydra_arguments)
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

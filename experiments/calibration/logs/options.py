@@ -132,11 +132,17 @@ def hydra_arguments(args: Sequence[str]) -> list[str]:
     """A command line with ``data=PATH`` (and ``data.path=PATH``) as ``data.path='PATH'``.
 
     In a sweep (``-m``) the values are left as they are, so ``data=a.csv,b.csv`` sweeps.
+
+    Raises:
+        ConfigError: on ``data.KEY`` for a key that is not a reading option.
     """
     sweep = any(a in ("-m", "--multirun") for a in args)
     out = []
     for arg in args:
         key, sep, value = arg.partition("=")
+        name = key.lstrip("+~")
+        if sep and name.startswith("data.") and name[5:] not in DATA_KEYS:
+            raise ConfigError(name, value, f"use one of: {', '.join(OPTION_NAMES)}")
         if sep and key in ("data", "data.path"):
             arg = f"data.path={value if sweep or not value else quote(value)}"
         out.append(arg)
