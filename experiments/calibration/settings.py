@@ -182,7 +182,9 @@ def parse_as_of(value: Any) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value.date() if isinstance(value, datetime.datetime) else value
     try:
-        return datetime.date.fromisoformat(str(value))
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
     except ValueError:
         raise ConfigError(
             "as_of", value, "give a day of the log as YYYY-MM-DD (or leave it out: the last day)"
