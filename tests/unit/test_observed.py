@@ -112,9 +112,9 @@ def test_the_state_is_a_start_state(tmp_path: Path) -> None:
     write_start(tmp_path / "start.parquet", frame)
     back = StartState.read(tmp_path / "start.parquet")
     assert len(back) == 4 and back.left.sum() == 2
-    assert pd.read_parquet(tmp_path / "start.parquet")["person"].tolist() == frame[
-        "person"
-    ].tolist()
+    assert (
+        pd.read_parquet(tmp_path / "start.parquet")["person"].tolist() == frame["person"].tolist()
+    )
 
 
 def test_as_of_names_a_day_of_the_log() -> None:
