@@ -118,6 +118,9 @@ def test_outputs(smoke_fit: Path) -> None:
     assert (smoke_fit / "calibrated" / "calibrated.yaml").read_text() == text
     args = (smoke_fit / "calibrated.args").read_text().split()
     assert "behaviour.sentiment.wom_effect=0.5" in args and f"days={LOG_DAYS - 1}" in args
+    # the state is taken at the cut (the last fitted day) by default
+    assert report["as_of"]["day"] == LOG_DAYS - 14 - 1
+    assert len(pd.read_parquet(smoke_fit / "start.parquet")) == report["as_of"]["people"]
 
 
 def test_calibrated_baseline_runs_and_compares(smoke_fit: Path, tmp_path: Path) -> None:
