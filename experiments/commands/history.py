@@ -17,7 +17,9 @@ simulating, and writes into ``out=DIR`` (or ``hydra.run.dir=DIR``; default
 and prints a summary: the span with its dates, users, events, the busiest day, records
 left out and why, and what was inferred (such as times in milliseconds).
 
-Options: ``format=NAME`` (default: detected), ``data.actor=``, ``data.time=``,
+Options (the same as ``commsim calibrate``'s, read by
+``experiments.calibration.logs.options``): ``data=PATH`` (or ``data.path=PATH``),
+``format=NAME`` (default: detected), ``data.actor=``, ``data.time=``,
 ``data.target=`` (a table's columns, by name; by number without a header),
 ``data.timezone=`` (zone of times written without one; default UTC), ``data.dayfirst=``
 (true or false: a WhatsApp chat's date order when its dates do not tell). A file that cannot
