@@ -132,3 +132,13 @@ def test_rules_come_from_the_config_and_the_fit() -> None:
     r = rules(plain, {"behaviour.visits.slope": 0.3})
     assert (r.memory_days, r.left_after_days, r.visits_slope) == (20.0, 90, 0.3)
     assert r.visits_base == plain["behaviour"]["visits"]["base"]
+
+
+def test_the_report_says_when_the_community_is_too_small_for_the_state() -> None:
+    from experiments.calibration.report import format_state
+
+    record = {"date": "2024-01-11", "day": 10, "file": "start.parquet", "people": 4}
+    record.update(members=2, weekly_active=2, monthly_active=2, dormant=0, left=2)
+    assert len(format_state({**record, "community_n": 5})) == 1
+    (_, note) = format_state({**record, "community_n": 4})
+    assert "community.n=8" in note
