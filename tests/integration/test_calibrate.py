@@ -230,6 +230,9 @@ def test_bad_logs_exit_2_with_a_clear_message(tmp_path: Path, text: str, words: 
         (["holdout_days=200"], "holdout_days"),
         (["calibration.reps=0"], "calibration.reps"),
         (["executor=ray"], "executor"),
+        (["as_of=2030-01-01"], "as_of"),
+        (["data.actr=who"], "data.actr"),
+        (["format=xml"], "format"),
     ],
 )
 def test_bad_settings_exit_2(
