@@ -74,6 +74,7 @@ def read_history(
     time: str | None = None,
     target: str | None = None,
     timezone: str | None = None,
+    dayfirst: bool | None = None,
 ) -> History:
     """Read an interaction log through :func:`~experiments.calibration.logs.read_events`.
 
@@ -84,6 +85,7 @@ def read_history(
         time: the time column (``data.time``).
         target: the target column (``data.target``).
         timezone: the zone of naive times (``data.timezone``; default UTC).
+        dayfirst: a WhatsApp chat's date order (``data.dayfirst``; default: inferred).
 
     Raises:
         ConfigError: on ``data`` for a missing, unreadable, empty or malformed file (with
@@ -92,7 +94,13 @@ def read_history(
     if path is None or str(path) in ("", "???"):
         raise ConfigError(KEY, path, "give the interaction log: commsim calibrate data=PATH")
     read = read_events(
-        path, format=format, actor=actor, time=time, target=target, timezone=timezone
+        path,
+        format=format,
+        actor=actor,
+        time=time,
+        target=target,
+        timezone=timezone,
+        dayfirst=dayfirst,
     )
     history = from_events(read)
     if history.n_days < 2:

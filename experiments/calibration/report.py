@@ -166,3 +166,58 @@ def _plot_retention(
     ax.set_title(name, fontsize=10)
     ax.set_xlabel("weeks since first seen (a)")
     ax.grid(alpha=0.3)
+
+
+def format_report(report: dict[str, Any], out_dir: Path) -> str:
+    """The fit and the state on ``as_of`` as a short text report."""
+    lines = [
+        f"calibrated to {Path(report['data']).name}: {report['days']} days, "
+        f"{report['users']:,} users (fit on days 0-{report['fit_days'] - 1})",
+        "",
+        f"{'parameter':<36}{'value':>12}{'restarts min':>14}{'max':>12}",
+    ]
+    for key, p in report["parameters"].items():
+        lines.append(f"{key:<36}{p['value']:>12.4g}{p['min']:>14.4g}{p['max']:>12.4g}")
+    lines += [
+        "",
+        f"{'series':<20}{'R2':>8}{'RMSE':>10}" + ("   hold-out RMSE" if report["holdout"] else ""),
+    ]
+    for key, f in report["fit"].items():
+        extra = ""
+        if report["holdout"] and key in report["holdout"]:
+            extra = f"{report['holdout'][key]['rmse']:>16.4g}"
+        lines.append(f"{key:<20}{f['r2']:>8.3f}{f['rmse']:>10.4g}{extra}")
+    pk = report["peaks"]["active_users"]
+    folder = out_dir.resolve()
+    lines += [
+        "",
+        f"active users peak: day {pk['observed_day']} observed, day "
+        f"{pk['simulated_day']} simulated",
+        f"loss {report['loss']['value']:.4g}; "
+        f"{report['simulations']:,} simulations in {report['seconds']:.0f} s",
+        "",
+        *format_state(report["as_of"]),
+        "",
+        f"outputs: {folder}",
+        f"from today: commsim run from={folder} days=90",
+        f"baseline from the log's start: commsim run --config-dir={folder} +calibrated=calibrated",
+    ]
+    return "\n".join(lines)
+
+
+def format_state(state: dict[str, Any]) -> list[str]:
+    """The observed state on ``as_of``, in two or three lines."""
+    lines = [
+        f"state on {state['date']} (day {state['day']}), written as {state['file']}: "
+        f"{state['members']:,} members, {state['weekly_active']:,} active in the last 7 days, "
+        f"{state['monthly_active']:,} in the last 30, {state['dormant']:,} dormant; "
+        f"{state['left']:,} left",
+    ]
+    n = state.get("community_n")
+    if n is not None and n <= state["people"]:
+        lines.append(
+            f"note: the community (community.n={n:,}) is not larger than the {state['people']:,} "
+            f"people of the state; a run from this folder needs community.n={2 * state['people']}"
+            " or more (the market beyond them)"
+        )
+    return lines

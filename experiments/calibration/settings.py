@@ -9,6 +9,7 @@ fits, ``final_reps`` replications to score each restart's result.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,13 +17,22 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.calibration.logs.options import LogOptions, log_options
 from experiments.calibration.series import SERIES
 from experiments.calibration.simulate import ACTIVE
 from sim.errors import ConfigError
 
 EXECUTORS = ("serial", "joblib")
 #: the command's keys beside the simulation's (removed before a simulation is checked)
-CALIBRATE_KEYS = ("data", "holdout_days", "executor", "workers", "calibration")
+CALIBRATE_KEYS = (
+    "data",
+    "format",
+    "as_of",
+    "holdout_days",
+    "executor",
+    "workers",
+    "calibration",
+)
 MIN_FIT_DAYS = 14
 
 
@@ -73,7 +83,8 @@ class Block:
 class Settings:
     """Everything ``commsim calibrate`` needs besides the simulation config."""
 
-    data: str | None
+    log: LogOptions
+    as_of: datetime.date | None
     holdout_days: int
     active: str
     reps: int
@@ -148,9 +159,9 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
     workers = plain.get("workers")
     if workers is not None:
         workers = _whole("workers", workers, 1)
-    data = plain.get("data")
     return Settings(
-        data=None if data in (None, "", "???") else str(data),
+        log=log_options(plain.get("data"), plain.get("format")),
+        as_of=parse_as_of(plain.get("as_of")),
         holdout_days=_whole("holdout_days", plain.get("holdout_days"), 0),
         active=c["active"],
         blocks=parsed,
@@ -160,6 +171,24 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
         schedule=tuple(schedule),
         **counts,
     )
+
+
+def parse_as_of(value: Any) -> datetime.date | None:
+    """``as_of``: an ISO date (``2024-03-31``), or None for the default day.
+
+    Raises:
+        ConfigError: on ``as_of`` for anything else.
+    """
+    if value is None or isinstance(value, datetime.date):
+        return value.date() if isinstance(value, datetime.datetime) else value
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            "as_of", value, "give a day of the log as YYYY-MM-DD (or leave it out: the last day)"
+        ) from None
 
 
 def _whole(key: str, value: Any, low: int) -> int:

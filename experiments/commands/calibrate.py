@@ -1,16 +1,21 @@
 """``commsim calibrate data=PATH``: fit uncertain parameters to a community's real history.
 
-Reads an interaction log (``experiments.calibration.history``), derives the observed daily
-series (new,
-active and cumulative users) and retention by weekly cohort, and fits the parameters of
+Reads an interaction log (``experiments.calibration.history``; the same reading options
+as ``commsim history``: ``format=``, ``data.actor=``, ``data.time=``, ``data.target=``,
+``data.timezone=``, ``data.dayfirst=``), derives the observed daily series (new, active
+and cumulative users) and retention by weekly cohort, and fits the parameters of
 ``configs/calibration/<name>.yaml`` so that the simulated series match them
 (``experiments.calibration``: the loss, the blocks, Nelder-Mead on common random numbers,
 restarts). ``holdout_days=H`` fits on all but the last H days and reports the forecast
-error on them. Outputs in the run folder: ``calibration.json`` (fitted values and their
-spread across restarts, per series ``r2`` and ``rmse``, peak days, hold-out errors),
-``calibration.png`` (observed vs simulated), ``series.csv``, and the baseline for what-ifs,
-``calibrated.yaml`` (``commsim run --config-dir=FOLDER +calibrated=calibrated``) and
-``calibrated.args`` (the same as overrides). See docs/calibration.md.
+error on them. ``as_of=DATE`` (default: the log's last day; with a hold-out, the last
+fitted day) writes the observed state on that day (``experiments.calibration.observed``).
+Outputs in the run folder: ``calibration.json`` (fitted values and their spread across
+restarts, per series ``r2`` and ``rmse``, peak days, hold-out errors, the state on
+``as_of``), ``calibration.png`` (observed vs simulated), ``series.csv``, ``start.parquet``
+(the state: ``commsim run from=FOLDER`` starts from it), and the baseline for what-ifs
+from the log's start, ``calibrated.yaml`` (``commsim run --config-dir=FOLDER
++calibrated=calibrated``) and ``calibrated.args`` (the same as overrides). See
+docs/calibration.md.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ from omegaconf import DictConfig
 from experiments.calibration.baseline import baseline, write_baseline
 from experiments.calibration.fit import Problem, Simulator, evaluate, fit_all, start_values
 from experiments.calibration.history import History, read_history
+from experiments.calibration.observed import as_of_day, write_state
 from experiments.calibration.report import (
     LOSS,
     fit_tables,
+    format_report,
     parameters,
     peaks,
     plot,
@@ -53,11 +60,12 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
             calibration section, or a simulation setting the model rejects.
     """
     settings = parse_settings(cfg)
-    history = read_history(settings.data)
+    _refuse_start(cfg)
+    history = read_history(settings.log.path, **settings.log.reading())
     if history.n_days < MIN_FIT_DAYS:
         raise ConfigError(
             "data",
-            settings.data,
+            settings.log.path,
             f"the log covers {history.n_days} days; "
             f"calibration needs at least {MIN_FIT_DAYS} (two whole weeks)",
         )
@@ -70,6 +78,7 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
             f"{history.n_days} days and the fit needs {MIN_FIT_DAYS}; use "
             f"holdout_days <= {history.n_days - MIN_FIT_DAYS}",
         )
+    as_of_day(settings.as_of, history, fit_days - 1)  # a day outside the log fails here
     obs = observed(history, fit_days)
     users = int(obs.daily["cumulative_users"][-1])
     base = simulation_config(cfg, int(obs.daily["new_users"][0]), fit_days)
@@ -82,6 +91,19 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
         settings = dataclasses.replace(settings, blocks=tuple(b for b in blocks if b.params))
     _check_ranges(base, settings, users)
     return Problem(base, obs, users, settings, size=size), history
+
+
+def _refuse_start(cfg: DictConfig) -> None:
+    """The fit replays the log from its first day: a start state has no place in it."""
+    start = cfg.get("start") or {}
+    for key in ("path", "members"):
+        if start.get(key):
+            raise ConfigError(
+                f"start.{key}",
+                start.get(key),
+                "calibrate simulates the log from its first day; leave start.* out "
+                "(as_of=DATE writes the state of a day of the log as start.parquet)",
+            )
 
 
 def simulation_config(cfg: DictConfig, initial_members: int, fit_days: int) -> dict[str, Any]:
@@ -163,6 +185,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
         cfg, with_values(problem.base, {"days": history.n_days - 1}), values, overrides
     )
     report = _report(problem, history, restarts, best, fit, holdout, peaks(obs_full, sims[best]))
+    report["as_of"] = write_state(out_dir, problem, history, values)
     report.update(
         simulations=sim.runs,
         seconds=round(time.perf_counter() - clock, 1),
@@ -231,44 +254,12 @@ def _header(history: History, out_dir: Path) -> str:
     return (
         f"commsim baseline calibrated to {history.path.name} ({history.n_days} days, "
         f"{history.n_users:,} users) by `commsim calibrate`;\nthe fit is in "
-        f"calibration.json. Use it as the baseline of what-ifs:\n"
+        f"calibration.json. Use it as the baseline of what-ifs, from the community's state\n"
+        f"on as_of (start.parquet): commsim run from={folder} days=90, or from the log's start:\n"
         f"  commsim run --config-dir={folder} +calibrated=calibrated\n"
         f"  commsim compare --config-dir={folder} +calibrated=calibrated executor=serial\n"
         f"  commsim compare $(cat {folder}/calibrated.args)   (any executor)"
     )
-
-
-def format_report(report: dict[str, Any], out_dir: Path) -> str:
-    """The fit as a short text table."""
-    lines = [
-        f"calibrated to {Path(report['data']).name}: {report['days']} days, "
-        f"{report['users']:,} users (fit on days 0-{report['fit_days'] - 1})",
-        "",
-        f"{'parameter':<36}{'value':>12}{'restarts min':>14}{'max':>12}",
-    ]
-    for key, p in report["parameters"].items():
-        lines.append(f"{key:<36}{p['value']:>12.4g}{p['min']:>14.4g}{p['max']:>12.4g}")
-    lines += [
-        "",
-        f"{'series':<20}{'R2':>8}{'RMSE':>10}" + ("   hold-out RMSE" if report["holdout"] else ""),
-    ]
-    for key, f in report["fit"].items():
-        extra = ""
-        if report["holdout"] and key in report["holdout"]:
-            extra = f"{report['holdout'][key]['rmse']:>16.4g}"
-        lines.append(f"{key:<20}{f['r2']:>8.3f}{f['rmse']:>10.4g}{extra}")
-    pk = report["peaks"]["active_users"]
-    lines += [
-        "",
-        f"active users peak: day {pk['observed_day']} observed, day "
-        f"{pk['simulated_day']} simulated",
-        f"loss {report['loss']['value']:.4g}; "
-        f"{report['simulations']:,} simulations in {report['seconds']:.0f} s",
-        "",
-        f"outputs: {out_dir.resolve()}",
-        f"baseline: commsim run --config-dir={out_dir.resolve()} +calibrated=calibrated",
-    ]
-    return "\n".join(lines)
 
 
 def check(cfg: DictConfig) -> Any:
@@ -277,10 +268,11 @@ def check(cfg: DictConfig) -> Any:
 
 
 def main(args: Sequence[str]) -> int:
-    """``commsim calibrate data=PATH [holdout_days=H] [overrides]``."""
+    """``commsim calibrate data=PATH [as_of=DATE] [holdout_days=H] [overrides]``."""
+    from experiments.calibration.logs.options import hydra_arguments
     from experiments.runs.hydra_app import run_app
 
-    return run_app("calibrate", args, _job, check=check)
+    return run_app("calibrate", args, _job, check=check, rewrite=hydra_arguments)
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

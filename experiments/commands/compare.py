@@ -7,6 +7,8 @@ per run, every KPI), ``summary.csv`` (per playbook and KPI: mean and 95% CI),
 ``differences.csv`` (paired differences against the first playbook: mean, CI, paired t
 and Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``), PNG plots and a
 self-contained ``report.html``. A rerun in the same folder skips finished runs.
+``from=DIR`` (a folder of ``commsim calibrate ... as_of=DATE``) compares from the community's
+observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``).
 """
 
 from __future__ import annotations
@@ -191,9 +193,10 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
 
 def main(args: Sequence[str]) -> int:
     """Run ``commsim compare`` as a Hydra application with ``args`` as its command line."""
+    from experiments.calibration.from_folder import expand_from
     from experiments.runs.hydra_app import run_app
 
-    return run_app("compare", args, _job, check=_precheck)
+    return run_app("compare", args, _job, check=_precheck, rewrite=expand_from)
 
 
 def _precheck(cfg: DictConfig) -> None:

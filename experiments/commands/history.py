@@ -17,7 +17,9 @@ simulating, and writes into ``out=DIR`` (or ``hydra.run.dir=DIR``; default
 and prints a summary: the span with its dates, users, events, the busiest day, records
 left out and why, and what was inferred (such as times in milliseconds).
 
-Options: ``format=NAME`` (default: detected), ``data.actor=``, ``data.time=``,
+Options (the same as ``commsim calibrate``'s, read by
+``experiments.calibration.logs.options``): ``data=PATH`` (or ``data.path=PATH``),
+``format=NAME`` (default: detected), ``data.actor=``, ``data.time=``,
 ``data.target=`` (a table's columns, by name; by number without a header),
 ``data.timezone=`` (zone of times written without one; default UTC), ``data.dayfirst=``
 (true or false: a WhatsApp chat's date order when its dates do not tell). A file that cannot
@@ -34,47 +36,42 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.history import DAY_SECONDS
-from experiments.calibration.logs import Events, read_events
+from experiments.calibration.logs import Events
+from experiments.calibration.logs.options import DATA_KEYS, LogOptions, log_options
 from sim.errors import ConfigError
 from sim.io import atomic_write, write_parquet
 
-OPTIONS = {
-    "data": "path",
-    "format": "format",
-    "data.actor": "actor",
-    "data.time": "time",
-    "data.target": "target",
-    "data.timezone": "timezone",
-    "data.dayfirst": "dayfirst",
-    "out": "out",
-    "hydra.run.dir": "out",
-}
+#: the command's own keys besides the reading options (experiments.calibration.logs.options)
+OUT_KEYS = ("out", "hydra.run.dir")
+READING_KEYS = ("data", *(f"data.{k}" for k in DATA_KEYS), "format")
 WINDOWS = (7, 30, 90)
 
 
-def parse_args(args: Sequence[str]) -> dict[str, str]:
-    """``key=value`` arguments to the command's options (unknown keys are errors)."""
-    options: dict[str, str] = {}
+def parse_args(args: Sequence[str]) -> tuple[LogOptions, str | None]:
+    """``key=value`` arguments to the reading options and the output folder.
+
+    Raises:
+        ConfigError: for an argument that is not ``key=value`` with a known key, a bad
+            reading option (:func:`log_options`), or no log.
+    """
+    data: dict[str, str] = {}
+    fmt, out = None, None
     for arg in args:
         key, sep, value = arg.partition("=")
         key = key.lstrip("+")
-        if not sep or key not in OPTIONS:
-            raise ConfigError(
-                key or arg, value or None, f"use key=value with one of: {', '.join(OPTIONS)}"
-            )
-        options[OPTIONS[key]] = value
-    if not options.get("path"):
+        if not sep or key not in (*READING_KEYS, *OUT_KEYS):
+            known = ", ".join((*READING_KEYS, *OUT_KEYS))
+            raise ConfigError(key or arg, value or None, f"use key=value with one of: {known}")
+        if key in OUT_KEYS:
+            out = value
+        elif key == "format":
+            fmt = value or None
+        else:
+            data[key.partition(".")[2] or "path"] = value
+    options = log_options(data, fmt)
+    if options.path is None:
         raise ConfigError("data", None, "give the interaction log: commsim history data=PATH")
-    return options
-
-
-def _flag(key: str, value: str | None) -> bool | None:
-    """``true``/``false`` (or absent) as a bool (or None)."""
-    if value is None:
-        return None
-    if value.lower() not in ("true", "false"):
-        raise ConfigError(key, value, "use true or false")
-    return value.lower() == "true"
+    return options, out
 
 
 def day_numbers(events: Events) -> tuple[np.ndarray, float]:
@@ -151,11 +148,11 @@ def summary(events: Events, daily: pd.DataFrame, out: Path, seconds: float) -> s
     lines = [
         f"commsim history: {events.path} ({events.source}, read in {seconds:.1f} s)",
         f"  span: {len(daily)} days, {daily['date'].iloc[0]} to {daily['date'].iloc[-1]}",
-        f"  users: {int(daily['cumulative'].iloc[-1])}  events: {len(events.frame)}",
-        f"  busiest day: {busiest['date']} (day {busiest['day']}): {busiest['events']} events, "
-        f"{busiest['active']} active",
+        f"  users: {int(daily['cumulative'].iloc[-1]):,}  events: {len(events.frame):,}",
+        f"  busiest day: {busiest['date']} (day {busiest['day']}): {busiest['events']:,} "
+        f"events, {busiest['active']:,} active",
     ]
-    lines += [f"  left out: {n} {reason}" for reason, n in events.dropped.items()]
+    lines += [f"  left out: {n:,} {reason}" for reason, n in events.dropped.items()]
     lines += [f"  note: {note}" for note in events.notes]
     lines.append(f"  wrote {out / 'history.csv'} and {out / 'people.parquet'}")
     return "\n".join(lines)
@@ -163,19 +160,11 @@ def summary(events: Events, daily: pd.DataFrame, out: Path, seconds: float) -> s
 
 def main(args: Sequence[str]) -> int:
     """Read the log, write history.csv and people.parquet, print the summary."""
-    options = parse_args(args)
+    options, out_option = parse_args(args)
     started = clock.perf_counter()
-    events = read_events(
-        options["path"],
-        format=options.get("format"),
-        actor=options.get("actor"),
-        time=options.get("time"),
-        target=options.get("target"),
-        timezone=options.get("timezone"),
-        dayfirst=_flag("data.dayfirst", options.get("dayfirst")),
-    )
+    events = options.read()
     seconds = clock.perf_counter() - started
-    out = Path(options.get("out") or clock.strftime("outputs/history/%Y-%m-%d/%H-%M-%S"))
+    out = Path(out_option or clock.strftime("outputs/history/%Y-%m-%d/%H-%M-%S"))
     daily = daily_table(events)
     atomic_write(out / "history.csv", lambda p: daily.to_csv(p, index=False))
     write_parquet(out / "people.parquet", people_table(events))

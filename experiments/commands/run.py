@@ -7,6 +7,10 @@ already holds the finished run of the same resolved config is skipped, so an int
 sweep rerun with the same ``hydra.sweep.dir`` redoes nothing; a crashed job writes
 ``error.json`` and the others go on. At the end of a multirun a callback collects every
 job into ``runs.parquet`` and ``summary.csv`` (``experiments.commands.collect``).
+
+``from=DIR`` (a folder of ``commsim calibrate ... as_of=DATE``) starts from the community's
+observed state on that day with the fitted baseline, for ``days`` days; overrides on the
+command line win over the fitted values (``experiments.calibration.from_folder``).
 """
 
 from __future__ import annotations
@@ -98,5 +102,9 @@ def main(args: Sequence[str]) -> int:
     """``commsim run [overrides]``: a single run is checked (strategies included) first.
 
     Multiruns and Hydra's own flags are left to Hydra (each job checks its own config).
+    ``from=DIR`` starts from a calibration folder's state
+    (``experiments.calibration.from_folder``).
     """
-    return run_app("config", args, run_one, check=check, name="run")
+    from experiments.calibration.from_folder import expand_from
+
+    return run_app("config", args, run_one, check=check, name="run", rewrite=expand_from)

@@ -81,6 +81,7 @@ def run_app(
     job: Job,
     check: Callable[[DictConfig], object] | None = None,
     name: str | None = None,
+    rewrite: Callable[[Sequence[str]], list[str]] | None = None,
 ) -> int:
     """Run ``job(cfg, out_dir, overrides)`` as a Hydra app; returns the exit code.
 
@@ -92,9 +93,13 @@ def run_app(
             ``CommsimError`` exits with code 2 before any simulation.
         name: the command's name, as Hydra shows it; default ``config_name``. Hydra's job
             name (and its log file) is the last part of ``job``'s module (``run``...).
+        rewrite: turns the command line into Hydra's (``from=DIR`` into overrides...); a
+            ``CommsimError`` exits with code 2.
     """
     name = name or config_name
     try:
+        if rewrite is not None:
+            args = rewrite(args)
         cfg = precompose(config_name, args)
         if cfg is not None and check is not None:
             check(cfg)

@@ -118,6 +118,9 @@ def test_outputs(smoke_fit: Path) -> None:
     assert (smoke_fit / "calibrated" / "calibrated.yaml").read_text() == text
     args = (smoke_fit / "calibrated.args").read_text().split()
     assert "behaviour.sentiment.wom_effect=0.5" in args and f"days={LOG_DAYS - 1}" in args
+    # the state is taken at the cut (the last fitted day) by default
+    assert report["as_of"]["day"] == LOG_DAYS - 14 - 1
+    assert len(pd.read_parquet(smoke_fit / "start.parquet")) == report["as_of"]["people"]
 
 
 def test_calibrated_baseline_runs_and_compares(smoke_fit: Path, tmp_path: Path) -> None:
@@ -227,6 +230,9 @@ def test_bad_logs_exit_2_with_a_clear_message(tmp_path: Path, text: str, words: 
         (["holdout_days=200"], "holdout_days"),
         (["calibration.reps=0"], "calibration.reps"),
         (["executor=ray"], "executor"),
+        (["as_of=2030-01-01"], "as_of"),
+        (["data.actr=who"], "data.actr"),
+        (["format=xml"], "format"),
     ],
 )
 def test_bad_settings_exit_2(

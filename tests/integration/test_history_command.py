@@ -61,7 +61,7 @@ def test_history_matches_the_calibration_series_on_collegemsg(
     assert len(people) == 1_899 and people["events"].sum() == 59_835
     proc = commsim("history", f"data={path}", f"hydra.run.dir={tmp_path}")
     assert proc.returncode == 0, proc.stderr
-    assert "194 days" in proc.stdout and "users: 1899" in proc.stdout
+    assert "194 days" in proc.stdout and "users: 1,899" in proc.stdout
 
 
 @pytest.mark.parametrize(
