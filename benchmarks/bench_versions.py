@@ -9,6 +9,11 @@ faster).
 
     python benchmarks/bench_versions.py --ref 713465d --repeats 5
     python benchmarks/bench_versions.py --ref HEAD~3 --config "community.n=100000 days=365"
+
+``--this-extra "k=v ..."`` adds overrides to this checkout's runs only: with it, a change
+that also changes the model's defaults can be timed on the reference's workload (set the
+old values of the keys it changed, or switch its new mechanism off), so that the ratio
+measures the code, not the different dynamics.
 """
 
 from __future__ import annotations
@@ -52,15 +57,20 @@ def time_once(tree: Path, overrides: list[str]) -> float:
     return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
 
 
-def compare(ref_tree: Path, configs: list[str], repeats: int) -> list[dict]:
-    """Interleaved timings of every configuration: reference, this checkout, reference..."""
+def compare(
+    ref_tree: Path, configs: list[str], repeats: int, this_extra: list[str] | None = None
+) -> list[dict]:
+    """Interleaved timings of every configuration: reference, this checkout, reference...
+
+    ``this_extra``: overrides added to this checkout's runs only.
+    """
     rows = []
     for config in configs:
         overrides = config.split()
         old, new = [], []
         for _ in range(repeats):
             old.append(time_once(ref_tree, overrides))
-            new.append(time_once(ROOT, overrides))
+            new.append(time_once(ROOT, overrides + list(this_extra or [])))
         ratios = [n / o for n, o in zip(new, old, strict=True)]
         rows.append(
             {
@@ -83,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--config", action="append", help="overrides of one configuration (repeatable)"
     )
+    parser.add_argument(
+        "--this-extra", default="", help="overrides for this checkout's runs only (k=v ...)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="commsim-bench-") as tmp:
         tree = Path(tmp) / "tree"
@@ -92,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             capture_output=True,
         )
         try:
-            rows = compare(tree, args.config or CONFIGS, args.repeats)
+            rows = compare(tree, args.config or CONFIGS, args.repeats, args.this_extra.split())
         finally:
             subprocess.run(
                 ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
@@ -101,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     print()
     print(f"this checkout vs {args.ref}, medians of {args.repeats} interleaved fresh processes")
+    if args.this_extra:
+        print(f"this checkout's runs also set: {args.this_extra}")
     print(table(rows, ["config", "reference_s", "this_s", "ratio", "ratio_range"]))
     return 0
 

@@ -172,6 +172,7 @@ DEFAULT_KPIS = [
     "members_final",
     "joined_total",
     "mean_active",
+    "wau_mean",
     "retention_d30",
     "posts_total",
     "sentiment_final",
