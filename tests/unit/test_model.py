@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -10,8 +12,8 @@ from agents.states import Channel, State
 from sim import run
 from sim.model import CommunityModel
 from sim.phases import PHASES, phases_for
-from sim.runner import check, compose
-from tests.conftest import SMOKE, Builder, build
+from sim.runner import check, compose, model_from_config, to_plain
+from tests.conftest import SMOKE, Builder
 
 
 def test_metrics_contract() -> None:
@@ -206,10 +208,18 @@ SWITCHES = (
 
 
 def content_stays_fresh(combos) -> None:
-    """With the full playbook publishing, no item outlives its lifetime, whatever is off."""
+    """With the full playbook publishing, no item outlives its lifetime, whatever is off.
+
+    The config is composed once and each combination switched off in its plain dict (the
+    model is checked and built from it as ``commsim run`` would), which keeps the 255
+    combinations of ``tests/validation`` quick.
+    """
+    plain = to_plain(compose([*SMOKE, "playbook=full_playbook", "days=40"]))
     for off in combos:
-        switches = [f"behaviour.{name}.enabled=false" for name in off]
-        model = build(*SMOKE, "playbook=full_playbook", "days=40", *switches)
+        cfg = copy.deepcopy(plain)
+        for name in off:
+            cfg["behaviour"][name]["enabled"] = False
+        model = model_from_config(cfg)
         lifetime = model.config.behaviour.content.lifetime
 
         def fresh(m: CommunityModel, off=off, lifetime=lifetime) -> None:
