@@ -23,11 +23,14 @@ from sim.runner import compose, to_plain
 COMMSIM = [sys.executable, "-m", "experiments.cli"]
 
 #: the community behind the synthetic log, and how close the fit must come (relative error).
-#: On ten logs of this community (seeds 1-9 and 4242) the largest errors were 2.2% (n), 35%
-#: (p), 22% (q), 9% (visits.slope) and 26% (churn.inactivity), the medians 0.5%, 8%, 5%,
-#: 3% and 18%: one history pins down the population and the visit rate; outside reach and
-#: word of mouth trade off a little, and so do churn and visits. The tolerances leave room
-#: for changes in the model's random streams.
+#: On ten logs of this community (seeds 1-9 and 4242, ``python benchmarks/recovery_logs.py``)
+#: the largest errors were 2.0% (n), 53% (p), 30% (q), 9% (visits.slope) and 79%
+#: (churn.inactivity, always above the truth where it erred most), the medians 0.4%, 13%,
+#: 12%, 3% and 26%: one history pins down the population and the visit rate; outside reach
+#: and word of mouth trade off, and churn (a dormant member's log looks much like a gone
+#: one's) trades off with visits. The tolerances leave room for changes in the model's
+#: random streams; the one of churn.inactivity is above 100%, so it only bounds fits above
+#: the truth.
 TRUTH = {
     "community.n": 1200,
     "acquisition.p": 0.01,
@@ -40,7 +43,7 @@ TOLERANCE = {
     "acquisition.p": 0.6,
     "acquisition.q": 0.35,
     "behaviour.visits.slope": 0.15,
-    "behaviour.churn.inactivity": 0.6,
+    "behaviour.churn.inactivity": 1.6,
 }
 LOG_DAYS = 141
 #: fits exactly the parameters of TRUTH (every other one is at its true, default value)
@@ -75,11 +78,19 @@ def commsim(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run([*COMMSIM, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def write_synthetic_log(seed: int, path: Path) -> Path:
+    """The log a commsim community with the parameters ``TRUTH`` writes over ``LOG_DAYS``.
+
+    ``benchmarks/recovery_logs.py`` writes its ten logs with it too.
+    """
+    plain = to_plain(compose([f"{k}={v}" for k, v in TRUTH.items()] + ["initial_members=5"]))
+    return write_log(plain, seed, LOG_DAYS, path)
+
+
 @pytest.fixture(scope="module")
 def synthetic_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A log written by a commsim community with the parameters ``TRUTH``."""
-    plain = to_plain(compose([f"{k}={v}" for k, v in TRUTH.items()] + ["initial_members=5"]))
-    return write_log(plain, 4242, LOG_DAYS, tmp_path_factory.mktemp("log") / "visits.txt.gz")
+    return write_synthetic_log(4242, tmp_path_factory.mktemp("log") / "visits.txt.gz")
 
 
 @pytest.fixture(scope="module")
