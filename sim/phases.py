@@ -12,6 +12,7 @@ the phases whose condition holds, and a phase never checks its own switch again.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents import consumption, contribution, levels, money, sentiment
-from agents.acquisition import JOIN_RULES, cap_joins
+from agents.acquisition import JOIN_RULES, AcquisitionParams, cap_joins
 from agents.engagement import (
     current_members,
     decide_churn,
@@ -58,8 +59,9 @@ def talk_phase(model: CommunityModel) -> None:
 
 
 def acquisition_phase(model: CommunityModel) -> None:
-    """Prospects join by the configured rule (word of mouth scaled by neighbours' mood)."""
-    params = model.acquisition
+    """Prospects join by the configured rule (word of mouth scaled by neighbours' mood;
+    outside reach by the day's reach driver)."""
+    params = reach_today(model)
     boost: np.ndarray | None = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
@@ -71,17 +73,38 @@ def acquisition_phase(model: CommunityModel) -> None:
     model.admit(cap_joins(joins, params.max_joins_per_day, model.rng))
 
 
+def reach_today(model: CommunityModel) -> AcquisitionParams:
+    """The acquisition in force (``model.acquisition``) times today's reach driver."""
+    params = model.acquisition
+    r = model.drivers.on("reach", model.day)
+    if r == 1.0:
+        return params
+    if model.config.drivers.reach_to == "all":
+        q, w = min(params.q * r, 1.0), min(params.w * r, 1.0)
+        return dataclasses.replace(params, p=min(params.p * r, 1.0), q=q, w=w)
+    return dataclasses.replace(params, p=min(params.p * r, 1.0))
+
+
 def visits_phase(model: CommunityModel) -> None:
-    """Members decide whether to visit; today's joiners are visitors too."""
-    pop = model.pop
+    """Members decide whether to visit (times their propensity and today's activity
+    driver); today's joiners are visitors too."""
+    pop, b = model.pop, model.config.behaviour
     members = current_members(model)
     is_old = pop.joined_day[members] < model.day
     old = members[is_old]
     mult = model.segments.visit[pop.segment[old]]
-    if model.config.behaviour.dormancy.enabled:
-        mult = mult * dormancy_multiplier(model, old, model.config.behaviour.dormancy)
+    if b.dormancy.enabled:
+        mult = mult * dormancy_multiplier(model, old, b.dormancy)
+    if b.heterogeneity.propensity_on:
+        mult = mult * pop.propensity[old]
+    activity = model.drivers.on("activity", model.day)
+    if activity != 1.0:
+        mult = mult * activity
+    fixed = None
+    if b.heterogeneity.one_off_on:
+        fixed = (pop.one_off[old], b.heterogeneity.one_off_visit * activity)
     push = model.levers.rows("visit_push", old)
-    visited = decide_visits(model, old, model.config.behaviour.visits, push=push, multiplier=mult)
+    visited = decide_visits(model, old, b.visits, push=push, multiplier=mult, fixed=fixed)
     _record_visits(model, members, is_old, visited)
 
 
