@@ -48,11 +48,11 @@ class HeterogeneityParams:
         doc="share of people who, once joined, hardly come back",
     )
     one_off_visit: float = param(
-        0.002,
+        0.0005,
         unit="1/day",
         low=0.0,
         high=1.0,
-        source="assumption (about one return in 18 months)",
+        source="assumption (about one return in five years)",
         doc="daily visit chance of a one-off person after the day they join",
     )
 

@@ -154,7 +154,7 @@ def day_calendar(params: DriversParams, n_days: int) -> pd.DataFrame:
     since = (dates.year - start.year) * 12 + dates.month - start.month
     return pd.DataFrame(
         {
-            "weekday": np.asarray(dates.dayofweek),
+            "weekday": np.asarray(dates.day_of_week),
             "month": np.asarray(dates.month - 1),
             "since": np.asarray(since),
         }
