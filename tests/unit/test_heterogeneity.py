@@ -90,3 +90,23 @@ def test_bad_values_fail_before_day_1(key, value):
     with pytest.raises(ConfigError) as err:
         build(*SMOKE, f"{key}={value}")
     assert err.value.key == key
+
+
+def test_a_start_from_aggregates_counts_each_persons_propensity():
+    """The weekly actives of a synthetic start still match with propensities spread."""
+    aggregates = [
+        "community.n=6000",
+        "start.members=1500",
+        "start.weekly_active=300",
+        "start.new_per_week=40",
+        "start.age_days=400",
+        "days=7",
+    ]
+    waus = []
+    for seed in range(3):
+        model = build(*SMOKE, *aggregates, *ON, f"seed={seed}")
+        members = model.pop.state == 1
+        assert not model.pop.one_off[members].any()  # recency drawn, not observed
+        model.run()
+        waus.append(model.recorder.frame()["wau"].iloc[7])
+    assert abs(np.mean(waus) / 300 - 1) <= 0.10, waus
