@@ -23,15 +23,18 @@ reading live in ``sim.drivers_check``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from agents.acquisition import AcquisitionParams
 from agents.params import param
 
 DRIVEN = ("reach", "activity")
-FIT_SOURCE = "assumption (1: no change); fitted by commsim calibrate"
+FIT_SOURCE = "assumption (1: no change); your calendar, or a fit"
+LEVEL_SOURCE = "assumption (1: no change); commsim calibrate can fit it"
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,14 @@ class DriversParams:
         (),
         unit="multiplier",
         low=0.0,
-        source=FIT_SOURCE,
+        source=LEVEL_SOURCE,
         doc="reach level by month since day 0 (a list, or {month: value}); the last holds",
     )
     monthly_activity: tuple[float, ...] = param(
         (),
         unit="multiplier",
         low=0.0,
-        source=FIT_SOURCE,
+        source=LEVEL_SOURCE,
         doc="activity level by month since day 0 (a list, or {month: value}); the last holds",
     )
     shocks: tuple[Shock, ...] = param(
@@ -199,3 +202,15 @@ def build_drivers(
     """The drivers of a run of ``n_days`` days (day 0 included), from checked settings."""
     mult = daily_multipliers(params, n_days + 1, series)
     return Drivers(mult["reach"], mult["activity"], params, series)
+
+
+def scaled_acquisition(params: AcquisitionParams, reach: float, reach_to: str) -> AcquisitionParams:
+    """``params`` with outside reach ``p`` (and with ``reach_to="all"`` word of mouth ``q``
+    and ``w``) times ``reach``, each capped at 1; ``params`` itself when ``reach`` is 1."""
+    if reach == 1.0:
+        return params
+    p = min(params.p * reach, 1.0)
+    if reach_to == "all":
+        q, w = min(params.q * reach, 1.0), min(params.w * reach, 1.0)
+        return dataclasses.replace(params, p=p, q=q, w=w)
+    return dataclasses.replace(params, p=p)

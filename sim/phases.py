@@ -12,7 +12,6 @@ the phases whose condition holds, and a phase never checks its own switch again.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents import consumption, contribution, levels, money, sentiment
-from agents.acquisition import JOIN_RULES, AcquisitionParams, cap_joins
+from agents.acquisition import JOIN_RULES, cap_joins
 from agents.engagement import (
     current_members,
     decide_churn,
@@ -29,6 +28,7 @@ from agents.engagement import (
 )
 from agents.states import PROSPECT
 from sim.config import SimConfig
+from sim.drivers import scaled_acquisition
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -59,9 +59,12 @@ def talk_phase(model: CommunityModel) -> None:
 
 
 def acquisition_phase(model: CommunityModel) -> None:
-    """Prospects join by the configured rule (word of mouth scaled by neighbours' mood;
-    outside reach by the day's reach driver)."""
-    params = reach_today(model)
+    """Prospects join by the configured rule; outside reach times the day's reach driver.
+
+    Word of mouth is scaled by neighbours' mood (and, with ``drivers.reach_to=all``, by the
+    reach driver too)."""
+    reach = model.drivers.on("reach", model.day)
+    params = scaled_acquisition(model.acquisition, reach, model.config.drivers.reach_to)
     boost: np.ndarray | None = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
@@ -73,21 +76,11 @@ def acquisition_phase(model: CommunityModel) -> None:
     model.admit(cap_joins(joins, params.max_joins_per_day, model.rng))
 
 
-def reach_today(model: CommunityModel) -> AcquisitionParams:
-    """The acquisition in force (``model.acquisition``) times today's reach driver."""
-    params = model.acquisition
-    r = model.drivers.on("reach", model.day)
-    if r == 1.0:
-        return params
-    if model.config.drivers.reach_to == "all":
-        q, w = min(params.q * r, 1.0), min(params.w * r, 1.0)
-        return dataclasses.replace(params, p=min(params.p * r, 1.0), q=q, w=w)
-    return dataclasses.replace(params, p=min(params.p * r, 1.0))
-
-
 def visits_phase(model: CommunityModel) -> None:
-    """Members decide whether to visit (times their propensity and today's activity
-    driver); today's joiners are visitors too."""
+    """Members decide whether to visit (propensity, activity driver); joiners visit too.
+
+    The visit chance is multiplied by the segment, dormancy, the person's propensity and
+    the day's activity driver; one-off visitors come at their own low chance."""
     pop, b = model.pop, model.config.behaviour
     members = current_members(model)
     is_old = pop.joined_day[members] < model.day

@@ -7,10 +7,9 @@ import pytest
 
 from experiments.calibration.simulate import with_values
 from sim.config import parse_config
-from sim.drivers import build_drivers, daily_multipliers
+from sim.drivers import build_drivers, daily_multipliers, scaled_acquisition
 from sim.drivers_check import parse_drivers, series_of
 from sim.errors import ConfigError
-from sim.phases import reach_today
 from sim.runner import compose, to_plain
 from tests.conftest import SMOKE, build
 
@@ -112,14 +111,14 @@ def test_bad_drivers_fail_with_the_key(values, key):
 
 def test_reach_multiplies_outside_reach_of_the_acquisition_in_force():
     model = build(*SMOKE, "+drivers.shocks=[{start:1,end:1,reach:3}]")
-    model.day = 1
-    p, q = model.acquisition.p, model.acquisition.q
-    assert reach_today(model).p == pytest.approx(3 * p) and reach_today(model).q == q
-    model.day = 2
-    assert reach_today(model) is model.acquisition
-    everything = build(*SMOKE, "drivers.reach_to=all", "+drivers.shocks=[{start:1,end:1,reach:3}]")
-    everything.day = 1
-    assert reach_today(everything).q == pytest.approx(3 * q)
+    acq = model.acquisition
+    assert model.drivers.on("reach", 1) == 3 and model.drivers.on("reach", 2) == 1
+    outside = scaled_acquisition(acq, 3.0, "outside")
+    assert outside.p == pytest.approx(3 * acq.p) and (outside.q, outside.w) == (acq.q, acq.w)
+    every = scaled_acquisition(acq, 3.0, "all")
+    assert every.q == pytest.approx(3 * acq.q) and every.w == pytest.approx(3 * acq.w)
+    assert scaled_acquisition(acq, 1.0, "all") is acq
+    assert scaled_acquisition(acq, 1e6, "outside").p == 1.0  # a chance stays a chance
 
 
 def test_no_reach_and_no_activity_on_shock_days():
