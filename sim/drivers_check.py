@@ -152,18 +152,22 @@ def read_series(path: str, key: str, start: str) -> tuple[np.ndarray, np.ndarray
     if not file.is_file():
         raise ConfigError(key, path, f"no such file; {SERIES_FIX}")
     stat = file.stat()
-    return _read_series(str(file.resolve()), stat.st_mtime_ns, stat.st_size, start)
+    version = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _read_series(path, key, version, start)
 
 
 @functools.lru_cache(maxsize=16)
-def _read_series(path: str, mtime: int, size: int, start: str) -> tuple[np.ndarray, np.ndarray]:
-    """Read and check a series (cached by path, modification time and size)."""
+def _read_series(
+    path: str, key: str, version: tuple[str, int, int], start: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Read and check a series (cached by the file's real path, modification time, size)."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(version[0], dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, "", f"cannot read it ({exc}); {SERIES_FIX}") from None
+        raise ConfigError(path, "", f"cannot read it ({exc}); {SERIES_FIX} ({key})") from None
     if list(frame.columns) != ["date", "multiplier"]:
-        raise ConfigError(f"{path}:1", ",".join(map(str, frame.columns)), SERIES_FIX)
+        header = ",".join(map(str, frame.columns))
+        raise ConfigError(f"{path}:1", header, f"{SERIES_FIX} ({key})")
     text = frame["date"].str.strip()
     dates = pd.to_datetime(text, format="ISO8601", errors="coerce").dt.normalize()
     values = pd.to_numeric(frame["multiplier"].str.strip(), errors="coerce")
@@ -177,7 +181,8 @@ def _read_series(path: str, mtime: int, size: int, start: str) -> tuple[np.ndarr
     ):
         if mask.any():
             row = int(np.flatnonzero(mask)[0])
-            raise ConfigError(f"{path}:{row + 2}", what.iloc[row], fix)  # line 1: header
+            line = row + 2  # line 1: the header
+            raise ConfigError(f"{path}:{line}", what.iloc[row], f"{fix} (the file of {key})")
     days = (dates - pd.Timestamp(start)).dt.days.to_numpy(dtype=np.int64)
     return days, values.to_numpy(dtype=float)
 
