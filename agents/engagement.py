@@ -199,6 +199,7 @@ def decide_visits(
     params: VisitParams,
     push: np.ndarray | None = None,
     multiplier: np.ndarray | float = 1.0,
+    fixed: tuple[np.ndarray, float] | None = None,
 ) -> np.ndarray:
     """Boolean mask over ``members``: who visits today.
 
@@ -209,8 +210,12 @@ def decide_visits(
         push: optional extra visit chance today (events, notifications), aligned with
             ``members``.
         multiplier: segment visit multiplier, aligned with ``members``.
+        fixed: ``(mask, chance)``: the members in ``mask`` visit at ``chance`` instead of
+            by commitment (one-off visitors, ``behaviour.heterogeneity``); push still adds.
     """
     prob = (params.base + params.slope * world.pop.commitment[members]) * multiplier
+    if fixed is not None:
+        prob = np.where(fixed[0], fixed[1], prob)
     if push is not None:
         prob = prob + push
     return world.rng.random(len(members)) < prob

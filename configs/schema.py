@@ -6,9 +6,10 @@ Hydra's ConfigStore, so that composing ``configs/config.yaml`` yields every key 
 value (``commsim run --cfg job`` prints them all) while the YAML files name only what they
 change:
 
-- ``schema/acquisition``, ``schema/run``, ``schema/start``, ``schema/churn`` and
-  ``schema/behaviour``: placed by the defaults list of ``config.yaml`` under their names, before the
-  ``behaviour`` group's file, which adds the personas and may change values.
+- ``schema/acquisition``, ``schema/run``, ``schema/start``, ``schema/churn``,
+  ``schema/drivers`` and ``schema/behaviour``: placed by the defaults list of ``config.yaml``
+  under their names, before the ``behaviour`` group's file, which adds the personas and
+  may change values.
 - ``schema/strategies/<kind>``: one per strategy class: its ``_target_`` and every lever.
   A playbook places it where the strategy goes and lists only the levers it changes::
 
@@ -39,6 +40,7 @@ from agents.acquisition import AcquisitionParams
 from agents.params import param_defaults
 from agents.segments import SegmentsParams
 from sim.config import SECTIONS, RunOptions
+from sim.drivers import DriversParams
 from sim.kpis import ChurnDefinition
 from sim.start import StartParams
 from strategies.catalogue import strategy_classes
@@ -47,8 +49,8 @@ GROUP = "schema"
 
 
 def sim_nodes() -> dict[str, dict[str, Any]]:
-    """The nodes of the simulation's sections: ``acquisition``, ``run``, ``start``, ``churn``
-    and ``behaviour``."""
+    """The nodes of the simulation's sections: ``acquisition``, ``run``, ``start``, ``churn``,
+    ``drivers`` and ``behaviour``."""
     behaviour: dict[str, Any] = {"segments": param_defaults(SegmentsParams)}
     behaviour.update({name: param_defaults(cls) for name, cls in SECTIONS.items()})
     return {
@@ -56,6 +58,7 @@ def sim_nodes() -> dict[str, dict[str, Any]]:
         "run": param_defaults(RunOptions),
         "start": param_defaults(StartParams),
         "churn": param_defaults(ChurnDefinition),
+        "drivers": param_defaults(DriversParams),
         "behaviour": behaviour,
     }
 

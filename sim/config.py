@@ -16,6 +16,7 @@ from agents.acquisition import AcquisitionParams
 from agents.consumption import ConsumptionParams
 from agents.contribution import ContributionParams
 from agents.engagement import ChurnParams, CommitmentParams, DormancyParams, VisitParams
+from agents.heterogeneity import HeterogeneityParams
 from agents.interests import ContentParams
 from agents.levels import LevelParams
 from agents.money import MoneyParams
@@ -23,6 +24,8 @@ from agents.params import param
 from agents.segments import SegmentParams, SegmentsParams
 from agents.sentiment import SentimentParams
 from sim.community import CommunitySpec, parse_community
+from sim.drivers import DriversParams
+from sim.drivers_check import parse_drivers
 from sim.errors import ConfigError
 from sim.kpis import ChurnDefinition, parse_churn
 from sim.start import StartParams, check_start
@@ -40,6 +43,7 @@ class BehaviourParams:
     segments: SegmentsParams = field(default_factory=SegmentsParams)
     content: ContentParams = field(default_factory=ContentParams)
     visits: VisitParams = field(default_factory=VisitParams)
+    heterogeneity: HeterogeneityParams = field(default_factory=HeterogeneityParams)
     consumption: ConsumptionParams = field(default_factory=ConsumptionParams)
     contribution: ContributionParams = field(default_factory=ContributionParams)
     commitment: CommitmentParams = field(default_factory=CommitmentParams)
@@ -54,6 +58,7 @@ class BehaviourParams:
 SECTIONS: dict[str, type] = {
     "content": ContentParams,
     "visits": VisitParams,
+    "heterogeneity": HeterogeneityParams,
     "consumption": ConsumptionParams,
     "contribution": ContributionParams,
     "commitment": CommitmentParams,
@@ -109,6 +114,7 @@ class SimConfig:
     crises: tuple[Crisis, ...] = ()
     start: StartParams = field(default_factory=StartParams)
     churn: ChurnDefinition = field(default_factory=lambda: ChurnDefinition())
+    drivers: DriversParams = field(default_factory=DriversParams)
 
 
 def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) -> T:
@@ -337,6 +343,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         crises=parse_crises(cfg.get("crises"), days),
         start=start,
         churn=parse_churn(cfg.get("churn")),
+        drivers=parse_drivers(cfg.get("drivers")),
     )
 
 
@@ -365,6 +372,7 @@ TOP_LEVEL = {
     "crises",
     "start",
     "churn",
+    "drivers",
     "strategies",
     "playbook_name",
     "playbook_description",

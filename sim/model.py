@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from agents.acquisition import Joins, draw_thresholds
 from agents.consumption import ConsumptionParams
+from agents.heterogeneity import draw_one_off, draw_propensity
 from agents.interests import draw_interests
 from agents.levels import assign_levels
 from agents.member import Member
@@ -38,6 +39,8 @@ from sim.community import build_community
 from sim.config import SimConfig
 from sim.content import ContentPool
 from sim.contributions import Contributions
+from sim.drivers import build_drivers
+from sim.drivers_check import series_of
 from sim.errors import ConfigError
 from sim.graphs import SocialGraph
 from sim.metrics import COMPUTED, MetricsRecorder
@@ -102,6 +105,8 @@ class CommunityModel(mesa.Model):
         self.levers = DailyLevers(self.n_people)
         #: acquisition in force (the config's, scaled to start.new_per_week if given)
         self.acquisition = config.acquisition
+        #: daily multipliers on outside reach and activity (``drivers.*``), from day 0
+        self.drivers = build_drivers(config.drivers, config.days, series_of(config.drivers))
         self.feed_override: ConsumptionParams | None = None
         self.budget_left: float | None = None
         self.budget_exhausted_day = -1
@@ -347,6 +352,11 @@ class CommunityModel(mesa.Model):
         pop.interests[:] = draw_interests(self.n_people, b.content, self.rng)
         sigma = b.contribution.voice_sigma
         pop.voice[:] = self.rng.lognormal(-(sigma**2) / 2, sigma, size=self.n_people)
+        h = b.heterogeneity
+        if b.visits.enabled and h.propensity_on:  # drawn only when on: same stream when off
+            pop.propensity[:] = draw_propensity(self.n_people, h, self.rng)
+        if b.visits.enabled and h.one_off_on:
+            pop.one_off[:] = draw_one_off(self.n_people, h, self.rng)
 
     def _place_initial_members(self) -> None:
         """Day 0: the start state if one is given (``start.*``), else the initial newcomers."""
@@ -425,6 +435,7 @@ class CommunityModel(mesa.Model):
         seen_at = state.tenure - state.idle  # age at the last visit
         pop.active_d23_30[people[(seen_at >= 23) & (state.tenure >= 23)]] = 1
         pop.level[members] = assign_levels(state.activity[~left], state.tenure[~left], b.levels)
+        pop.one_off[people[state.idle < state.tenure]] = False  # came back: not a one-off
         add_neighbour_counts(pop.member_nbrs, self.csr, members, +1)
         add_neighbour_counts(pop.churned_nbrs, self.csr, gone, +1)
         self.n_members += len(members)

@@ -28,6 +28,7 @@ from agents.engagement import (
 )
 from agents.states import PROSPECT
 from sim.config import SimConfig
+from sim.drivers import scaled_acquisition
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -58,8 +59,12 @@ def talk_phase(model: CommunityModel) -> None:
 
 
 def acquisition_phase(model: CommunityModel) -> None:
-    """Prospects join by the configured rule (word of mouth scaled by neighbours' mood)."""
-    params = model.acquisition
+    """Prospects join by the configured rule; outside reach times the day's reach driver.
+
+    Word of mouth is scaled by neighbours' mood (and, with ``drivers.reach_to=all``, by the
+    reach driver too)."""
+    reach = model.drivers.on("reach", model.day)
+    params = scaled_acquisition(model.acquisition, reach, model.config.drivers.reach_to)
     boost: np.ndarray | None = None
     if model.config.behaviour.sentiment.enabled:
         boost = sentiment.wom_boost(model.nbr_sentiment, model.config.behaviour.sentiment)
@@ -72,16 +77,27 @@ def acquisition_phase(model: CommunityModel) -> None:
 
 
 def visits_phase(model: CommunityModel) -> None:
-    """Members decide whether to visit; today's joiners are visitors too."""
-    pop = model.pop
+    """Members decide whether to visit (propensity, activity driver); joiners visit too.
+
+    The visit chance is multiplied by the segment, dormancy, the person's propensity and
+    the day's activity driver; one-off visitors come at their own low chance."""
+    pop, b = model.pop, model.config.behaviour
     members = current_members(model)
     is_old = pop.joined_day[members] < model.day
     old = members[is_old]
     mult = model.segments.visit[pop.segment[old]]
-    if model.config.behaviour.dormancy.enabled:
-        mult = mult * dormancy_multiplier(model, old, model.config.behaviour.dormancy)
+    if b.dormancy.enabled:
+        mult = mult * dormancy_multiplier(model, old, b.dormancy)
+    if b.heterogeneity.propensity_on:
+        mult = mult * pop.propensity[old]
+    activity = model.drivers.on("activity", model.day)
+    if activity != 1.0:
+        mult = mult * activity
+    fixed = None
+    if b.heterogeneity.one_off_on:
+        fixed = (pop.one_off[old], b.heterogeneity.one_off_visit * activity)
     push = model.levers.rows("visit_push", old)
-    visited = decide_visits(model, old, model.config.behaviour.visits, push=push, multiplier=mult)
+    visited = decide_visits(model, old, b.visits, push=push, multiplier=mult, fixed=fixed)
     _record_visits(model, members, is_old, visited)
 
 

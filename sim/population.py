@@ -41,6 +41,8 @@ FIELDS: dict[str, tuple[type, float]] = {
     "active_d23_30": (np.int8, 0),  # visited in days 23-30 after joining (retention)
     "points": (np.float64, 0.0),  # incentive points held
     "removed_recent": (np.float32, 0.0),  # own posts removed by moderation, about a month
+    "propensity": (np.float64, 1.0),  # lifelong visit propensity (behaviour.heterogeneity)
+    "one_off": (np.bool_, False),  # a one-off visitor (behaviour.heterogeneity)
 }
 
 #: arrays kept out of the members table (internal bookkeeping)
@@ -54,6 +56,8 @@ INTERNAL = (
     "recognition",
     "active_d23_30",
     "removed_recent",
+    "propensity",
+    "one_off",
 )
 
 
@@ -94,6 +98,8 @@ class Population:
     active_d23_30: np.ndarray
     points: np.ndarray
     removed_recent: np.ndarray
+    propensity: np.ndarray
+    one_off: np.ndarray
 
     def __init__(self, degree: np.ndarray, n_topics: int = 1) -> None:
         self.n = len(degree)

@@ -28,6 +28,7 @@ from typing import Any
 from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
 from sim.config import SECTIONS, RunOptions
+from sim.drivers import DriversParams
 from sim.kpis import ChurnDefinition
 from sim.start import StartParams
 
@@ -125,6 +126,7 @@ def model_tables() -> dict[str, str]:
         "acquisition": param_table([("acquisition", AcquisitionParams)]),
         "start": param_table([("start", StartParams)]),
         "churn": param_table([("churn", ChurnDefinition)]),
+        "drivers": param_table([("drivers", DriversParams)]),
         "behaviour.segments": param_table(
             [
                 ("behaviour.segments", SegmentsParams),

@@ -13,7 +13,8 @@ actives, new members a week, age. :func:`synthetic_start` builds day 0 from them
    random.
 3. **Commitment.** Monthly-only and dormant members have none. The weekly actives share
    one commitment, chosen (by bisection on the model's own visit rule, each person with
-   their segment's visit multiplier) so that the expected weekly actives after the first
+   their segment's visit multiplier and their propensity, ``behaviour.heterogeneity``;
+   none of them is a one-off visitor) so that the expected weekly actives after the first
    simulated week, the week's newcomers included, equal ``weekly_active``.
 4. **Activity.** A month's visits at the visit chance just found, and the posts and replies
    those visits bring at the person's own propensity; levels follow from them.
@@ -187,7 +188,8 @@ def synthetic_start(model: CommunityModel) -> tuple[StartState, np.ndarray]:
     people = model.place_people(StartState(tenure, idle, zeros > 0, zeros, zeros, zeros, zeros))
     mult = np.ones(len(people))
     if b.visits.enabled:
-        mult = model.segments.visit[model.pop.segment[people]]
+        mult = model.segments.visit[model.pop.segment[people]] * model.pop.propensity[people]
+        model.pop.one_off[people] = False  # recency drawn, not observed: all engaged
     commitment = np.zeros(len(tenure))
     if b.visits.enabled:  # the week's newcomers are weekly actives too
         commitment = weekly_commitment(model, idle, mult, p.weekly_active - p.new_per_week)
