@@ -126,7 +126,7 @@ def _seeded(seed: Sequence[int], fn: Callable[[], Any]) -> Any:
     return fn()
 
 
-def seeded_sampler(model: Model, sim: Simulator, seed: int) -> Any:
+def seeded_sampler(model: Model, sim: Simulator, seed: int, budget: int) -> Any:
     """A pyabc sampler whose particles are reproducible and simulated in parallel.
 
     Particle ``k`` of generation ``t`` is pyabc's ``simulate_one`` under global generators
@@ -134,7 +134,8 @@ def seeded_sampler(model: Model, sim: Simulator, seed: int) -> Any:
     proposal (the model answers an infinite loss), then, after the recorded particles are
     simulated side by side on ``sim``'s executor (:meth:`Model.flush`), again with the same
     seeds (the same proposals), now with their losses. A generation keeps the first
-    ``population`` accepted particles in the order of ``k``.
+    ``population`` accepted particles in the order of ``k``. Once ``budget`` particles are
+    simulated, a generation left unfinished ends the run (its predecessor is the posterior).
     """
     from pyabc.sampler import Sampler
 
@@ -143,19 +144,20 @@ def seeded_sampler(model: Model, sim: Simulator, seed: int) -> Any:
 
         def __init__(self) -> None:
             super().__init__()
-            self.rate, self.generation = 1.0, 0
+            self.rate, self.generation, self.used = 1.0, 0, 0
 
         def sample_until_n_accepted(self, n: int, simulate_one: Callable, t: int, **kw: Any) -> Any:
             kept: list[Any] = []
             accepted = k = 0
-            while accepted < n:
+            while accepted < n and self.used < budget:
                 need = n - accepted
                 size = need if kw.get("all_accepted") else math.ceil(need / max(self.rate, 0.05))
-                ids = [(seed, self.generation, k + i) for i in range(min(size, 4 * n))]
-                k += len(ids)
+                size = min(size, 4 * n, budget - self.used)
+                ids = [(seed, self.generation, k + i) for i in range(size)]
+                k += size
                 for i in ids:
                     _seeded(i, simulate_one)  # record the proposals
-                model.flush(sim)
+                self.used += model.flush(sim)
                 for i in ids:
                     particle = _seeded(i, simulate_one)
                     if accepted < n:  # the first n accepted, in order: no bias to fast runs
@@ -163,12 +165,13 @@ def seeded_sampler(model: Model, sim: Simulator, seed: int) -> Any:
                         accepted += int(particle.accepted)
                 if model.pending:
                     raise RuntimeError("pyabc proposed differently under the same seed")
-            self.rate = accepted / len(kept)
+            self.rate = accepted / max(len(kept), 1)
             self.generation += 1
             self.nr_evaluations_ = k
             sample = self._create_empty_sample()
             for particle in kept:
                 sample.append(particle)
+            sample.ok = accepted >= n
             return sample
 
     return SeededSampler()
@@ -191,6 +194,7 @@ def run_abc(problem: Problem, sim: Simulator) -> Posterior:
     a = s.abc
     logging.getLogger("ABC").setLevel(logging.WARNING)
     model = Model(problem, a.reps, s.seed)
+    sampler = seeded_sampler(model, sim, s.seed, a.max_simulations // a.reps)
     state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
     try:
         smc = pyabc.ABCSMC(
@@ -199,20 +203,13 @@ def run_abc(problem: Problem, sim: Simulator) -> Posterior:
             distance,
             population_size=a.population,
             eps=pyabc.QuantileEpsilon(initial_epsilon=PRIOR_EPSILON, alpha=a.alpha),
-            sampler=seeded_sampler(model, sim, s.seed),
+            sampler=sampler,
         )
         smc.new("sqlite://", {"loss": 0.0})
-        history = _seeded(
-            [s.seed, 7],
-            lambda: smc.run(
-                max_nr_populations=a.generations,
-                max_total_nr_simulations=max(a.max_simulations // a.reps, 1),
-            ),
-        )
+        history = _seeded([s.seed, 7], lambda: smc.run(max_nr_populations=a.generations))
         population = history.get_population()
         pops = history.get_all_populations()
         epsilons = pops.loc[pops["t"] >= 0, "epsilon"].to_numpy(dtype=float)
-        simulations = int(history.total_nr_simulations)
     finally:
         np.random.set_state(state)  # noqa: NPY002
         random.setstate(py_state)
@@ -224,7 +221,7 @@ def run_abc(problem: Problem, sim: Simulator) -> Posterior:
     )
     # the first generation is the prior sample: no tolerance (null in calibration.json)
     eps = [float(e) if e < PRIOR_EPSILON else None for e in epsilons]
-    return Posterior(frame, eps, simulations * a.reps, len(eps))
+    return Posterior(frame, eps, sampler.used * a.reps, len(eps))
 
 
 def candidates(problem: Problem, posterior: Posterior, n: int) -> list[Restart]:

@@ -85,9 +85,9 @@ class Block:
 class Abc:
     """``calibration.abc``: the budget of ``method: abc`` (``experiments.calibration.abc``)."""
 
-    population: int = 100
-    generations: int = 6
-    max_simulations: int = 600
+    population: int = 50
+    generations: int = 10
+    max_simulations: int = 900
     reps: int = 1
     alpha: float = 0.5
     candidates: int = 3
@@ -225,7 +225,15 @@ def parse_abc(spec: Any) -> Abc:
     alpha = spec.get("alpha", Abc.alpha)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise ConfigError("calibration.abc.alpha", alpha, "give a quantile between 0 and 1")
-    return Abc(alpha=float(alpha), **out)
+    abc = Abc(alpha=float(alpha), **out)
+    if abc.max_simulations < abc.population * abc.reps:
+        raise ConfigError(
+            "calibration.abc.max_simulations",
+            abc.max_simulations,
+            f"the first generation alone needs population x reps = {abc.population * abc.reps}; "
+            "give at least that",
+        )
+    return abc
 
 
 def parse_as_of(value: Any) -> datetime.date | None:
