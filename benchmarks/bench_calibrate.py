@@ -10,6 +10,7 @@ of 6,000 users over 64 months under 5 minutes, on two cores.
     python benchmarks/bench_calibrate.py                        # CollegeMsg, both methods
     python benchmarks/bench_calibrate.py --logs synthetic --repeats 1 --methods abc
     python benchmarks/bench_calibrate.py --ref 090e043 --methods nelder-mead   # before/after
+    python benchmarks/bench_calibrate.py --logs my.csv --extra "calibration=smoke" --repeats 1
 
 ``--ref REV`` adds the same runs with commit ``REV`` (checked out into a temporary git
 worktree, its sources first on the import path), interleaved with this checkout's. The
@@ -57,10 +58,12 @@ def synthetic_log(folder: Path, users: int, months: int) -> Path:
     return write_log(to_plain(compose(overrides)), 1, days, path)
 
 
-def run_once(tree: Path, log: Path, method: str, extra: list[str]) -> dict:
-    """One calibration in a fresh process; wall and CPU seconds, simulations, fit."""
+def run_once(tree: Path, log: Path, method: str | None, extra: list[str]) -> dict:
+    """One calibration in a fresh process; wall and CPU seconds, simulations, fit
+    (``method`` None: the version's only method, for a reference without the key)."""
     with tempfile.TemporaryDirectory() as out:
-        args = [f"data={log}", f"calibration.method={method}", f"hydra.run.dir={out}", *extra]
+        chosen = [f"calibration.method={method}"] if method else []
+        args = [f"data={log}", *chosen, f"hydra.run.dir={out}", *extra]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(
@@ -99,7 +102,7 @@ def bench(
                 for method in methods:
                     if version != "this" and method != "nelder-mead":
                         continue  # the reference has only Nelder-Mead
-                    result = run_once(tree, log, method, extra)
+                    result = run_once(tree, log, method if version == "this" else None, extra)
                     runs.setdefault((version, method), []).append(result)
                     print(f"  {name} {version} {method}: {result['wall']:.1f} s", flush=True)
         for (version, method), results in runs.items():
@@ -122,7 +125,7 @@ def bench(
 def main(argv: list[str] | None = None) -> int:
     """Print the table of medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logs", default="college", help="college,synthetic")
+    parser.add_argument("--logs", default="college", help="college,synthetic or log paths")
     parser.add_argument("--methods", default="nelder-mead,abc")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--users", type=int, default=6000)
@@ -133,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logs = {}
     for name in args.logs.split(","):
-        if name == "college":
+        if Path(name).is_file():  # any log of your own
+            logs[Path(name).name] = Path(name).resolve()
+        elif name == "college":
             if not COLLEGE_MSG.is_file():
                 print(f"CollegeMsg not found at {COLLEGE_MSG}: skipped")
                 continue

@@ -18,6 +18,8 @@ import pytest
 from experiments.calibration.simulate import write_log
 from sim.runner import compose, to_plain
 
+#: every test here waits for a calibration (the module's fixture) or runs comparisons
+pytestmark = pytest.mark.slow
 COMMSIM = [sys.executable, "-m", "experiments.cli"]
 TRUTH = ["community.n=400", "acquisition.p=0.02", "acquisition.q=0.1", "initial_members=5"]
 
@@ -72,7 +74,6 @@ def test_posterior_sample_and_intervals(fit: Path) -> None:
     assert any(a.startswith("acquisition.p=") for a in args)
 
 
-@pytest.mark.slow
 def test_same_seed_same_posterior_whatever_the_workers(
     fit: Path, log: Path, tmp_path: Path
 ) -> None:
