@@ -12,10 +12,11 @@ fitted day) writes the observed state on that day (``experiments.calibration.obs
 Outputs in the run folder: ``calibration.json`` (fitted values and their spread across
 restarts, per series ``r2`` and ``rmse``, peak days, hold-out errors, the state on
 ``as_of``), ``calibration.png`` (observed vs simulated), ``series.csv``, ``start.parquet``
-(the state: ``commsim run from=FOLDER`` starts from it), and the baseline for what-ifs
-from the log's start, ``calibrated.yaml`` (``commsim run --config-dir=FOLDER
-+calibrated=calibrated``) and ``calibrated.args`` (the same as overrides). See
-docs/calibration.md.
+(the state: ``commsim run from=FOLDER`` starts from it), ``posterior.parquet`` (with
+``calibration.method=abc``: the posterior sample, ``experiments.calibration.abc``), and the
+baseline for what-ifs from the log's start, ``calibrated.yaml`` (``commsim run
+--config-dir=FOLDER +calibrated=calibrated``) and ``calibrated.args`` (the same as
+overrides). See docs/calibration.md.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ per run, every KPI), ``summary.csv`` (per playbook and KPI: mean and 95% CI),
 and Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``), PNG plots and a
 self-contained ``report.html``. A rerun in the same folder skips finished runs.
 ``from=DIR`` (a folder of ``commsim calibrate ... as_of=DATE``) compares from the community's
-observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``).
+observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``);
+with ``posterior=on`` (a calibration by ``calibration.method=abc``) each replication draws its
+fitted values from the folder's posterior sample, the same draw for every playbook.
 """
 
 from __future__ import annotations
