@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
 from sim.io import write_parquet
+
+if TYPE_CHECKING:
+    from experiments.calibration.abc import Posterior
 
 FILE = "posterior.parquet"
 #: the columns of ``posterior.parquet`` that are not fitted keys
@@ -114,10 +117,48 @@ def read_posterior(path: Path, key: str = "posterior") -> pd.DataFrame:
     return frame
 
 
+def add_posterior(report: dict[str, Any], out_dir: Path, posterior: Posterior | None) -> None:
+    """Write ``posterior.parquet`` and add the intervals to the report (``method: abc``)."""
+    report["method"] = "abc" if posterior else "nelder-mead"
+    if posterior is None:
+        report["posterior"] = None
+        return
+    write_posterior(out_dir, posterior.frame)
+    summary = summarise(posterior.frame)
+    for key, row in summary.items():
+        report["parameters"][key].update(row)
+    report["posterior"] = {
+        "file": FILE,
+        "particles": len(posterior.frame),
+        "effective_size": round(effective_size(posterior.frame), 1),
+        "generations": posterior.generations,
+        "epsilons": posterior.epsilons,
+        "final_epsilon": next((e for e in reversed(posterior.epsilons) if e is not None), None),
+        "simulations": posterior.simulations,
+        "parameters": summary,
+    }
+
+
+def format_posterior(report: dict[str, Any]) -> str:
+    """The posterior's intervals, printed after the report (``method: abc``)."""
+    post = report["posterior"]
+    lines = [
+        f"posterior (ABC-SMC): {post['particles']} particles (effective {post['effective_size']}),"
+        f" {post['generations']} generations, final epsilon {post['final_epsilon']}; "
+        f"written as {post['file']}",
+        f"{'parameter':<38} {'median':>12} {'5%':>12} {'95%':>12}",
+    ]
+    for key, row in post["parameters"].items():
+        lines.append(f"{key:<38} {row['median']:>12.4g} {row['q05']:>12.4g} {row['q95']:>12.4g}")
+    return "\n".join(lines)
+
+
 __all__ = [
     "FILE",
+    "add_posterior",
     "draw",
     "effective_size",
+    "format_posterior",
     "posterior_frame",
     "read_posterior",
     "summarise",

@@ -35,7 +35,7 @@ from experiments.calibration.baseline import baseline, write_baseline
 from experiments.calibration.fit import Problem, Simulator, evaluate, fit_all, start_values
 from experiments.calibration.history import History, read_history
 from experiments.calibration.observed import as_of_day, write_state
-from experiments.calibration.posterior import FILE, effective_size, summarise, write_posterior
+from experiments.calibration.posterior import add_posterior, format_posterior
 from experiments.calibration.report import (
     LOSS,
     fit_tables,
@@ -219,28 +219,6 @@ def fit_parameters(problem: Problem, sim: Simulator) -> tuple[list[Any], Posteri
     return fit_all(problem, sim, start_values(problem)), None
 
 
-def add_posterior(report: dict[str, Any], out_dir: Path, posterior: Posterior | None) -> None:
-    """Write ``posterior.parquet`` and add the intervals to the report (``method: abc``)."""
-    report["method"] = "abc" if posterior else "nelder-mead"
-    if posterior is None:
-        report["posterior"] = None
-        return
-    write_posterior(out_dir, posterior.frame)
-    summary = summarise(posterior.frame)
-    for key, row in summary.items():
-        report["parameters"][key].update(row)
-    report["posterior"] = {
-        "file": FILE,
-        "particles": len(posterior.frame),
-        "effective_size": round(effective_size(posterior.frame), 1),
-        "generations": posterior.generations,
-        "epsilons": posterior.epsilons,
-        "final_epsilon": next((e for e in reversed(posterior.epsilons) if e is not None), None),
-        "simulations": posterior.simulations,
-        "parameters": summary,
-    }
-
-
 def _report(
     problem: Problem,
     history: History,
@@ -313,20 +291,6 @@ def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     print(format_report(report, out_dir))
     if report.get("posterior"):
         print(format_posterior(report))
-
-
-def format_posterior(report: dict[str, Any]) -> str:
-    """The posterior's intervals, printed after the report (``method: abc``)."""
-    post = report["posterior"]
-    lines = [
-        f"posterior (ABC-SMC): {post['particles']} particles (effective {post['effective_size']}),"
-        f" {post['generations']} generations, final epsilon {post['final_epsilon']}; "
-        f"written as {post['file']}",
-        f"{'parameter':<38} {'median':>12} {'5%':>12} {'95%':>12}",
-    ]
-    for key, row in post["parameters"].items():
-        lines.append(f"{key:<38} {row['median']:>12.4g} {row['q05']:>12.4g} {row['q95']:>12.4g}")
-    return "\n".join(lines)
 
 
 __all__ = ["calibrate", "format_report", "main", "prepare"]

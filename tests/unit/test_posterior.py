@@ -172,3 +172,23 @@ def test_with_values_copies_and_sets_dotted_keys() -> None:
     assert type(out["a"]["b"]) is float
     out["a"]["c"].append(3)
     assert plain == {"a": {"b": 1, "c": [1, 2]}, "d": None}
+
+
+def test_report_gets_intervals_and_the_sample_is_written(tmp_path: Path) -> None:
+    from experiments.calibration.abc import Posterior
+    from experiments.calibration.posterior import add_posterior, format_posterior
+
+    frame = sample(30)
+    report: dict = {"parameters": {"acquisition.p": {"value": 0.5}, "community.n": {}}}
+    add_posterior(report, tmp_path, Posterior(frame, [None, 3.0, 1.5], 90, 3))
+    assert report["method"] == "abc"
+    assert report["posterior"]["final_epsilon"] == 1.5
+    assert report["posterior"]["particles"] == 30
+    p = report["parameters"]["acquisition.p"]
+    assert p["value"] == 0.5 and p["q05"] <= p["median"] <= p["q95"]
+    pd.testing.assert_frame_equal(read_posterior(tmp_path / FILE), frame)
+    assert "acquisition.p" in format_posterior(report)
+    none: dict = {"parameters": {}}
+    add_posterior(none, tmp_path / "nm", None)
+    assert none["method"] == "nelder-mead" and none["posterior"] is None
+    assert not (tmp_path / "nm" / FILE).exists()
