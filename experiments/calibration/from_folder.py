@@ -13,6 +13,12 @@ The community keeps the fitted ``community.n``: the population the log implies, 
 of the state included; the rest are the market still to reach. It must be larger than the
 people of the state (members and those who left), or the command stops, naming
 ``community.n`` and the fix.
+
+``commsim compare from=DIR posterior=on`` (a calibration by ``calibration.method=abc``,
+which writes ``posterior.parquet``) leaves the baseline's fitted values out: each
+replication draws them from the posterior sample instead (``draw_overrides``, in
+``experiments.commands.compare``). A folder without a posterior sample stops the command
+(exit 2).
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from experiments.calibration.logs.options import quote
 from sim.errors import ConfigError
 
 KEY = "from"
+#: compare's key: ``posterior=on`` draws each replication's fitted values from the sample
+POSTERIOR = "posterior"
 #: the baseline's keys that a run from the state sets otherwise
 DROPPED = ("days", "initial_members")
 START = "start.parquet"
@@ -49,16 +57,56 @@ def expand_from(args: Sequence[str]) -> list[str]:
     folder = Path(given[0].split("=", 1)[1]).expanduser()
     rest = [a for a in args if a not in given]
     baseline = folder_baseline(folder)
+    rest, drawn = posterior_path(folder, rest)
     mine = {_key(a) for a in rest if "=" in a and not a.startswith("-")}
     regrouped = {k for k in mine if "." not in k}  # a group chosen anew drops its settings
     kept = [
         a
         for a in baseline
-        if _key(a) not in (*DROPPED, *mine) and _key(a).split(".")[0] not in regrouped
+        if _key(a) not in (*DROPPED, *mine, *drawn) and _key(a).split(".")[0] not in regrouped
     ]
     start = (folder / START).resolve()
     check_capacity(start, kept, rest)
     return [*kept, f"start.path={quote(str(start))}", *rest]
+
+
+def posterior_path(folder: Path, args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``posterior=on`` becomes ``posterior=FOLDER/posterior.parquet``; with it, the fitted
+    keys of the posterior sample, which each replication draws instead of the baseline's.
+
+    Returns:
+        The arguments, and the keys the posterior sample draws (none without ``posterior=on``).
+
+    Raises:
+        ConfigError: on ``posterior`` when the folder holds no posterior sample.
+    """
+    from experiments.calibration.posterior import FILE, keys, read_posterior
+
+    on = [a for a in args if "=" in a and _key(a) == POSTERIOR]
+    if not on or on[-1].split("=", 1)[1].strip("'\"").lower() != "on":
+        return list(args), []
+    path = (folder / FILE).resolve()
+    frame = read_posterior(path, POSTERIOR)
+    rest = [a for a in args if a not in on]
+    return [*rest, f"{POSTERIOR}={quote(str(path))}"], keys(frame)
+
+
+def draw_overrides(path: str | Path, seed: int, taken: Sequence[str]) -> list[str]:
+    """One replication's draw from the posterior sample at ``path`` (seed ``seed``), as
+    overrides, leaving out the keys in ``taken`` (the user's own). A drawn ``community.n``
+    no larger than the people of the start state beside the sample is raised to one more
+    than them: the smallest community that holds them."""
+    import pyarrow.parquet as pq
+
+    from experiments.calibration.posterior import draw, read_posterior
+
+    values = draw(read_posterior(Path(path), POSTERIOR), seed)
+    start = Path(path).parent / START
+    if "community.n" in values and start.is_file():
+        values["community.n"] = max(
+            int(values["community.n"]), pq.ParquetFile(start).metadata.num_rows + 1
+        )
+    return [f"{k}={v!r}" for k, v in values.items() if k not in taken]
 
 
 def folder_baseline(folder: Path) -> list[str]:
@@ -114,4 +162,4 @@ def check_capacity(start: Path, baseline: Sequence[str], user: Sequence[str]) ->
         )
 
 
-__all__ = ["expand_from", "folder_baseline"]
+__all__ = ["draw_overrides", "expand_from", "folder_baseline", "posterior_path"]

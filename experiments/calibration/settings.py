@@ -23,6 +23,8 @@ from experiments.calibration.simulate import ACTIVE
 from sim.errors import ConfigError
 
 EXECUTORS = ("serial", "joblib")
+#: how the parameters are fitted: blocks of Nelder-Mead with restarts, or ABC-SMC (pyabc)
+METHODS = ("nelder-mead", "abc")
 #: the command's keys beside the simulation's (removed before a simulation is checked)
 CALIBRATE_KEYS = (
     "data",
@@ -80,6 +82,18 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Abc:
+    """``calibration.abc``: the budget of ``method: abc`` (``experiments.calibration.abc``)."""
+
+    population: int = 50
+    generations: int = 10
+    max_simulations: int = 900
+    reps: int = 1
+    alpha: float = 0.5
+    candidates: int = 3
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything ``commsim calibrate`` needs besides the simulation config."""
 
@@ -96,6 +110,8 @@ class Settings:
     seed: int
     executor: str
     workers: int | None
+    method: str = "nelder-mead"
+    abc: Abc = Abc()
 
     def block(self, name: str) -> Block:
         """The block called ``name``."""
@@ -169,8 +185,55 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
         executor=executor,
         workers=workers,
         schedule=tuple(schedule),
+        method=_method(c.get("method", "nelder-mead")),
+        abc=parse_abc(c.get("abc")),
         **counts,
     )
+
+
+def _method(value: Any) -> str:
+    if value not in METHODS:
+        raise ConfigError("calibration.method", value, f"use one of: {', '.join(METHODS)}")
+    return str(value)
+
+
+def parse_abc(spec: Any) -> Abc:
+    """``calibration.abc`` (missing keys keep their defaults).
+
+    Raises:
+        ConfigError: naming the key, the value and the fix.
+    """
+    if spec is None:
+        return Abc()
+    if not isinstance(spec, Mapping):
+        raise ConfigError("calibration.abc", spec, "give {population, generations, ...}")
+    unknown = set(spec) - set(Abc.__dataclass_fields__)
+    if unknown:
+        known = ", ".join(Abc.__dataclass_fields__)
+        raise ConfigError(f"calibration.abc.{sorted(unknown)[0]}", "?", f"use: {known}")
+    out = {
+        k: _whole(f"calibration.abc.{k}", spec[k], low)
+        for k, low in (
+            ("population", 4),
+            ("generations", 1),
+            ("max_simulations", 1),
+            ("reps", 1),
+            ("candidates", 1),
+        )
+        if k in spec
+    }
+    alpha = spec.get("alpha", Abc.alpha)
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise ConfigError("calibration.abc.alpha", alpha, "give a quantile between 0 and 1")
+    abc = Abc(alpha=float(alpha), **out)
+    if abc.max_simulations < abc.population * abc.reps:
+        raise ConfigError(
+            "calibration.abc.max_simulations",
+            abc.max_simulations,
+            f"the first generation alone needs population x reps = {abc.population * abc.reps}; "
+            "give at least that",
+        )
+    return abc
 
 
 def parse_as_of(value: Any) -> datetime.date | None:

@@ -12,10 +12,11 @@ fitted day) writes the observed state on that day (``experiments.calibration.obs
 Outputs in the run folder: ``calibration.json`` (fitted values and their spread across
 restarts, per series ``r2`` and ``rmse``, peak days, hold-out errors, the state on
 ``as_of``), ``calibration.png`` (observed vs simulated), ``series.csv``, ``start.parquet``
-(the state: ``commsim run from=FOLDER`` starts from it), and the baseline for what-ifs
-from the log's start, ``calibrated.yaml`` (``commsim run --config-dir=FOLDER
-+calibrated=calibrated``) and ``calibrated.args`` (the same as overrides). See
-docs/calibration.md.
+(the state: ``commsim run from=FOLDER`` starts from it), ``posterior.parquet`` (with
+``calibration.method=abc``: the posterior sample, ``experiments.calibration.abc``), and the
+baseline for what-ifs from the log's start, ``calibrated.yaml`` (``commsim run
+--config-dir=FOLDER +calibrated=calibrated``) and ``calibrated.args`` (the same as
+overrides). See docs/calibration.md.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig
 
+from experiments.calibration.abc import Posterior, fit_abc
 from experiments.calibration.baseline import baseline, write_baseline
 from experiments.calibration.fit import Problem, Simulator, evaluate, fit_all, start_values
 from experiments.calibration.history import History, read_history
 from experiments.calibration.observed import as_of_day, write_state
+from experiments.calibration.posterior import add_posterior, format_posterior
 from experiments.calibration.report import (
     LOSS,
     fit_tables,
@@ -172,7 +175,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
     problem, history = prepare(cfg)
     s = problem.settings
     sim = Simulator(s.executor, s.workers)
-    restarts = fit_all(problem, sim, start_values(problem))
+    restarts, posterior = fit_parameters(problem, sim)
     final_seeds = [s.seed + i for i in range(s.final_reps)]
     sims = evaluate(problem, sim, [r.values for r in restarts], final_seeds, history.n_days)
     for r, series in zip(restarts, sims, strict=True):
@@ -192,6 +195,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
         final_seeds=final_seeds,
         baseline={"config": "calibrated.yaml", "args": "calibrated.args", "overrides": args},
     )
+    add_posterior(report, out_dir, posterior)
     write_json(out_dir / "calibration.json", report)
     write_series(out_dir / "series.csv", series_frame(obs_full, sims, best, problem.n_days))
     plot(
@@ -206,6 +210,13 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
     )
     write_baseline(out_dir, _header(history, out_dir), groups, body, args)
     return report
+
+
+def fit_parameters(problem: Problem, sim: Simulator) -> tuple[list[Any], Posterior | None]:
+    """The candidate fits (restarts, or ABC-SMC's candidates) and the posterior, if any."""
+    if problem.settings.method == "abc":
+        return fit_abc(problem, sim)
+    return fit_all(problem, sim, start_values(problem)), None
 
 
 def _report(
@@ -278,6 +289,8 @@ def main(args: Sequence[str]) -> int:
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     report = calibrate(cfg, out_dir, overrides)
     print(format_report(report, out_dir))
+    if report.get("posterior"):
+        print(format_posterior(report))
 
 
 __all__ = ["calibrate", "format_report", "main", "prepare"]

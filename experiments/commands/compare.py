@@ -8,7 +8,9 @@ per run, every KPI), ``summary.csv`` (per playbook and KPI: mean and 95% CI),
 and Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``), PNG plots and a
 self-contained ``report.html``. A rerun in the same folder skips finished runs.
 ``from=DIR`` (a folder of ``commsim calibrate ... as_of=DATE``) compares from the community's
-observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``).
+observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``);
+with ``posterior=on`` (a calibration by ``calibration.method=abc``) each replication draws its
+fitted values from the folder's posterior sample, the same draw for every playbook.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sim.io import write_text
 from sim.kpis import DEFAULT_KPIS, kpi
 
 #: compare's own top-level keys (configs/compare.yaml); the rest is the simulation's
-COMPARE_KEYS = ("playbooks", "reps", "rank_by", "kpis", "executor", "workers")
+COMPARE_KEYS = ("playbooks", "reps", "rank_by", "kpis", "executor", "workers", "posterior")
 
 
 @dataclass
@@ -86,23 +88,66 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
         "executor": executor,
         "workers": workers,
         "seed": int(cfg.get("seed", 0)),
+        "posterior": check_posterior(cfg.get("posterior")),
     }
+
+
+def check_posterior(value: Any) -> str | None:
+    """``posterior``: off (null), or the posterior sample that ``from=DIR posterior=on``
+    names (``experiments.calibration.from_folder.posterior_path``).
+
+    Raises:
+        ConfigError: on ``posterior`` for on without ``from=DIR``, a missing sample, or
+            another value.
+    """
+    from experiments.calibration.posterior import read_posterior
+
+    text = str(value).strip() if value not in (None, False) else "off"
+    if text.lower() == "off":
+        return None
+    if text.lower() == "on" or value is True:
+        raise ConfigError(
+            "posterior",
+            value,
+            "posterior=on draws from a calibration's posterior sample: give from=DIR "
+            "(a folder of commsim calibrate ... calibration.method=abc)",
+        )
+    if not text.endswith(".parquet"):
+        raise ConfigError("posterior", value, "use on (with from=DIR) or off")
+    read_posterior(Path(text))
+    return text
 
 
 def make_jobs(options: dict[str, Any], overrides: Sequence[str]) -> list[Job]:
     """One job per playbook and replication; replication r uses the same seed everywhere."""
     base = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
+    drawn = posterior_draws(options, base)
     jobs = []
     for book in options["playbooks"]:
         for rep in range(options["reps"]):
             seed = options["seed"] + rep
             jobs.append(
                 Job(
-                    (*base, f"playbook={book}", f"seed={seed}"),
+                    (*base, *drawn[rep], f"playbook={book}", f"seed={seed}"),
                     (("playbook", book), ("rep", rep), ("seed", seed)),
                 )
             )
     return jobs
+
+
+def posterior_draws(options: dict[str, Any], base: Sequence[str]) -> list[list[str]]:
+    """Per replication, the fitted values drawn from the posterior sample with the
+    replication's seed (the same for every playbook), or nothing with ``posterior=off``.
+    Keys the user set on the command line keep the user's value."""
+    if not options.get("posterior"):
+        return [[] for _ in range(options["reps"])]
+    from experiments.calibration.from_folder import draw_overrides
+
+    taken = [o.split("=", 1)[0].lstrip("+~") for o in base if "=" in o]
+    return [
+        draw_overrides(options["posterior"], options["seed"] + rep, taken)
+        for rep in range(options["reps"])
+    ]
 
 
 def compare(
