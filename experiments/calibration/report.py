@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.calibration.backtest import Backtest
 from experiments.calibration.fit import Problem, Restart
 from experiments.calibration.series import DAILY, Series, fit_table, vectors
 from sim.io import atomic_write, write_text
@@ -77,14 +78,28 @@ def peaks(obs_full: Series, sim: Series) -> dict[str, Any]:
 
 
 def series_frame(
-    obs_full: Series, sims: Sequence[Series], best: int, fit_days: int
+    obs_full: Series,
+    sims: Sequence[Series],
+    best: int,
+    fit_days: int,
+    backtest: Backtest | None = None,
 ) -> pd.DataFrame:
-    """Observed and simulated (best restart) daily series, and which window each day is in."""
+    """Observed and simulated (best restart) daily series, and which window each day is in.
+
+    With a backtest, ``<method>_<series>`` columns hold each forecast over the hold-out
+    (``model``, ``naive_mean``, ``naive_seasonal``; empty over the fit window).
+    """
     frame = pd.DataFrame({"day": np.arange(obs_full.n_days)})
     frame["window"] = np.where(frame["day"] < fit_days, "fit", "holdout")
     for k in DAILY:
         frame[f"observed_{k}"] = obs_full.daily[k]
         frame[f"simulated_{k}"] = sims[best].daily[k]
+    if backtest is not None:
+        for method, forecast in backtest.forecasts.items():
+            for k in DAILY:
+                column = np.full(obs_full.n_days, np.nan)
+                column[backtest.days] = forecast[k]
+                frame[f"{method}_{k}"] = column
     return frame
 
 
@@ -101,8 +116,13 @@ def plot(
     fit_days: int,
     fit: Mapping[str, Any],
     title: str,
+    backtest: Backtest | None = None,
 ) -> None:
-    """Observed vs simulated: cumulative, new and active users, and retention by age."""
+    """Observed vs simulated: cumulative, new and active users, and retention by age.
+
+    With a backtest, the three daily panels also show, over the hold-out, the model's
+    forecast from the state on the cut and both naive forecasts, with their MAE.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -122,6 +142,8 @@ def plot(
                 ax.plot(days, s.daily[key], color="tab:orange", lw=0.6, alpha=0.5)
         ax.plot(days, sims[best].daily[key], color="tab:blue", lw=1.6, label="simulated")
         _decorate(ax, names[key], fit.get(key), fit_days, obs_full.n_days)
+        if backtest is not None:
+            _plot_forecasts(ax, backtest, key)
     _plot_retention(axes.flat[3], obs_full, sims, best, fit.get("retention"))
     axes.flat[0].legend(loc="lower right")
     fig.suptitle(title)
@@ -140,6 +162,24 @@ def _decorate(
     ax.set_title(name, fontsize=10)
     ax.set_xlabel("day")
     ax.grid(alpha=0.3)
+
+
+#: how each forecast is drawn over the hold-out
+FORECAST_STYLE = {
+    "model": ("forecast from the cut", {"color": "tab:green", "lw": 1.8}),
+    "naive_mean": ("naive: 28-day mean", {"color": "tab:red", "lw": 1.2, "ls": "--"}),
+    "naive_seasonal": ("naive: 4 weeks back", {"color": "tab:purple", "lw": 1.0, "ls": ":"}),
+}
+
+
+def _plot_forecasts(ax: Any, backtest: Backtest, key: str) -> None:
+    """The forecasts of one series over the hold-out, each labelled with its MAE."""
+    row = backtest.table.get(key, {})
+    for method, (label, style) in FORECAST_STYLE.items():
+        mae = row.get(method, {}).get("mae")
+        text = label if mae is None else f"{label} (MAE {mae:.3g})"
+        ax.plot(backtest.days, backtest.forecasts[method][key], label=text, **style)
+    ax.legend(loc="best", fontsize=7)
 
 
 def _plot_retention(
@@ -178,15 +218,11 @@ def format_report(report: dict[str, Any], out_dir: Path) -> str:
     ]
     for key, p in report["parameters"].items():
         lines.append(f"{key:<36}{p['value']:>12.4g}{p['min']:>14.4g}{p['max']:>12.4g}")
-    lines += [
-        "",
-        f"{'series':<20}{'R2':>8}{'RMSE':>10}" + ("   hold-out RMSE" if report["holdout"] else ""),
-    ]
+    lines += ["", f"{'series':<20}{'R2':>8}{'RMSE':>10}"]
     for key, f in report["fit"].items():
-        extra = ""
-        if report["holdout"] and key in report["holdout"]:
-            extra = f"{report['holdout'][key]['rmse']:>16.4g}"
-        lines.append(f"{key:<20}{f['r2']:>8.3f}{f['rmse']:>10.4g}{extra}")
+        lines.append(f"{key:<20}{f['r2']:>8.3f}{f['rmse']:>10.4g}")
+    if report["holdout"]:
+        lines += ["", *format_holdout(report["holdout"], report["holdout_days"])]
     pk = report["peaks"]["active_users"]
     folder = out_dir.resolve()
     lines += [
@@ -203,6 +239,21 @@ def format_report(report: dict[str, Any], out_dir: Path) -> str:
         f"baseline from the log's start: commsim run --config-dir={folder} +calibrated=calibrated",
     ]
     return "\n".join(lines)
+
+
+def format_holdout(holdout: Mapping[str, Any], days: int) -> list[str]:
+    """The backtest's MAE per series: the model's forecast against both naive ones."""
+    lines = [
+        f"hold-out: the last {days} days, forecast from the state on the cut (MAE; bias)",
+        f"{'series':<20}{'model':>18}{'naive 28-day mean':>22}{'naive 4 weeks back':>22}",
+    ]
+    for key, row in holdout.items():
+        cells = [
+            f"{row[m]['mae']:.4g}; {row[m]['bias']:+.3g}" if m in row else "-"
+            for m in ("model", "naive_mean", "naive_seasonal")
+        ]
+        lines.append(f"{key:<20}{cells[0]:>18}{cells[1]:>22}{cells[2]:>22}")
+    return lines
 
 
 def format_state(state: dict[str, Any]) -> list[str]:

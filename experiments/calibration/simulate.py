@@ -103,6 +103,7 @@ def simulate(
         if day % 7 == 6 and day // 7 < n_weeks:
             who = np.flatnonzero(seen)
             cohorts = model.pop.joined_day[who] // 7
+            cohorts = cohorts[cohorts >= 0]  # people of a start state joined before day 0
             weekly[:, day // 7] = np.bincount(cohorts, minlength=len(weekly))[: len(weekly)]
             seen[:] = False
 

@@ -6,11 +6,13 @@ as ``commsim history``: ``format=``, ``data.actor=``, ``data.time=``, ``data.tar
 and cumulative users) and retention by weekly cohort, and fits the parameters of
 ``configs/calibration/<name>.yaml`` so that the simulated series match them
 (``experiments.calibration``: the loss, the blocks, Nelder-Mead on common random numbers,
-restarts). ``holdout_days=H`` fits on all but the last H days and reports the forecast
-error on them. ``as_of=DATE`` (default: the log's last day; with a hold-out, the last
-fitted day) writes the observed state on that day (``experiments.calibration.observed``).
+restarts). ``holdout_days=H`` fits on all but the last H days, forecasts them from the
+observed state on the cut and scores the forecast against two naive ones
+(``experiments.calibration.backtest``). ``as_of=DATE`` (default: the log's last day;
+with a hold-out, the last fitted day) writes the observed state on that day
+(``experiments.calibration.observed``).
 Outputs in the run folder: ``calibration.json`` (fitted values and their spread across
-restarts, per series ``r2`` and ``rmse``, peak days, hold-out errors, the state on
+restarts, per series ``r2`` and ``rmse``, peak days, the backtest, the state on
 ``as_of``), ``calibration.png`` (observed vs simulated), ``series.csv``, ``start.parquet``
 (the state: ``commsim run from=FOLDER`` starts from it), ``posterior.parquet`` (with
 ``calibration.method=abc``: the posterior sample, ``experiments.calibration.abc``), and the
@@ -31,6 +33,7 @@ import numpy as np
 from omegaconf import DictConfig
 
 from experiments.calibration.abc import Posterior, fit_abc
+from experiments.calibration.backtest import Backtest, backtest, check_room
 from experiments.calibration.baseline import baseline, write_baseline
 from experiments.calibration.fit import Problem, Simulator, evaluate, fit_all, start_values
 from experiments.calibration.history import History, read_history
@@ -93,6 +96,8 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
         )
         settings = dataclasses.replace(settings, blocks=tuple(b for b in blocks if b.params))
     _check_ranges(base, settings, users)
+    if settings.holdout_days:
+        check_room(size, users)
     return Problem(base, obs, users, settings, size=size), history
 
 
@@ -184,11 +189,14 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
     obs_full = observed(history)
     fit, holdout = fit_tables(problem, obs_full, sims[best], s.holdout_days)
     values = restarts[best].values
+    bt = _backtest(problem, history, sim, values, sims[best], final_seeds)
+    holdout = bt.table if bt else holdout
     groups, body, args = baseline(
         cfg, with_values(problem.base, {"days": history.n_days - 1}), values, overrides
     )
     report = _report(problem, history, restarts, best, fit, holdout, peaks(obs_full, sims[best]))
     report["as_of"] = write_state(out_dir, problem, history, values)
+    report["backtest"] = bt.record if bt else None
     report.update(
         simulations=sim.runs,
         seconds=round(time.perf_counter() - clock, 1),
@@ -197,7 +205,8 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
     )
     add_posterior(report, out_dir, posterior)
     write_json(out_dir / "calibration.json", report)
-    write_series(out_dir / "series.csv", series_frame(obs_full, sims, best, problem.n_days))
+    frame = series_frame(obs_full, sims, best, problem.n_days, bt)
+    write_series(out_dir / "series.csv", frame)
     plot(
         out_dir / "calibration.png",
         obs_full,
@@ -207,6 +216,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
         fit,
         f"{history.path.name}: observed vs simulated (mean of {s.final_reps} runs; "
         f"thin: other restarts)",
+        bt,
     )
     write_baseline(out_dir, _header(history, out_dir), groups, body, args)
     return report
@@ -217,6 +227,21 @@ def fit_parameters(problem: Problem, sim: Simulator) -> tuple[list[Any], Posteri
     if problem.settings.method == "abc":
         return fit_abc(problem, sim)
     return fit_all(problem, sim, start_values(problem)), None
+
+
+def _backtest(
+    problem: Problem,
+    history: History,
+    sim: Simulator,
+    values: dict[str, Any],
+    replay: Any,
+    seeds: Sequence[int],
+) -> Backtest | None:
+    """With ``holdout_days``: the forecast from the observed state on the cut, scored
+    against the naive forecasts (``experiments.calibration.backtest``)."""
+    if not problem.settings.holdout_days:
+        return None
+    return backtest(problem, history, sim, values, replay, seeds)
 
 
 def _report(

@@ -122,9 +122,17 @@ def test_outputs(smoke_fit: Path) -> None:
         assert {"r2", "rmse"} <= set(report["fit"][series])
     assert set(report["holdout"]) == {"new_users", "active_users", "cumulative_users"}
     assert report["holdout"]["cumulative_users"]["n"] == 14
+    for row in report["holdout"].values():  # the model from the cut against both naives
+        for method in ("model", "naive_mean", "naive_seasonal", "replay"):
+            assert set(row[method]) == {"mae", "rmse", "bias"}, method
+        assert row["rmse"] == row["model"]["rmse"]
+    backtest = report["backtest"]
+    assert backtest["cut_day"] == LOG_DAYS - 15 and backtest["community_n"] > backtest["people"]
     assert {"observed_day", "simulated_day"} <= set(report["peaks"]["active_users"])
     frame = pd.read_csv(smoke_fit / "series.csv")
     assert len(frame) == LOG_DAYS and (frame["window"] == "holdout").sum() == 14
+    forecast = frame.loc[frame["window"] == "holdout", "model_active_users"]
+    assert forecast.notna().all() and frame["naive_mean_new_users"].notna().sum() == 14
     assert (smoke_fit / "calibration.png").stat().st_size > 10_000
     text = (smoke_fit / "calibrated.yaml").read_text()
     assert text.startswith("# @package _global_") and "wom_effect: 0.5" in text

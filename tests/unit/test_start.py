@@ -133,3 +133,14 @@ def test_unreachable_weekly_actives_give_the_reachable_range():
     with pytest.raises(ConfigError) as err:
         build(*SMOKE, *AGGREGATES[:2], "start.weekly_active=5", "start.monthly_active=600")
     assert err.value.key == "start.weekly_active" and "between" in err.value.fix
+
+
+def test_calibration_series_of_a_run_from_a_start_state():
+    """People who joined before day 0 belong to no weekly cohort of the run."""
+    from experiments.calibration.simulate import simulate
+    from sim.runner import compose, to_plain
+
+    plain = to_plain(compose([*SMOKE, *AGGREGATES]))
+    series = simulate(plain, 0, 28)
+    assert series.sizes.sum() == series.daily["new_users"][:28].sum()
+    assert series.daily["cumulative_users"][0] == 800
