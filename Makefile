@@ -25,9 +25,9 @@ test: $(STAMP)
 	  echo "make test: could not install Debian's chromium and chromium-driver; the browser test will say so"
 	$(BIN)/python -m pytest -q
 
-# fast feedback: the unit tier (no slow test; under a minute)
+# fast feedback: the unit tier (no slow test; under a minute), on two workers (pytest-xdist)
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q -n 2 tests/unit
 
 # the parameter and phase tables of docs/model.md and docs/strategies.md, from the code
 docs: $(STAMP)
