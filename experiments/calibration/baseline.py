@@ -82,6 +82,9 @@ def baseline(
         args.append(item)
     fixed = {f"community.{k}": v for k, v in community.items() if v is not None}
     fixed.update({"days": int(base["days"]), "initial_members": int(base["initial_members"])})
+    start_date = base.get("drivers", {}).get("start_date")
+    if start_date:  # the log's first day: dated drivers (seasons, shocks) line up with it
+        fixed["drivers.start_date"] = start_date
     for key, value in {**fixed, **values}.items():
         _set(body, key, value)
         args.append(f"{key}={_text(value)}")

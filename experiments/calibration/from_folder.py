@@ -6,7 +6,8 @@ fitted baseline (``calibrated.args``) and the community's observed state on ``as
 then ``start.path=DIR/start.parquet``, then the user's own overrides, which win. The
 baseline's ``days`` (the log's length) and ``initial_members`` (the people of the log's
 first day) are left out: the run starts from the state and lasts the user's ``days`` (the
-config's default unless given). ``from`` is the command's key, never the simulation's: it
+config's default unless given); ``drivers.start_date`` becomes the ``as_of`` date (day 0
+of the run), so that dated outside drivers line up with the calendar. ``from`` is the command's key, never the simulation's: it
 is gone before Hydra composes the config.
 
 The community keeps the fitted ``community.n``: the population the log implies, the people
@@ -33,7 +34,7 @@ KEY = "from"
 #: compare's key: ``posterior=on`` draws each replication's fitted values from the sample
 POSTERIOR = "posterior"
 #: the baseline's keys that a run from the state sets otherwise
-DROPPED = ("days", "initial_members")
+DROPPED = ("days", "initial_members", "drivers.start_date")
 START = "start.parquet"
 RECALIBRATE = "commsim calibrate data=LOG as_of=DATE hydra.run.dir=DIR"
 
@@ -67,7 +68,23 @@ def expand_from(args: Sequence[str]) -> list[str]:
     ]
     start = (folder / START).resolve()
     check_capacity(start, kept, rest)
-    return [*kept, f"start.path={quote(str(start))}", *rest]
+    dated = [f"drivers.start_date={d}" for d in [as_of_date(folder)] if d]
+    if "drivers.start_date" in mine:
+        dated = []
+    return [*kept, *dated, f"start.path={quote(str(start))}", *rest]
+
+
+def as_of_date(folder: Path) -> str | None:
+    """The date of the folder's state (``calibration.json["as_of"]["date"]``): day 0 of a
+    run from it, for dated outside drivers (None when the report does not say)."""
+    import json
+
+    try:
+        report = json.loads((folder / "calibration.json").read_text())
+    except (OSError, ValueError):
+        return None
+    date = (report.get("as_of") or {}).get("date")
+    return str(date) if date else None
 
 
 def posterior_path(folder: Path, args: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -87,7 +87,8 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
     as_of_day(settings.as_of, history, fit_days - 1)  # a day outside the log fails here
     obs = observed(history, fit_days)
     users = int(obs.daily["cumulative_users"][-1])
-    base = simulation_config(cfg, int(obs.daily["new_users"][0]), fit_days)
+    start_date = history.start.date().isoformat()
+    base = simulation_config(cfg, int(obs.daily["new_users"][0]), fit_days, start_date)
     size = graph_size(base, users)
     if size is not None:  # the graph file fixes the population: community.n is not fitted
         blocks = tuple(
@@ -114,12 +115,17 @@ def _refuse_start(cfg: DictConfig) -> None:
             )
 
 
-def simulation_config(cfg: DictConfig, initial_members: int, fit_days: int) -> dict[str, Any]:
-    """The plain simulation config: the command's keys removed, the log's start set."""
+def simulation_config(
+    cfg: DictConfig, initial_members: int, fit_days: int, start_date: str | None = None
+) -> dict[str, Any]:
+    """The plain simulation config: the command's keys removed, the log's start set (its
+    people on the first day, its length and, for dated outside drivers, its first date)."""
     plain = {k: v for k, v in to_plain(cfg).items() if k not in CALIBRATE_KEYS}
+    dated = {} if start_date is None else {"drivers.start_date": start_date}
     plain = with_values(
         plain,
         {
+            **dated,
             "initial_members": initial_members,
             "days": fit_days - 1,
             "run.progress": "off",

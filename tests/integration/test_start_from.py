@@ -85,3 +85,20 @@ def test_compare_from_the_folder(calibrated: Path, tmp_path: Path) -> None:
     first = runs[runs["day"] == 0]
     assert len(first) == 4 and (first["members"] == members).all()
     assert runs["day"].max() == 10
+
+
+def test_dated_drivers_start_on_the_logs_first_day_and_on_as_of(calibrated: Path) -> None:
+    """calibrated.args carries the log's first date; from=DIR replaces it by the as_of date."""
+    from experiments.calibration.from_folder import expand_from
+
+    folder = calibrated
+    args = (folder / "calibrated.args").read_text().split()
+    first = [a for a in args if a.startswith("drivers.start_date=")]
+    assert len(first) == 1
+    report = json.loads((folder / "calibration.json").read_text())
+    expanded = expand_from([f"from={folder}", "days=5"])
+    dated = [a for a in expanded if a.startswith("drivers.start_date=")]
+    assert dated == [f"drivers.start_date={report['as_of']['date']}"]
+    log_start = json.loads((folder / "calibration.json").read_text())["start"][:10]
+    assert first == [f"drivers.start_date={log_start}"]
+    assert report["as_of"]["day"] > 0 and dated != first
