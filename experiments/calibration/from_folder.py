@@ -7,8 +7,8 @@ then ``start.path=DIR/start.parquet``, then the user's own overrides, which win.
 baseline's ``days`` (the log's length) and ``initial_members`` (the people of the log's
 first day) are left out: the run starts from the state and lasts the user's ``days`` (the
 config's default unless given); ``drivers.start_date`` becomes the ``as_of`` date (day 0
-of the run), so that dated outside drivers line up with the calendar. ``from`` is the command's key, never the simulation's: it
-is gone before Hydra composes the config.
+of the run), so that dated outside drivers line up with the calendar. ``from`` is the
+command's key, never the simulation's: it is gone before Hydra composes the config.
 
 The community keeps the fitted ``community.n``: the population the log implies, the people
 of the state included; the rest are the market still to reach. It must be larger than the

@@ -112,13 +112,25 @@ def test_a_preset_sets_the_levers(ui_url: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
     open_page(browser, ui_url)
-    browser.find_element(By.CSS_SELECTOR, ".commsim-preset .v-input__slot").click()
-    item = browser.find_element(
-        By.XPATH,
-        "//div[contains(@class, 'v-list-item__title') and normalize-space(.)='seed_degree']",
-    )
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
-    item.click()
+    title = "//div[contains(@class, 'v-list-item__title') and normalize-space(.)='seed_degree']"
+
+    opened = [0.0]  # when the menu was last asked to open
+
+    def choose_preset() -> bool:
+        """Open the preset menu (again after 3 s if it never showed) and click seed_degree
+        once it is shown (the menu renders asynchronously: a click can land before it
+        exists)."""
+        items = [e for e in browser.find_elements(By.XPATH, title) if e.is_displayed()]
+        if not items:
+            if time.monotonic() - opened[0] > 3.0:
+                browser.find_element(By.CSS_SELECTOR, ".commsim-preset .v-input__slot").click()
+                opened[0] = time.monotonic()
+            return False
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", items[0])
+        items[0].click()
+        return True
+
+    wait_for(browser, choose_preset, "the seed_degree preset in the menu")
     wait_for_text(browser, "invite at launch 50 by degree")
     assert "weekly Q&A off" in body_text(browser)
     button(browser, "Step").click()
