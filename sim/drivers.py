@@ -8,9 +8,10 @@ the product of
 - weekly seasonality: ``weekly_<x>[weekday(d)]`` (Monday first);
 - yearly seasonality: ``yearly_<x>[calendar month(d)]`` (January first; an academic
   calendar, say);
-- a piecewise-constant-by-month level: ``monthly_<x>[m]``, ``m`` the month since day 0
-  (calendar months with ``start_date``, 30-day blocks without); each value holds until the
-  next one given, before the first given month the level is 1;
+- a piecewise-constant level: ``monthly_<x>[m]``, ``m`` the month since day 0 (calendar
+  months with ``start_date``, 30-day blocks without), or with ``level_days = N`` the block
+  of ``N`` days since day 0 (``m = d // N``: what ``commsim calibrate`` fits); each value
+  holds until the next one given, before the first given month the level is 1;
 - dated shocks or campaigns: ``shocks`` entries ``{start, end, reach, activity}`` multiply
   the days from ``start`` to ``end`` (inclusive);
 - a daily series read from a CSV file ``date,multiplier`` (``<x>_series``); days the file
@@ -84,6 +85,19 @@ class DriversParams:
         source=FIT_SOURCE,
         doc="activity, January..December",
     )
+    level_days: int = param(
+        0,
+        unit="days",
+        low=0,
+        source="assumption (0: calendar months); commsim calibrate sets it",
+        doc="length of a monthly_* level's block: 0 for calendar months, N for N days",
+    )
+    level_start: str = param(
+        "",
+        unit="date (ISO)",
+        source="your log (commsim calibrate sets it to the log's first day)",
+        doc="date where month 0 of the monthly_* levels begins ('' for day 0)",
+    )
     monthly_reach: tuple[float, ...] = param(
         (),
         unit="multiplier",
@@ -144,17 +158,25 @@ class Drivers:
 
 
 def day_calendar(params: DriversParams, n_days: int) -> pd.DataFrame:
-    """Weekday (0 Monday), calendar month (0 January) and month since day 0 of each day.
+    """Weekday (0 Monday), calendar month (0 January) and level block (``since``: the month
+    since day 0 or ``level_start``, or with ``level_days`` the block of that many days) of
+    each day; ``since`` is negative before ``level_start``.
 
     Without ``start_date`` the weekday and calendar month are -1 and months are 30-day blocks.
     """
     days = np.arange(n_days)
     if not params.start_date:
         minus = np.full(n_days, -1)
-        return pd.DataFrame({"weekday": minus, "month": minus, "since": days // 30})
+        return pd.DataFrame(
+            {"weekday": minus, "month": minus, "since": days // (params.level_days or 30)}
+        )
     start = pd.Timestamp(params.start_date)
+    anchor = pd.Timestamp(params.level_start or params.start_date)
     dates = pd.DatetimeIndex(start + pd.to_timedelta(days, unit="D"))
-    since = (dates.year - start.year) * 12 + dates.month - start.month
+    if params.level_days:
+        since = (days + (start - anchor).days) // params.level_days
+    else:
+        since = (dates.year - anchor.year) * 12 + dates.month - anchor.month
     return pd.DataFrame(
         {
             "weekday": np.asarray(dates.day_of_week),
@@ -165,10 +187,12 @@ def day_calendar(params: DriversParams, n_days: int) -> pd.DataFrame:
 
 
 def levels_by_month(levels: tuple[float, ...], since: np.ndarray) -> np.ndarray:
-    """``levels[m]`` for each day's month ``m``; past the last given month, the last level."""
+    """``levels[m]`` for each day's month ``m``; past the last given month, the last level;
+    before month 0 (a negative ``m``), 1."""
     if not levels:
         return np.ones(len(since))
-    return np.asarray(levels, dtype=float)[np.minimum(since, len(levels) - 1)]
+    out = np.asarray(levels, dtype=float)[np.clip(since, 0, len(levels) - 1)]
+    return np.where(since < 0, 1.0, out)
 
 
 def daily_multipliers(

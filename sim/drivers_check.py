@@ -38,7 +38,22 @@ def parse_drivers(values: Mapping[str, Any] | None) -> DriversParams:
     reach_to = values.get("reach_to", p.reach_to)
     if reach_to not in ("outside", "all"):
         raise ConfigError("drivers.reach_to", reach_to, "use one of: outside, all")
-    kw: dict[str, Any] = {"start_date": start, "reach_to": reach_to}
+    level_days = values.get("level_days", p.level_days)
+    if isinstance(level_days, bool) or not isinstance(level_days, int) or level_days < 0:
+        raise ConfigError(
+            "drivers.level_days", level_days, "give a whole number of days >= 1, or 0 for months"
+        )
+    level_start = _date_text("drivers.level_start", values.get("level_start", p.level_start))
+    if level_start and not start:
+        raise ConfigError(
+            "drivers.start_date", "", "drivers.level_start needs the date of day 0; set it"
+        )
+    kw: dict[str, Any] = {
+        "start_date": start,
+        "reach_to": reach_to,
+        "level_days": level_days,
+        "level_start": level_start,
+    }
     for what in DRIVEN:
         for kind, n in (("weekly", 7), ("yearly", 12)):
             key = f"{kind}_{what}"

@@ -99,6 +99,8 @@ def _set(tree: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):  # one word on the command line: no spaces
+        return "[" + ",".join(_text(v) for v in value) + "]"
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str) and any(c in value for c in " ,[]{}=:'\""):

@@ -11,7 +11,8 @@ then ``scipy.optimize.minimize(method="Nelder-Mead")`` moves the block's paramet
 their unit box (log scale where declared) for at most ``evals`` evaluations. A block
 holding ``acquisition.p`` and ``acquisition.q`` (Bass rule) starts from the mean-field Bass
 curve fitted to the observed cumulative users (:func:`bass_guess`), which costs no
-simulation. Finally every restart's result is scored on the same fresh seeds
+simulation. A levels block fits an outside driver by time block instead
+(:func:`fit_levels`). Finally every restart's result is scored on the same fresh seeds
 ``seed + i`` (``i < final_reps``) and the best one is the fit; the others give the spread.
 """
 
@@ -29,9 +30,10 @@ from scipy.optimize import least_squares, minimize
 from scipy.stats import qmc
 
 from experiments.calibration.series import Series, average, loss, retention_cells, vectors
-from experiments.calibration.settings import Block, Settings
+from experiments.calibration.settings import LEVELS, Block, Settings
 from experiments.calibration.simulate import simulate, with_values
 from experiments.runs.executors import TaskPool
+from sim.drivers import DriversParams, day_calendar
 
 Values = dict[str, Any]
 
@@ -178,9 +180,13 @@ def fit_restart(problem: Problem, sim: Simulator, index: int, start: Values) -> 
     for step, name in enumerate(s.schedule):
         first = name not in s.schedule[:step]
         screen_seed = s.seed + 7919 * (index + 1) + step if first else None
-        result.values, series, n = fit_block(
-            problem, sim, s.block(name), result.values, seeds, screen_seed
-        )
+        block = s.block(name)
+        if block.levels:
+            result.values, series, n = fit_levels(problem, sim, block, result.values, seeds)
+        else:
+            result.values, series, n = fit_block(
+                problem, sim, block, result.values, seeds, screen_seed
+            )
         result.loss = problem.loss(series, s.weights)
         result.evaluations += n
     result.seconds = time.perf_counter() - clock
@@ -251,6 +257,59 @@ def fit_block(
     best = min(seen, key=lambda k: seen[k][0])
     best_values = {**values, **dict(zip([p.key for p in params], best, strict=True))}
     return best_values, seen[best][1], len(seen) + screened
+
+
+def level_blocks(problem: Problem, block: Block) -> np.ndarray:
+    """The level block of each day of the fit window (``drivers.day_calendar``)."""
+    start = str(_lookup(problem.base, "drivers.start_date") or "")
+    params = DriversParams(start_date=start, level_days=block.block_days, level_start=start)
+    return day_calendar(params, problem.n_days)["since"].to_numpy()
+
+
+def fit_levels(
+    problem: Problem, sim: Simulator, block: Block, values: Values, seeds: Sequence[int]
+) -> tuple[Values, Series, int]:
+    """An outside driver's levels, one per time block, by damped multiplicative updates.
+
+    The observed series the driver moves (active users for ``activity``, new users for
+    ``reach``) is summed by block, ``o_b``, and so is the simulated one at the current
+    levels, ``m_b``. Each update aims at ``log L_b + step * log((o_b + 1) / (m_b + 1))``
+    (the series taken as proportional to its level, damped because a level also moves
+    the blocks after it: members kept active stay committed) and smooths the aims by
+    penalised least squares: ``x`` minimises ``sum_b w_b (x_b - aim_b)^2 + smooth * sum_b
+    (x_b - x_(b-1))^2``, ``w_b = (o_b + 1) / mean(o + 1)`` (a block's weight grows with
+    what was seen in it, as the precision of a Poisson count's logarithm does); the new
+    levels are ``exp(x)`` within [0.01, 100], 4 significant digits. Of the ``evals``
+    simulated points, the one of lowest block loss is kept.
+    """
+    key, series_name = LEVELS[block.levels]
+    days = level_blocks(problem, block)[1:]
+    n_levels = int(days.max()) + 1
+    start = str(_lookup(problem.base, "drivers.start_date") or "")
+    fixed: Values = {"drivers.level_days": block.block_days}
+    if start:
+        fixed["drivers.level_start"] = start
+    current = list(values.get(key) or [])
+    levels = np.ones(n_levels)
+    levels[: min(len(current), n_levels)] = current[:n_levels]
+    observed = np.bincount(days, problem.obs.daily[series_name][1:], n_levels)
+    weight = (observed + 1.0) / np.mean(observed + 1.0)
+    diff = np.diff(np.eye(n_levels), axis=0)
+    system = np.diag(weight) + block.smooth * diff.T @ diff
+    best: tuple[float, Values, Series] | None = None
+    for i in range(block.evals):
+        point = {**values, **fixed, key: [float(f"{v:.4g}") for v in levels]}
+        series = evaluate(problem, sim, [point], seeds)[0]
+        score = problem.loss(series, block.weights)
+        if best is None or score < best[0]:
+            best = (score, point, series)
+        if i == block.evals - 1:
+            break
+        simulated = np.bincount(days, series.daily[series_name][1:], n_levels)
+        aim = np.log(levels) + block.step * np.log((observed + 1.0) / (simulated + 1.0))
+        levels = np.clip(np.exp(np.linalg.solve(system, weight * aim)), 0.01, 100.0)
+    assert best is not None
+    return best[1], best[2], block.evals
 
 
 def _screen(

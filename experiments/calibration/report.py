@@ -48,6 +48,21 @@ def parameters(problem: Problem, restarts: Sequence[Restart], best: int) -> dict
     return out
 
 
+def levels(problem: Problem, restarts: Sequence[Restart], best: int) -> dict[str, Any]:
+    """Each fitted outside driver: its levels by time block, per restart too."""
+    out = {}
+    for b in problem.settings.levels:
+        values = restarts[best].values
+        out[b.levels] = {
+            "key": b.key,
+            "block_days": b.block_days,
+            "start": values.get("drivers.level_start"),
+            "values": values.get(b.key),
+            "restarts": [r.values.get(b.key) for r in restarts],
+        }
+    return out
+
+
 def fit_tables(
     problem: Problem, obs_full: Series, sim: Series, holdout: int
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -218,6 +233,10 @@ def format_report(report: dict[str, Any], out_dir: Path) -> str:
     ]
     for key, p in report["parameters"].items():
         lines.append(f"{key:<36}{p['value']:>12.4g}{p['min']:>14.4g}{p['max']:>12.4g}")
+    for what, lv in (report.get("levels") or {}).items():
+        block = f"{lv['block_days']} days" if lv["block_days"] else "calendar month"
+        shown = ", ".join(f"{v:.2g}" for v in lv["values"] or [])
+        lines.append(f"{what} level by {block} from {lv['start'] or 'day 0'}: {shown}")
     lines += ["", f"{'series':<20}{'R2':>8}{'RMSE':>10}"]
     for key, f in report["fit"].items():
         lines.append(f"{key:<20}{f['r2']:>8.3f}{f['rmse']:>10.4g}")

@@ -70,15 +70,38 @@ class Param:
         return float(np.log(value / lo) / np.log(hi / lo)) if self.log else (value - lo) / (hi - lo)
 
 
+#: a levels block's driver -> the fitted key and the series whose block sums it follows
+LEVELS = {
+    "activity": ("drivers.monthly_activity", "active_users"),
+    "reach": ("drivers.monthly_reach", "new_users"),
+}
+
+
 @dataclass(frozen=True)
 class Block:
-    """Parameters fitted together, to the series of their own loss."""
+    """Parameters fitted together, to the series of their own loss.
+
+    A levels block (``levels: activity`` or ``reach``) has no parameters: it fits the
+    piecewise-constant outside driver ``drivers.monthly_<levels>``, one level per
+    ``block_days`` days (0: calendar months), by damped multiplicative updates (``step``)
+    smoothed by a penalty (``smooth``) on the change between neighbouring levels; ``evals``
+    simulated points (``experiments.calibration.fit.fit_levels``).
+    """
 
     name: str
     params: tuple[Param, ...]
     weights: dict[str, float]
     screen: int
     evals: int
+    levels: str = ""
+    block_days: int = 14
+    smooth: float = 1.0
+    step: float = 0.5
+
+    @property
+    def key(self) -> str:
+        """A levels block's fitted key (``drivers.monthly_activity``)."""
+        return LEVELS[self.levels][0]
 
 
 @dataclass(frozen=True)
@@ -119,8 +142,13 @@ class Settings:
 
     @property
     def params(self) -> list[Param]:
-        """Every fitted parameter, block by block."""
+        """Every fitted parameter, block by block (levels blocks have none)."""
         return [p for b in self.blocks for p in b.params]
+
+    @property
+    def levels(self) -> list[Block]:
+        """The levels blocks (outside drivers fitted by time block)."""
+        return [b for b in self.blocks if b.levels]
 
     @property
     def weights(self) -> dict[str, float]:
@@ -166,9 +194,16 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
             schedule,
             f"list the blocks to fit in order, each one of: {', '.join(names)}",
         )
-    keys = [p.key for b in parsed for p in b.params]
+    keys = [p.key for b in parsed for p in b.params] + [b.key for b in parsed if b.levels]
     if len(set(keys)) != len(keys):
         raise ConfigError("calibration.blocks", keys, "fit each parameter in one block only")
+    lengths = {b.block_days for b in parsed if b.levels}
+    if len(lengths) > 1:
+        raise ConfigError(
+            "calibration.blocks",
+            sorted(lengths),
+            "levels blocks share drivers.level_days: give them the same block_days",
+        )
     executor = plain.get("executor")
     if executor not in EXECUTORS:
         raise ConfigError("executor", executor, f"use one of: {', '.join(EXECUTORS)}")
@@ -274,6 +309,8 @@ def _block(name: str, spec: Any) -> Block:
             raise ConfigError(f"{where}.series.{series}", w, f"use the series: {', '.join(SERIES)}")
         if isinstance(w, bool) or not isinstance(w, int | float) or w < 0:
             raise ConfigError(f"{where}.series.{series}", w, "give a weight >= 0")
+    if "levels" in spec:
+        return _levels_block(name, spec, weights)
     params = spec.get("parameters")
     if not isinstance(params, Mapping) or not params:
         raise ConfigError(
@@ -287,6 +324,35 @@ def _block(name: str, spec: Any) -> Block:
         {str(k): float(v) for k, v in weights.items()},
         screen=_whole(f"{where}.screen", spec.get("screen", 0), 0),
         evals=_whole(f"{where}.evals", spec.get("evals"), 1),
+    )
+
+
+def _levels_block(name: str, spec: Mapping[str, Any], weights: Mapping[str, Any]) -> Block:
+    where = f"calibration.blocks.{name}"
+    if spec["levels"] not in LEVELS:
+        raise ConfigError(f"{where}.levels", spec["levels"], f"use one of: {', '.join(LEVELS)}")
+    extra = set(spec) - {"levels", "series", "block_days", "smooth", "step", "evals"}
+    if extra:
+        raise ConfigError(
+            f"{where}.{sorted(extra)[0]}",
+            spec[sorted(extra)[0]],
+            "a levels block takes levels, series, block_days, smooth, step, evals",
+        )
+    smooth, step = spec.get("smooth", 1.0), spec.get("step", 0.5)
+    if isinstance(smooth, bool) or not isinstance(smooth, int | float) or smooth < 0:
+        raise ConfigError(f"{where}.smooth", smooth, "give a penalty >= 0 (0: no smoothing)")
+    if isinstance(step, bool) or not isinstance(step, int | float) or not 0 < step <= 1:
+        raise ConfigError(f"{where}.step", step, "give a damping step in (0, 1]")
+    return Block(
+        name,
+        (),
+        {str(k): float(v) for k, v in weights.items()},
+        screen=0,
+        evals=_whole(f"{where}.evals", spec.get("evals", 6), 1),
+        levels=str(spec["levels"]),
+        block_days=_whole(f"{where}.block_days", spec.get("block_days", 14), 0),
+        smooth=float(smooth),
+        step=float(step),
     )
 
 

@@ -43,6 +43,7 @@ from experiments.calibration.report import (
     LOSS,
     fit_tables,
     format_report,
+    levels,
     parameters,
     peaks,
     plot,
@@ -95,7 +96,9 @@ def prepare(cfg: DictConfig) -> tuple[Problem, History]:
             dataclasses.replace(b, params=tuple(p for p in b.params if p.key != "community.n"))
             for b in settings.blocks
         )
-        settings = dataclasses.replace(settings, blocks=tuple(b for b in blocks if b.params))
+        settings = dataclasses.replace(
+            settings, blocks=tuple(b for b in blocks if b.params or b.levels)
+        )
     _check_ranges(base, settings, users)
     if settings.holdout_days:
         check_room(size, users)
@@ -272,6 +275,7 @@ def _report(
         "active": s.active,
         "loss": {"definition": LOSS, "weights": s.weights, "value": restarts[best].final_loss},
         "parameters": parameters(problem, restarts, best),
+        "levels": levels(problem, restarts, best),
         "fit": fit,
         "holdout": holdout,
         "peaks": peak,
