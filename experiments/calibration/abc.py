@@ -18,10 +18,15 @@ runs in the workers), and a generation keeps the first ``population`` accepted p
 the order of ``k`` (:func:`seeded_sampler`), so the same ``seed`` gives the same posterior
 whatever the executor and the number of workers. The caller's global NumPy and Python
 random states are put back afterwards.
+
+Outside drivers fitted by time block (a levels block, ``fit.fit_levels``) are not part of
+the posterior: they are fitted once before ABC-SMC, at the starting values, held fixed
+for every particle, and written with each candidate.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import random
@@ -32,7 +37,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.fit import Problem, Restart, Simulator, Values
+from experiments.calibration.fit import (
+    Problem,
+    Restart,
+    Simulator,
+    Values,
+    fit_levels,
+    start_values,
+)
 from experiments.calibration.posterior import posterior_frame, summarise
 from experiments.calibration.series import average
 from experiments.calibration.settings import Param
@@ -244,9 +256,29 @@ def _typed(p: Param, value: Any) -> float | int:
 
 
 def fit_abc(problem: Problem, sim: Simulator) -> tuple[list[Restart], Posterior]:
-    """ABC-SMC, then the candidates the final scoring chooses the fit from."""
+    """ABC-SMC, then the candidates the final scoring chooses the fit from (the levels of
+    any levels block fitted first and held fixed, see the module docstring)."""
+    fixed = fixed_levels(problem, sim)
+    if fixed:
+        problem = dataclasses.replace(problem, base=with_values(problem.base, fixed))
     posterior = run_abc(problem, sim)
-    return candidates(problem, posterior, problem.settings.abc.candidates), posterior
+    points = candidates(problem, posterior, problem.settings.abc.candidates)
+    for point in points:
+        point.values.update(fixed)
+    return points, posterior
+
+
+def fixed_levels(problem: Problem, sim: Simulator) -> Values:
+    """The levels blocks fitted in turn at the starting values (seeds ``seed + 1000 + i``,
+    as the first restart of ``method: nelder-mead``); {} without levels blocks."""
+    s = problem.settings
+    if not s.levels:
+        return {}
+    values = start_values(problem)
+    seeds = [s.seed + 1000 + i for i in range(s.reps)]
+    for block in s.levels:
+        values, _, _ = fit_levels(problem, sim, block, values, seeds)
+    return {k: v for k, v in values.items() if k.startswith("drivers.")}
 
 
 __all__ = ["Model", "Posterior", "distance", "fit_abc", "run_abc"]

@@ -276,11 +276,14 @@ def fit_levels(
     levels, ``m_b``. Each update aims at ``log L_b + step * log((o_b + 1) / (m_b + 1))``
     (the series taken as proportional to its level, damped because a level also moves
     the blocks after it: members kept active stay committed) and smooths the aims by
-    penalised least squares: ``x`` minimises ``sum_b w_b (x_b - aim_b)^2 + smooth * sum_b
-    (x_b - x_(b-1))^2``, ``w_b = (o_b + 1) / mean(o + 1)`` (a block's weight grows with
-    what was seen in it, as the precision of a Poisson count's logarithm does); the new
-    levels are ``exp(x)`` within [0.01, 100], 4 significant digits. Of the ``evals``
-    simulated points, the one of lowest block loss is kept.
+    penalised least squares: ``x`` minimises ``sum_b (x_b - aim_b)^2 + smooth * sum_b
+    (x_b - x_(b-1))^2`` (every block counts alike, the quiet ones too: a community's tail
+    is as much its shape as its peak), then shifts ``x`` to a mean of 0: the levels have a
+    geometric mean of 1 over the fit window, as seasonal indices average 1, so that the
+    typical rate stays the behaviour's (``visits.*``, which the level would otherwise
+    trade against) and the levels say only when it runs higher or lower. The new levels
+    are ``exp(x)`` within [0.01, 100], 4 significant digits. Of the ``evals`` simulated
+    points, the one of lowest block loss is kept.
     """
     key, series_name = LEVELS[block.levels]
     days = level_blocks(problem, block)[1:]
@@ -293,9 +296,8 @@ def fit_levels(
     levels = np.ones(n_levels)
     levels[: min(len(current), n_levels)] = current[:n_levels]
     observed = np.bincount(days, problem.obs.daily[series_name][1:], n_levels)
-    weight = (observed + 1.0) / np.mean(observed + 1.0)
     diff = np.diff(np.eye(n_levels), axis=0)
-    system = np.diag(weight) + block.smooth * diff.T @ diff
+    system = np.eye(n_levels) + block.smooth * diff.T @ diff
     best: tuple[float, Values, Series] | None = None
     for i in range(block.evals):
         point = {**values, **fixed, key: [float(f"{v:.4g}") for v in levels]}
@@ -307,7 +309,8 @@ def fit_levels(
             break
         simulated = np.bincount(days, series.daily[series_name][1:], n_levels)
         aim = np.log(levels) + block.step * np.log((observed + 1.0) / (simulated + 1.0))
-        levels = np.clip(np.exp(np.linalg.solve(system, weight * aim)), 0.01, 100.0)
+        x = np.linalg.solve(system, aim)
+        levels = np.clip(np.exp(x - x.mean()), 0.01, 100.0)
     assert best is not None
     return best[1], best[2], block.evals
 

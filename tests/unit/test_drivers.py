@@ -43,6 +43,19 @@ def test_monthly_levels_without_a_date_are_30_day_blocks_and_a_mapping_holds_lev
     assert parse_drivers({"monthly_reach": {"0": 2, "3": 5}}).monthly_reach == (2, 2, 2, 5)
 
 
+def test_levels_by_blocks_of_days_continue_from_their_start_date():
+    m = mult(30, level_days=7, monthly_activity=[1, 2, 4])
+    assert m["activity"][[0, 6, 7, 13, 14, 29]].tolist() == [1, 1, 2, 2, 4, 4]
+    # a run starting 10 days after the levels' start (commsim run from=DIR): block 1 on
+    later = mult(
+        30, start_date="2024-09-12", level_start=MONDAY, level_days=7, monthly_activity=[1, 2, 4]
+    )
+    assert later["activity"][[0, 3, 4, 29]].tolist() == [2, 2, 4, 4]
+    # a run starting before them: level 1 until their first (calendar) month begins
+    early = mult(10, start_date="2024-08-30", level_start=MONDAY, monthly_activity=[3])
+    assert early["activity"][[0, 1, 2, 9]].tolist() == [1, 1, 3, 3]
+
+
 def test_shocks_by_day_and_by_date_inclusive():
     m = mult(
         start_date=MONDAY,
@@ -101,6 +114,10 @@ def test_bad_series_names_the_file_and_line(tmp_path, text, where, fix):
         ({"shocks": [{"start": 1, "end": 4, "size": 2}]}, "drivers.shocks.0.size"),
         ({"reach_to": "wom"}, "drivers.reach_to"),
         ({"weekly": [1] * 7}, "drivers.weekly"),
+        ({"level_days": -7}, "drivers.level_days"),
+        ({"level_days": 1.5}, "drivers.level_days"),
+        ({"level_start": MONDAY}, "drivers.start_date"),
+        ({"level_start": "soon", "start_date": MONDAY}, "drivers.level_start"),
     ],
 )
 def test_bad_drivers_fail_with_the_key(values, key):
