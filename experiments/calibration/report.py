@@ -132,11 +132,14 @@ def plot(
     fit: Mapping[str, Any],
     title: str,
     backtest: Backtest | None = None,
+    drivers: Mapping[str, np.ndarray] | None = None,
 ) -> None:
     """Observed vs simulated: cumulative, new and active users, and retention by age.
 
     With a backtest, the three daily panels also show, over the hold-out, the model's
-    forecast from the state on the cut and both naive forecasts, with their MAE.
+    forecast from the state on the cut and both naive forecasts, with their MAE. With
+    fitted outside drivers (``drivers``: the daily multiplier of ``activity`` and of
+    ``reach``), the active and new users panels show them on a right-hand axis.
     """
     import matplotlib
 
@@ -159,6 +162,9 @@ def plot(
         _decorate(ax, names[key], fit.get(key), fit_days, obs_full.n_days)
         if backtest is not None:
             _plot_forecasts(ax, backtest, key)
+        driver = DRIVER_OF.get(key, "")
+        if drivers and driver in drivers:
+            _plot_driver(ax, days, drivers[driver], driver)
     _plot_retention(axes.flat[3], obs_full, sims, best, fit.get("retention"))
     axes.flat[0].legend(loc="lower right")
     fig.suptitle(title)
@@ -177,6 +183,24 @@ def _decorate(
     ax.set_title(name, fontsize=10)
     ax.set_xlabel("day")
     ax.grid(alpha=0.3)
+
+
+#: the outside driver fitted to each daily series (a levels block), drawn beside it
+DRIVER_OF = {"active_users": "activity", "new_users": "reach"}
+
+
+def _plot_driver(ax: Any, days: np.ndarray, mult: np.ndarray, driver: str) -> None:
+    """An outside driver's daily multiplier on a right-hand axis (log scale)."""
+    right = ax.twinx()
+    right.step(days, mult[: len(days)], where="post", color="tab:gray", lw=0.8, alpha=0.8)
+    right.set_yscale("log")
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+
+    right.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    right.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    right.yaxis.set_minor_formatter(NullFormatter())
+    right.set_ylabel(f"fitted outside {driver} (x)", fontsize=8, color="tab:gray")
+    right.tick_params(axis="y", labelsize=7, colors="tab:gray")
 
 
 #: how each forecast is drawn over the hold-out

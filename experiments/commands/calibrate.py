@@ -53,6 +53,8 @@ from experiments.calibration.report import (
 from experiments.calibration.series import observed
 from experiments.calibration.settings import CALIBRATE_KEYS, MIN_FIT_DAYS, Settings, parse_settings
 from experiments.calibration.simulate import with_values
+from sim.drivers import daily_multipliers
+from sim.drivers_check import parse_drivers
 from sim.errors import ConfigError
 from sim.io import write_json
 from sim.runner import check as check_simulation
@@ -226,9 +228,20 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
         f"{history.path.name}: observed vs simulated (mean of {s.final_reps} runs; "
         f"thin: other restarts)",
         bt,
+        fitted_drivers(problem, values, history.n_days),
     )
     write_baseline(out_dir, _header(history, out_dir), groups, body, args)
     return report
+
+
+def fitted_drivers(problem: Problem, values: dict[str, Any], n_days: int) -> dict[str, Any]:
+    """The daily multiplier of each outside driver a levels block fitted (for the plot)."""
+    fitted = [b.levels for b in problem.settings.levels]
+    if not fitted:
+        return {}
+    drivers = with_values(problem.base, values).get("drivers") or {}
+    mult = daily_multipliers(parse_drivers(drivers), n_days)
+    return {k: mult[k] for k in fitted}
 
 
 def fit_parameters(problem: Problem, sim: Simulator) -> tuple[list[Any], Posterior | None]:
