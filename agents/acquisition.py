@@ -120,7 +120,7 @@ class Joins:
 
 def prospects(world: World) -> np.ndarray:
     """Indices of everyone who is not (and never was) a member."""
-    return np.flatnonzero(world.pop.state == PROSPECT)
+    return (world.pop.state == PROSPECT).nonzero()[0]
 
 
 def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
@@ -138,7 +138,7 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     """
     pop = world.pop
     is_prospect = pop.state == PROSPECT
-    frontier = np.flatnonzero(is_prospect & (pop.member_nbrs > 0))
+    frontier = (is_prospect & (pop.member_nbrs > 0)).nonzero()[0]
     share = pop.member_nbrs[frontier] / pop.degree[frontier]
     wom = params.q * share if boost is None else params.q * share * boost[frontier]
     prob = np.minimum(params.p + wom, 1.0)
@@ -221,7 +221,7 @@ def sample_outside_among(world: World, size: int, p: float, member_of: Any) -> J
     k = int(world.rng.binomial(size, p)) if size > 0 and p > 0 else 0
     if k == 0:
         return _organic(np.empty(0, dtype=np.int64))
-    cand = np.flatnonzero(member_of(slice(None)))
+    cand = member_of(slice(None)).nonzero()[0]
     return _organic(np.sort(cand[world.rng.choice(len(cand), size=k, replace=False)]))
 
 

@@ -124,21 +124,42 @@ def level_multiplier(levels: np.ndarray, params: ContributionParams) -> np.ndarr
     return table[levels]
 
 
-def propensity(
-    base: float,
-    level_mult: np.ndarray,
-    voice: np.ndarray,
+def visitor_factors(
     sociality: np.ndarray,
     commitment: np.ndarray,
     recognised: np.ndarray,
     first_replied: np.ndarray,
-    boost: np.ndarray | float,
     params: ContributionParams,
-) -> np.ndarray:
-    """Daily chance of contributing for each visitor."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The factors that posting and replying share, for each visitor (computed once a day).
+
+    Returns:
+        ``(social_g, 0.5 + c_i, R_i, 1 + first_reply_boost * F_i)``, aligned with the
+        visitors, for :func:`propensity`.
+    """
     recog = 1.0 + params.recognition * np.minimum(1.0, recognised / params.recognition_scale)
     first = 1.0 + params.first_reply_boost * first_replied
-    p = base * level_mult * voice * sociality * (0.5 + commitment) * recog * first * boost
+    return sociality, 0.5 + commitment, recog, first
+
+
+def propensity(
+    base: float,
+    level_mult: np.ndarray,
+    voice: np.ndarray,
+    factors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    boost: np.ndarray | float,
+) -> np.ndarray:
+    """Daily chance of contributing for each visitor.
+
+    Args:
+        base: ``post_base`` or ``reply_base``.
+        level_mult: the level multiplier of each visitor.
+        voice: ``voice_i`` (posting) or ``sqrt(voice_i)`` (replying).
+        factors: the shared factors of :func:`visitor_factors`.
+        boost: the strategies' multiplier ``M_i``.
+    """
+    sociality, half_c, recog, first = factors
+    p = base * level_mult * voice * sociality * half_c * recog * first * boost
     return np.minimum(p, 1.0)
 
 
@@ -154,14 +175,24 @@ def draw_quality(
 ) -> np.ndarray:
     """Quality of new member posts: better from committed members."""
     mean = params.quality_mean + 0.3 * (commitment - 0.5)
-    return np.clip(mean + params.quality_sd * rng.standard_normal(len(commitment)), 0.0, 1.0)
+    quality: np.ndarray = mean + params.quality_sd * rng.standard_normal(len(commitment))
+    return quality.clip(0.0, 1.0)
 
 
 def pick_targets(
     open_posts: np.ndarray, quality: np.ndarray, n_replies: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Posts that today's replies go to: recent member posts, weighted by quality."""
+    """Posts that today's replies go to: recent member posts, weighted by quality.
+
+    Each reply picks post j with chance ``w_j / sum(w)``, ``w = quality + 0.05``, by the
+    inverse of the cumulative distribution: the same uniform draws, arithmetic and result
+    as ``rng.choice(len(open_posts), n_replies, p=w / w.sum())`` (NumPy's weighted
+    sampling with replacement), without its argument checks, which cost more than the
+    sampling on a small community.
+    """
     if n_replies == 0 or len(open_posts) == 0:
         return np.empty(0, dtype=np.int64)
     w = quality[open_posts].astype(float) + 0.05
-    return open_posts[rng.choice(len(open_posts), size=n_replies, p=w / w.sum())]
+    cdf = (w / w.sum()).cumsum()
+    cdf /= cdf[-1]
+    return open_posts[cdf.searchsorted(rng.random(n_replies), side="right")]

@@ -108,8 +108,7 @@ class ContentPool:
             "offtopic": offtopic,
         }
         for name, dtype in _FIELDS.items():
-            col: np.ndarray = np.broadcast_to(np.asarray(new[name], dtype=dtype), (k,))
-            setattr(self, name, np.concatenate([getattr(self, name), col]))
+            setattr(self, name, np.concatenate([getattr(self, name), _column(new[name], dtype, k)]))
         return np.arange(start, start + k)
 
     def expire(self, today: int) -> None:
@@ -143,4 +142,18 @@ class ContentPool:
 
     def open_posts(self, today: int, window: int) -> np.ndarray:
         """Positions of member posts (not the operator's) young enough to be replied to."""
-        return np.flatnonzero((self.kind == UGC) & (self.author >= 0) & (self.day > today - window))
+        recent = (self.kind == UGC) & (self.author >= 0) & (self.day > today - window)
+        return recent.nonzero()[0]
+
+
+def _column(value: Any, dtype: type, k: int) -> np.ndarray:
+    """``value`` as ``k`` items of ``dtype``: an array of ``k`` values, or one value repeated.
+
+    Raises:
+        ValueError: for an array whose length is not ``k``.
+    """
+    if isinstance(value, np.ndarray) and value.ndim:
+        if len(value) != k:
+            raise ValueError(f"an item attribute has {len(value)} values for {k} items")
+        return value.astype(dtype, copy=False)
+    return np.full(k, value, dtype=dtype)

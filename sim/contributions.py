@@ -67,6 +67,8 @@ class Contributions:
         m = self._model
         params, pool, today = m.config.behaviour.contribution, m.pool, m.today
         if targets is None:
+            if len(repliers) == 0:
+                return 0
             open_posts = pool.open_posts(m.day, params.reply_window)
             targets = contribution.pick_targets(open_posts, pool.quality, len(repliers), m.rng)
             repliers = repliers[: len(targets)]

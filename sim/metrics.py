@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agents.states import MEMBER, Level
+from agents.states import Level
 
 
 def day(model: Any) -> int:
@@ -78,7 +78,7 @@ def recency_counts(model: Any) -> tuple[int, int, int, int]:
         if not model.visits_on:
             cached = (n, n, 0, 0)
         else:
-            idle = model.day - model.pop.last_visit[model.pop.state == MEMBER]
+            idle = model.day - model.pop.last_visit[model.current_members()]
             after = model.config.behaviour.dormancy.after_days
             inactive = model.config.churn.inactive_days
             cached = (
@@ -119,7 +119,7 @@ def replies(model: Any) -> int:
 def _member_mean(model: Any, values: np.ndarray) -> float:
     if model.n_members == 0:
         return 0.0
-    return float(values[model.pop.state == MEMBER].mean())
+    return float(values[model.current_members()].mean())
 
 
 def sentiment(model: Any) -> float:

@@ -20,12 +20,7 @@ import numpy as np
 
 from agents import consumption, contribution, levels, money, sentiment
 from agents.acquisition import JOIN_RULES, cap_joins
-from agents.engagement import (
-    current_members,
-    decide_churn,
-    decide_visits,
-    dormancy_multiplier,
-)
+from agents.engagement import decide_churn, decide_visits, dormancy_multiplier
 from agents.states import PROSPECT
 from sim.config import SimConfig
 from sim.drivers import scaled_acquisition
@@ -39,7 +34,7 @@ def crises_phase(model: CommunityModel) -> None:
     for crisis in model.config.crises:
         if crisis.day != model.day:
             continue
-        members = current_members(model)
+        members = model.current_members()
         k = int(round(crisis.share * len(members)))
         hit = model.rng.choice(members, size=k, replace=False) if k else members[:0]
         s = model.pop.sentiment
@@ -82,7 +77,7 @@ def visits_phase(model: CommunityModel) -> None:
     The visit chance is multiplied by the segment, dormancy, the person's propensity and
     the day's activity driver; one-off visitors come at their own low chance."""
     pop, b = model.pop, model.config.behaviour
-    members = current_members(model)
+    members = model.current_members()
     is_old = pop.joined_day[members] < model.day
     old = members[is_old]
     mult = model.segments.visit[pop.segment[old]]
@@ -103,7 +98,7 @@ def visits_phase(model: CommunityModel) -> None:
 
 def everyone_visits_phase(model: CommunityModel) -> None:
     """Every member visits (visit decisions switched off, other member mechanisms on)."""
-    members = current_members(model)
+    members = model.current_members()
     is_old = model.pop.joined_day[members] < model.day
     _record_visits(model, members, is_old, np.ones(int(is_old.sum()), dtype=bool))
 
@@ -152,29 +147,28 @@ def consumption_phase(model: CommunityModel) -> None:
 
 
 def contribution_phase(model: CommunityModel) -> None:
-    """Visitors post and reply; replies recognise authors (first posts above all)."""
+    """Visitors post and reply; replies recognise authors (first posts above all).
+
+    Skipped on a day without visitors: draws of size 0 take no random numbers, so the
+    stream is the same."""
     params = model.config.behaviour.contribution
     pop, v = model.pop, model.today.visitors
-    common = (
+    if len(v) == 0:
+        return
+    factors = contribution.visitor_factors(
         model.segments.sociality[pop.segment[v]],
         pop.commitment[v],
         pop.recognition[v],
         pop.first_replied[v],
+        params,
     )
     lvl = contribution.level_multiplier(pop.level[v], params)
-    p_post = contribution.propensity(
-        params.post_base, lvl, pop.voice[v], *common, boost=model.post_boost(v), params=params
-    )
+    boost = model.post_boost(v)  # posting does not change it
+    voice = pop.voice[v]
+    p_post = contribution.propensity(params.post_base, lvl, voice, factors, boost)
     posters = v[model.rng.random(len(v)) < p_post]
     model.contributions.publish_posts(posters)
-    p_reply = contribution.propensity(
-        params.reply_base,
-        lvl,
-        np.sqrt(pop.voice[v]),
-        *common,
-        boost=model.post_boost(v),
-        params=params,
-    )
+    p_reply = contribution.propensity(params.reply_base, lvl, np.sqrt(voice), factors, boost)
     repliers = v[model.rng.random(len(v)) < p_reply]
     model.contributions.write_replies(repliers)
 
@@ -191,7 +185,7 @@ def commitment_phase(model: CommunityModel) -> None:
     net = t.net_benefit
     c = model.pop.commitment
     v = t.visitors
-    c[v] = np.clip(c[v] + b.commitment.rate * (net - c[v]), 0.0, 1.0)
+    c[v] = (c[v] + b.commitment.rate * (net - c[v])).clip(0.0, 1.0)
     idle = t.members[~t.visited]
     c[idle] *= 1.0 - b.commitment.decay
 
@@ -213,7 +207,7 @@ def sentiment_phase(model: CommunityModel) -> None:
 def levels_phase(model: CommunityModel) -> None:
     """Levels and Orbit gravity from recent activity."""
     params = model.config.behaviour.levels
-    pop, m = model.pop, current_members(model)
+    pop, m = model.pop, model.current_members()
     pop.level[m] = levels.assign_levels(pop.activity[m], model.day - pop.joined_day[m], params)
     model.today.gravity = levels.gravity(pop.activity[m], pop.visit_avg[m], pop.member_nbrs[m])
 
@@ -234,13 +228,13 @@ def churn_phase(model: CommunityModel) -> None:
     extra = None
     if b.sentiment.enabled:
         extra = b.sentiment.churn_effect * np.maximum(0.0, -model.pop.sentiment)
-    model.remove(decide_churn(model, current_members(model), b.churn, extra=extra))
+    model.remove(decide_churn(model, model.current_members(), b.churn, extra=extra))
 
 
 def money_phase(model: CommunityModel) -> None:
     """Purchases by commitment and segment; revenue."""
     params = model.config.behaviour.money
-    pop, m = model.pop, current_members(model)
+    pop, m = model.pop, model.current_members()
     visited = pop.last_visit[m] == model.day
     seg = pop.segment[m]
     buys, value = money.purchases(
