@@ -260,7 +260,7 @@ def random_member_neighbour(
     nbr = nbr[world.pop.state[nbr] == MEMBER]
     counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
     has = counts > 0
-    starts = np.cumsum(counts) - counts
+    starts = counts.cumsum() - counts
     pick = starts[has] + (world.rng.random(int(has.sum())) * counts[has]).astype(np.int64)
     out[has] = nbr[pick]
     return out

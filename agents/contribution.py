@@ -165,7 +165,7 @@ def propensity(
 
 def draw_topics(interests: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One topic per row, drawn from each row's interest profile (vectorised inverse CDF)."""
-    cdf = np.cumsum(interests, axis=1)
+    cdf = interests.cumsum(axis=1)
     u = rng.random(len(interests))[:, None] * cdf[:, -1:]
     return np.minimum((u > cdf).sum(axis=1), interests.shape[1] - 1).astype(np.int16)
 

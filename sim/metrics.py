@@ -119,7 +119,8 @@ def replies(model: Any) -> int:
 def _member_mean(model: Any, values: np.ndarray) -> float:
     if model.n_members == 0:
         return 0.0
-    return float(values[model.current_members()].mean())
+    # the sum over the count: the same arithmetic as ndarray.mean, without its wrapper
+    return float(values[model.current_members()].sum() / model.n_members)
 
 
 def sentiment(model: Any) -> float:

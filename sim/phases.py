@@ -125,6 +125,8 @@ def _record_visits(
 def consumption_phase(model: CommunityModel) -> None:
     """What today's feed is worth to each visitor, from the pool's aggregates."""
     v = model.today.visitors
+    if len(v) == 0 or len(model.pool) == 0:
+        return  # nothing read: benefit and cost stay the visits phase's zeros
     b = model.config.behaviour
     supply = model.pool.supply()
     prefs = model.segments.prefs[model.pop.segment[v]]
@@ -197,7 +199,7 @@ def sentiment_phase(model: CommunityModel) -> None:
     m = t.members
     exp = np.zeros(len(m))
     visited_exp = sentiment.experience(t.net_benefit, params)
-    order = np.searchsorted(m, t.visitors)  # members are sorted; visitors are among them
+    order = m.searchsorted(t.visitors)  # members are sorted; visitors are among them
     exp[order] = visited_exp
     s[m] = sentiment.update(
         s[m], t.visited, exp, model.nbr_sentiment[m], model.has_talker[m], params
