@@ -148,15 +148,15 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     # attribute: the draw fell in the outside-reach part or the word-of-mouth part
     organic = draw[hit] < min(params.p, 1.0)
     channel = np.where(organic, ORGANIC, WOM_CODE).astype(np.int8)
-    pairs = neighbour_pairs(world.csr, people)  # one gather: referrers, then admission
+    nbrs = neighbours(world.csr, people)  # one gather: referrers, then admission
     referrer = np.full(len(people), -1, dtype=np.int64)
     if not organic.all():
-        referrer = np.where(organic, -1, random_member_neighbour(world, people, pairs))
+        referrer = np.where(organic, -1, random_member_neighbour(world, people, nbrs))
     n_rest = world.n_prospects - len(frontier)
     outside = sample_outside_among(
         world, n_rest, params.p, lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0)
     )
-    return _merge(Joins(people, channel, referrer, pairs[1], len(people)), outside)
+    return _merge(Joins(people, channel, referrer, nbrs, len(people)), outside)
 
 
 def join_by_cascade(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
@@ -241,22 +241,22 @@ def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator)
 
 
 def random_member_neighbour(
-    world: World, people: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None
+    world: World, people: np.ndarray, nbrs: np.ndarray | None = None
 ) -> np.ndarray:
     """For each person, one member neighbour chosen at random (-1 where there is none).
 
-    Member ties of a person are contiguous in the gathered pairs, so the r-th one, with
+    Member ties of a person are contiguous in the gathered neighbours, so the r-th one, with
     ``r = floor(u * member neighbours)``, is a uniform pick without any sorting.
 
     Args:
         world: the model.
         people: whose member neighbour to pick.
-        pairs: ``neighbour_pairs(csr, people)`` if already gathered.
+        nbrs: ``neighbours(csr, people)`` if already gathered.
     """
     out = np.full(len(people), -1, dtype=np.int64)
     if len(people) == 0:
         return out
-    nbr = neighbours(world.csr, people) if pairs is None else pairs[1]
+    nbr = neighbours(world.csr, people) if nbrs is None else nbrs
     nbr = nbr[world.pop.state[nbr] == MEMBER]
     counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
     has = counts > 0

@@ -18,6 +18,7 @@ posting), and go to recent member posts, weighted by quality.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,12 +117,22 @@ class ContributionParams:
 
 def level_multiplier(levels: np.ndarray, params: ContributionParams) -> np.ndarray:
     """Posting multiplier by level (array over people)."""
-    table = np.zeros(len(Level))
-    table[Level.NEWCOMER.value] = params.level_newcomer
-    table[Level.LURKER.value] = params.level_lurker
-    table[Level.CONTRIBUTOR.value] = params.level_contributor
-    table[Level.CORE.value] = params.level_core
+    table = _level_table(
+        params.level_newcomer, params.level_lurker, params.level_contributor, params.level_core
+    )
     return table[levels]
+
+
+@functools.lru_cache(maxsize=16)
+def _level_table(newcomer: float, lurker: float, contributor: float, core: float) -> np.ndarray:
+    """The multiplier of each level code (0 for none), built once per set of values."""
+    table = np.zeros(len(Level))
+    table[Level.NEWCOMER.value] = newcomer
+    table[Level.LURKER.value] = lurker
+    table[Level.CONTRIBUTOR.value] = contributor
+    table[Level.CORE.value] = core
+    table.flags.writeable = False  # shared by every call with these values
+    return table
 
 
 def visitor_factors(

@@ -71,6 +71,8 @@ class Contributions:
                 return 0
             open_posts = pool.open_posts(m.day, params.reply_window)
             targets = contribution.pick_targets(open_posts, pool.quality, len(repliers), m.rng)
+            if len(targets) == 0:
+                return 0  # no member post open for replies
             repliers = repliers[: len(targets)]
         authors = pool.author[targets]
         ok = authors != repliers

@@ -240,6 +240,8 @@ class MetricsRecorder:
         self.reporters = dict(REPORTERS)
         self.reporters.update(extra or {})
         self.rows: dict[str, list[Any]] = {name: [] for name in self.reporters}
+        #: each column's list ``append`` with its reporter: the daily loop looks up nothing
+        self._columns = [(self.rows[name].append, fn) for name, fn in self.reporters.items()]
 
     def add(self, name: str, reporter: Callable[[Any], Any], model: Any) -> None:
         """A new column before the first step: today's value is recorded at once.
@@ -253,11 +255,12 @@ class MetricsRecorder:
             raise RuntimeError(f"add_reporter({name!r}): the run has started")
         self.reporters[name] = reporter
         self.rows[name] = [reporter(model) for _ in self.rows["day"]]
+        self._columns.append((self.rows[name].append, reporter))
 
     def collect(self, model: Any) -> None:
         """Record today's row."""
-        for name, reporter in self.reporters.items():
-            self.rows[name].append(reporter(model))
+        for append, reporter in self._columns:
+            append(reporter(model))
 
     def frame(self) -> pd.DataFrame:
         """The daily table, one row per day."""

@@ -93,27 +93,33 @@ def visits_phase(model: CommunityModel) -> None:
         fixed = (pop.one_off[old], b.heterogeneity.one_off_visit * activity)
     push = model.levers.rows("visit_push", old)
     visited = decide_visits(model, old, b.visits, push=push, multiplier=mult, fixed=fixed)
-    _record_visits(model, members, is_old, visited)
+    _record_visits(model, members, is_old, old, visited)
 
 
 def everyone_visits_phase(model: CommunityModel) -> None:
     """Every member visits (visit decisions switched off, other member mechanisms on)."""
     members = model.current_members()
     is_old = model.pop.joined_day[members] < model.day
-    _record_visits(model, members, is_old, np.ones(int(is_old.sum()), dtype=bool))
+    old = members[is_old]
+    _record_visits(model, members, is_old, old, np.ones(len(old), dtype=bool))
 
 
 def _record_visits(
-    model: CommunityModel, members: np.ndarray, is_old: np.ndarray, visited: np.ndarray
+    model: CommunityModel,
+    members: np.ndarray,
+    is_old: np.ndarray,
+    old: np.ndarray,
+    visited: np.ndarray,
 ) -> None:
-    """Today's visitors: the earlier members in ``visited`` and today's joiners."""
+    """Today's visitors: the earlier members (``old = members[is_old]``) in ``visited``,
+    and today's joiners."""
     pop, day = model.pop, model.day
-    old = members[is_old]
+    returning = old[visited]
     came = ~is_old  # today's joiners visit
     came[is_old] = visited
     visitors = members[came]  # sorted, like members
-    pop.last_visit[old[visited]] = day
-    pop.visits[old[visited]] += 1
+    pop.last_visit[returning] = day
+    pop.visits[returning] += 1
     pop.visit_avg[visitors] += 1.0
     age = day - pop.joined_day[visitors]
     pop.active_d23_30[visitors[(age >= 23) & (age <= 30)]] = 1
@@ -199,8 +205,7 @@ def sentiment_phase(model: CommunityModel) -> None:
     m = t.members
     exp = np.zeros(len(m))
     visited_exp = sentiment.experience(t.net_benefit, params)
-    order = m.searchsorted(t.visitors)  # members are sorted; visitors are among them
-    exp[order] = visited_exp
+    exp[t.visited] = visited_exp  # visitors are the members in t.visited, in order
     s[m] = sentiment.update(
         s[m], t.visited, exp, model.nbr_sentiment[m], model.has_talker[m], params
     )
