@@ -14,6 +14,9 @@ turns); a process composes the config once, runs one warm-up simulation, then ti
 ``--sims`` simulations (seeds 0, 1, ...) and reports the median. The table shows, per
 side, the median over rounds of those per-process medians, and the median of the
 round-by-round ratios (this checkout / the reference; below 1 is faster).
+
+Both clocks are reported: wall time, and the process's CPU time, which a busy machine
+(another calibration on the same cores) disturbs much less.
 """
 
 from __future__ import annotations
@@ -67,16 +70,18 @@ def child(n_sims: int) -> None:
 
     plain = to_plain(compose(COLLEGE))
     simulate(plain, n_sims, N_DAYS, ACTIVE)  # warm-up: imports, caches
-    seconds = []
+    wall, cpu = [], []
     for seed in range(n_sims):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         simulate(plain, seed, N_DAYS, ACTIVE)
-        seconds.append(time.perf_counter() - start)
-    print(json.dumps({"seconds": seconds}))
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    print(json.dumps({"wall": wall, "cpu": cpu}))
 
 
-def time_process(tree: Path, n_sims: int) -> float:
-    """Median seconds per simulation in one fresh process running the code at ``tree``."""
+def time_process(tree: Path, n_sims: int) -> dict[str, float]:
+    """Median wall and CPU seconds per simulation in one fresh process running the code at
+    ``tree``."""
     env = dict(os.environ, PYTHONPATH=str(tree))
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", str(n_sims)],
@@ -88,42 +93,57 @@ def time_process(tree: Path, n_sims: int) -> float:
     )
     if proc.returncode != 0:
         raise SystemExit(f"simulation failed in {tree}:\n{proc.stderr}")
-    return float(statistics.median(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]))
+    runs = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {clock: float(statistics.median(runs[clock])) for clock in CLOCKS}
 
 
-def measure(trees: dict[str, Path], rounds: int, n_sims: int) -> dict[str, list[float]]:
+#: the clocks timed: wall time and the process's CPU time
+CLOCKS = ("wall", "cpu")
+
+Times = dict[str, dict[str, list[float]]]  # side -> clock -> per-process medians
+
+
+def measure(trees: dict[str, Path], rounds: int, n_sims: int) -> Times:
     """Per-process medians of every side, the sides' processes interleaved round by round."""
-    times: dict[str, list[float]] = {name: [] for name in trees}
+    times: Times = {name: {clock: [] for clock in CLOCKS} for name in trees}
     for r in range(rounds):
         for name, tree in trees.items():
-            times[name].append(time_process(tree, n_sims))
-        line = ", ".join(f"{name} {times[name][-1] * 1000:.1f} ms" for name in trees)
+            for clock, seconds in time_process(tree, n_sims).items():
+                times[name][clock].append(seconds)
+        line = ", ".join(
+            f"{name} {times[name]['wall'][-1] * 1e3:.1f} ms, cpu {times[name]['cpu'][-1] * 1e3:.1f}"
+            for name in trees
+        )
         print(f"round {r + 1}/{rounds}: {line}", flush=True)
     return times
 
 
-def report(times: dict[str, list[float]], n_sims: int) -> None:
-    """Print the medians (and, with a reference, the ratio) as a table."""
+def report(times: Times, n_sims: int) -> None:
+    """Print the medians (and, with a reference, the ratios) as a table."""
     rows = [
         {
             "version": name,
+            "clock": clock,
             "median_ms": f"{median(t) * 1000:.1f}",
             "min_ms": f"{min(t) * 1000:.1f}",
             "max_ms": f"{max(t) * 1000:.1f}",
         }
-        for name, t in times.items()
+        for name, by_clock in times.items()
+        for clock, t in by_clock.items()
     ]
     print()
-    rounds = len(times["this"])
+    rounds = len(times["this"]["wall"])
     print(f"one CollegeMsg simulation ({N_DAYS} days), medians of {rounds} rounds x {n_sims}")
-    print(table(rows, ["version", "median_ms", "min_ms", "max_ms"]))
+    print(table(rows, ["version", "clock", "median_ms", "min_ms", "max_ms"]))
     if "reference" in times:
-        ratios = [a / b for a, b in zip(times["this"], times["reference"], strict=True)]
-        print(
-            f"\nratio this / reference: median {median(ratios):.3f} "
-            f"(range {min(ratios):.3f}-{max(ratios):.3f}); "
-            f"ratio of medians {median(times['this']) / median(times['reference']):.3f}"
-        )
+        for clock in CLOCKS:
+            this, ref = times["this"][clock], times["reference"][clock]
+            ratios = [a / b for a, b in zip(this, ref, strict=True)]
+            print(
+                f"{clock} ratio this / reference: median {median(ratios):.3f} "
+                f"(range {min(ratios):.3f}-{max(ratios):.3f}); "
+                f"ratio of medians {median(this) / median(ref):.3f}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
