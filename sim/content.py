@@ -85,7 +85,7 @@ class ContentPool:
         self.n_topics = n_topics
         self.lifetime = lifetime
         self.low_quality = low_quality
-        self._buffers = {
+        self._buffers: dict[str, np.ndarray] = {
             name: np.empty(self.INITIAL_CAPACITY, dtype=dtype) for name, dtype in _FIELDS.items()
         }
         self._start = self._end = 0
@@ -172,7 +172,7 @@ class ContentPool:
         capacity = max(capacity, self.INITIAL_CAPACITY)
         n = len(self.day[keep])
         for name, dtype in _FIELDS.items():
-            buffer = np.empty(capacity, dtype=dtype)
+            buffer: np.ndarray = np.empty(capacity, dtype=dtype)
             buffer[:n] = getattr(self, name)[keep]
             self._buffers[name] = buffer
         self._start, self._end = 0, n
