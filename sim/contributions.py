@@ -35,7 +35,8 @@ class Contributions:
             return np.empty(0, dtype=np.int64)
         m = self._model
         pop, b, today = m.pop, m.config.behaviour, m.today
-        topics = contribution.draw_topics(pop.interests[posters], m.rng)
+        # the posters' rows by take(axis=0): as fancy indexing, several times faster in 2-D
+        topics = contribution.draw_topics(pop.interests.take(posters, axis=0), m.rng)
         quality = contribution.draw_quality(pop.commitment[posters], b.contribution, m.rng)
         first = pop.posts[posters] == 0
         pop.first_post_day[posters[first]] = m.day

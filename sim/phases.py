@@ -135,9 +135,11 @@ def consumption_phase(model: CommunityModel) -> None:
         return  # nothing read: benefit and cost stay the visits phase's zeros
     b = model.config.behaviour
     supply = model.pool.supply()
-    prefs = model.segments.prefs[model.pop.segment[v]]
+    # rows of 2-D tables by take(axis=0): the rows fancy indexing gives, several times faster
+    interests = model.pop.interests.take(v, axis=0)
+    prefs = model.segments.prefs.take(model.pop.segment[v], axis=0)
     benefit, cost = consumption.feed_value(
-        model.pop.interests[v],
+        interests,
         prefs,
         supply.count,
         supply.quality,
@@ -150,7 +152,7 @@ def consumption_phase(model: CommunityModel) -> None:
     if "exposure_diversity" in model.requested_metrics:
         # mean normalised entropy of visitors' topic mix (NaN: no feed read)
         model.today.exposure_diversity = consumption.mean_feed_diversity(
-            model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption)
+            interests, supply.count, supply.total, model.feed_params(b.consumption)
         )
 
 
@@ -215,8 +217,9 @@ def levels_phase(model: CommunityModel) -> None:
     """Levels and Orbit gravity from recent activity."""
     params = model.config.behaviour.levels
     pop, m = model.pop, model.current_members()
-    pop.level[m] = levels.assign_levels(pop.activity[m], model.day - pop.joined_day[m], params)
-    model.today.gravity = levels.gravity(pop.activity[m], pop.visit_avg[m], pop.member_nbrs[m])
+    activity = pop.activity[m]
+    pop.level[m] = levels.assign_levels(activity, model.day - pop.joined_day[m], params)
+    model.today.gravity = levels.gravity(activity, pop.visit_avg[m], pop.member_nbrs[m])
 
 
 def ageing_phase(model: CommunityModel) -> None:
