@@ -261,7 +261,7 @@ def random_member_neighbour(
     counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
     has = counts > 0
     starts = counts.cumsum() - counts
-    pick = starts[has] + (world.rng.random(int(has.sum())) * counts[has]).astype(np.int64)
+    pick = starts[has] + (world.rng.random(np.count_nonzero(has)) * counts[has]).astype(np.int64)
     out[has] = nbr[pick]
     return out
 

@@ -76,7 +76,7 @@ class Contributions:
                 return 0  # no member post open for replies
             repliers = repliers[: len(targets)]
         authors = pool.author[targets]
-        ok = authors != repliers
+        ok = authors != repliers  # never one's own post
         repliers, targets, authors = repliers[ok], targets[ok], authors[ok]
         if len(targets) == 0:
             return 0

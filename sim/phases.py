@@ -252,7 +252,7 @@ def money_phase(model: CommunityModel) -> None:
         pop.commitment[m],
         visited,
         model.segments.basket[seg],
-        1.0 if (promo := model.levers.rows("purchase_multiplier", m)) is None else promo,
+        model.levers.rows("purchase_multiplier", m),
         params,
         model.rng,
     )
