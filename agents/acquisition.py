@@ -120,7 +120,7 @@ class Joins:
 
 def prospects(world: World) -> np.ndarray:
     """Indices of everyone who is not (and never was) a member."""
-    return np.flatnonzero(world.pop.state == PROSPECT)
+    return (world.pop.state == PROSPECT).nonzero()[0]
 
 
 def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
@@ -138,7 +138,7 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     """
     pop = world.pop
     is_prospect = pop.state == PROSPECT
-    frontier = np.flatnonzero(is_prospect & (pop.member_nbrs > 0))
+    frontier = (is_prospect & (pop.member_nbrs > 0)).nonzero()[0]
     share = pop.member_nbrs[frontier] / pop.degree[frontier]
     wom = params.q * share if boost is None else params.q * share * boost[frontier]
     prob = np.minimum(params.p + wom, 1.0)
@@ -148,15 +148,15 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     # attribute: the draw fell in the outside-reach part or the word-of-mouth part
     organic = draw[hit] < min(params.p, 1.0)
     channel = np.where(organic, ORGANIC, WOM_CODE).astype(np.int8)
-    pairs = neighbour_pairs(world.csr, people)  # one gather: referrers, then admission
+    nbrs = neighbours(world.csr, people)  # one gather: referrers, then admission
     referrer = np.full(len(people), -1, dtype=np.int64)
     if not organic.all():
-        referrer = np.where(organic, -1, random_member_neighbour(world, people, pairs))
+        referrer = np.where(organic, -1, random_member_neighbour(world, people, nbrs))
     n_rest = world.n_prospects - len(frontier)
     outside = sample_outside_among(
         world, n_rest, params.p, lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0)
     )
-    return _merge(Joins(people, channel, referrer, pairs[1], len(people)), outside)
+    return _merge(Joins(people, channel, referrer, nbrs, len(people)), outside)
 
 
 def join_by_cascade(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
@@ -221,7 +221,7 @@ def sample_outside_among(world: World, size: int, p: float, member_of: Any) -> J
     k = int(world.rng.binomial(size, p)) if size > 0 and p > 0 else 0
     if k == 0:
         return _organic(np.empty(0, dtype=np.int64))
-    cand = np.flatnonzero(member_of(slice(None)))
+    cand = member_of(slice(None)).nonzero()[0]
     return _organic(np.sort(cand[world.rng.choice(len(cand), size=k, replace=False)]))
 
 
@@ -241,27 +241,27 @@ def draw_thresholds(n: int, params: AcquisitionParams, rng: np.random.Generator)
 
 
 def random_member_neighbour(
-    world: World, people: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None
+    world: World, people: np.ndarray, nbrs: np.ndarray | None = None
 ) -> np.ndarray:
     """For each person, one member neighbour chosen at random (-1 where there is none).
 
-    Member ties of a person are contiguous in the gathered pairs, so the r-th one, with
+    Member ties of a person are contiguous in the gathered neighbours, so the r-th one, with
     ``r = floor(u * member neighbours)``, is a uniform pick without any sorting.
 
     Args:
         world: the model.
         people: whose member neighbour to pick.
-        pairs: ``neighbour_pairs(csr, people)`` if already gathered.
+        nbrs: ``neighbours(csr, people)`` if already gathered.
     """
     out = np.full(len(people), -1, dtype=np.int64)
     if len(people) == 0:
         return out
-    nbr = neighbours(world.csr, people) if pairs is None else pairs[1]
+    nbr = neighbours(world.csr, people) if nbrs is None else nbrs
     nbr = nbr[world.pop.state[nbr] == MEMBER]
     counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
     has = counts > 0
-    starts = np.cumsum(counts) - counts
-    pick = starts[has] + (world.rng.random(int(has.sum())) * counts[has]).astype(np.int64)
+    starts = counts.cumsum() - counts
+    pick = starts[has] + (world.rng.random(np.count_nonzero(has)) * counts[has]).astype(np.int64)
     out[has] = nbr[pick]
     return out
 

@@ -104,16 +104,16 @@ def feed_value(
     if total == 0 or v == 0:
         return np.zeros(v), np.zeros(v)
     rel = interests.shape[1] * interests
-    mix = feed_mix(interests, count, params)
+    mix = _mix(interests, count, params)
     safe = np.maximum(count, 1.0)
     z = noise / safe
     hidden = params.filter_strength
     irrelevant = np.maximum(0.0, 1.0 - rel)
     value_k = (prefs @ quality) / safe[None, :]  # (V, K): pref-weighted mean quality
     items = min(params.feed_size, total)
-    gross = items * np.sum(mix * np.minimum(rel, 2.0) * value_k * (1.0 - z), axis=1)
+    gross = items * (mix * np.minimum(rel, 2.0) * value_k * (1.0 - z)).sum(axis=1)
     benefit = params.max_benefit * (1.0 - np.exp(-gross / params.half_items))
-    exposure = np.sum(mix * (z + irrelevant), axis=1) * (1.0 - hidden)
+    exposure = (mix * (z + irrelevant)).sum(axis=1) * (1.0 - hidden)
     cost = params.read_cost * (items / params.feed_size) * exposure
     return benefit, cost
 
@@ -129,10 +129,16 @@ def feed_mix(interests: np.ndarray, count: np.ndarray, params: ConsumptionParams
     Returns:
         (V, K) shares ``f_ik``; rows sum to 1, or are all zero when the pool is empty.
     """
+    return np.broadcast_to(_mix(interests, count, params), interests.shape)
+
+
+def _mix(interests: np.ndarray, count: np.ndarray, params: ConsumptionParams) -> np.ndarray:
+    """:func:`feed_mix`, as one (1, K) row for a chronological feed (the same for everyone;
+    it broadcasts in arithmetic with (V, K) arrays)."""
     s = params.personalisation if params.ranking == "personalised" else 0.0
-    if s == 0.0:  # chronological: the same mix for everyone, broadcast as one row
+    if s == 0.0:  # chronological: the same mix for everyone, one row
         share = count / max(float(count.sum()), 1e-12)
-        return np.broadcast_to(share[None, :], interests.shape)
+        return share[None, :]
     rel = interests.shape[1] * interests
     weight = count[None, :] * np.maximum(0.0, 1.0 + s * (rel - 1.0))
     return weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)

@@ -18,6 +18,7 @@ posting), and go to recent member posts, weighted by quality.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,35 +117,66 @@ class ContributionParams:
 
 def level_multiplier(levels: np.ndarray, params: ContributionParams) -> np.ndarray:
     """Posting multiplier by level (array over people)."""
-    table = np.zeros(len(Level))
-    table[Level.NEWCOMER.value] = params.level_newcomer
-    table[Level.LURKER.value] = params.level_lurker
-    table[Level.CONTRIBUTOR.value] = params.level_contributor
-    table[Level.CORE.value] = params.level_core
+    table = _level_table(
+        params.level_newcomer, params.level_lurker, params.level_contributor, params.level_core
+    )
     return table[levels]
+
+
+@functools.lru_cache(maxsize=16)
+def _level_table(newcomer: float, lurker: float, contributor: float, core: float) -> np.ndarray:
+    """The multiplier of each level code (0 for none), built once per set of values."""
+    table = np.zeros(len(Level))
+    table[Level.NEWCOMER.value] = newcomer
+    table[Level.LURKER.value] = lurker
+    table[Level.CONTRIBUTOR.value] = contributor
+    table[Level.CORE.value] = core
+    table.flags.writeable = False  # shared by every call with these values
+    return table
+
+
+def visitor_factors(
+    sociality: np.ndarray,
+    commitment: np.ndarray,
+    recognised: np.ndarray,
+    first_replied: np.ndarray,
+    params: ContributionParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The factors that posting and replying share, for each visitor (computed once a day).
+
+    Returns:
+        ``(social_g, 0.5 + c_i, R_i, 1 + first_reply_boost * F_i)``, aligned with the
+        visitors, for :func:`propensity`.
+    """
+    recog = 1.0 + params.recognition * np.minimum(1.0, recognised / params.recognition_scale)
+    first = 1.0 + params.first_reply_boost * first_replied
+    return sociality, 0.5 + commitment, recog, first
 
 
 def propensity(
     base: float,
     level_mult: np.ndarray,
     voice: np.ndarray,
-    sociality: np.ndarray,
-    commitment: np.ndarray,
-    recognised: np.ndarray,
-    first_replied: np.ndarray,
+    factors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     boost: np.ndarray | float,
-    params: ContributionParams,
 ) -> np.ndarray:
-    """Daily chance of contributing for each visitor."""
-    recog = 1.0 + params.recognition * np.minimum(1.0, recognised / params.recognition_scale)
-    first = 1.0 + params.first_reply_boost * first_replied
-    p = base * level_mult * voice * sociality * (0.5 + commitment) * recog * first * boost
+    """Daily chance of contributing for each visitor.
+
+    Args:
+        base: ``post_base`` or ``reply_base``.
+        level_mult: the level multiplier of each visitor.
+        voice: ``voice_i`` (posting) or ``sqrt(voice_i)`` (replying).
+        factors: the shared factors of :func:`visitor_factors`.
+        boost: the strategies' multiplier ``M_i``.
+    """
+    sociality, half_c, recog, first = factors
+    p = base * level_mult * voice * sociality * half_c * recog * first * boost
     return np.minimum(p, 1.0)
 
 
 def draw_topics(interests: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One topic per row, drawn from each row's interest profile (vectorised inverse CDF)."""
-    cdf = np.cumsum(interests, axis=1)
+    cdf = interests.cumsum(axis=1)
     u = rng.random(len(interests))[:, None] * cdf[:, -1:]
     return np.minimum((u > cdf).sum(axis=1), interests.shape[1] - 1).astype(np.int16)
 
@@ -154,14 +186,24 @@ def draw_quality(
 ) -> np.ndarray:
     """Quality of new member posts: better from committed members."""
     mean = params.quality_mean + 0.3 * (commitment - 0.5)
-    return np.clip(mean + params.quality_sd * rng.standard_normal(len(commitment)), 0.0, 1.0)
+    quality: np.ndarray = mean + params.quality_sd * rng.standard_normal(len(commitment))
+    return quality.clip(0.0, 1.0)
 
 
 def pick_targets(
     open_posts: np.ndarray, quality: np.ndarray, n_replies: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Posts that today's replies go to: recent member posts, weighted by quality."""
+    """Posts that today's replies go to: recent member posts, weighted by quality.
+
+    Each reply picks post j with chance ``w_j / sum(w)``, ``w = quality + 0.05``, by the
+    inverse of the cumulative distribution: the same uniform draws, arithmetic and result
+    as ``rng.choice(len(open_posts), n_replies, p=w / w.sum())`` (NumPy's weighted
+    sampling with replacement), without its argument checks, which cost more than the
+    sampling on a small community.
+    """
     if n_replies == 0 or len(open_posts) == 0:
         return np.empty(0, dtype=np.int64)
     w = quality[open_posts].astype(float) + 0.05
-    return open_posts[rng.choice(len(open_posts), size=n_replies, p=w / w.sum())]
+    cdf = (w / w.sum()).cumsum()
+    cdf /= cdf[-1]
+    return open_posts[cdf.searchsorted(rng.random(n_replies), side="right")]

@@ -248,4 +248,4 @@ def decide_churn(
 
 def current_members(world: World) -> np.ndarray:
     """Indices of current members."""
-    return np.flatnonzero(world.pop.state == MEMBER)
+    return (world.pop.state == MEMBER).nonzero()[0]

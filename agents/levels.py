@@ -72,4 +72,4 @@ def assign_levels(activity: np.ndarray, age: np.ndarray, params: LevelParams) ->
 
 def gravity(activity: np.ndarray, visits: np.ndarray, member_nbrs: np.ndarray) -> float:
     """Orbit gravity: sum over members of love x reach."""
-    return float(np.sum((activity + visits / 10.0) * (1.0 + member_nbrs)))
+    return float(((activity + visits / 10.0) * (1.0 + member_nbrs)).sum())

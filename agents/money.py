@@ -43,13 +43,19 @@ def purchases(
     commitment: np.ndarray,
     visited: np.ndarray,
     basket: np.ndarray,
-    promo: np.ndarray | float,
+    promo: np.ndarray | float | None,
     params: MoneyParams,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Who buys (mask) and what each purchase is worth (for the buyers)."""
-    p = rate * commitment * np.where(visited, 1.0, params.offsite) * promo
+    """Who buys (mask) and what each purchase is worth (for the buyers).
+
+    ``promo``: the promotions' multiplier of each person, or None for no promotion (the
+    same as 1: a product with 1.0 is exact, so it is skipped).
+    """
+    p = rate * commitment * np.where(visited, 1.0, params.offsite)
+    if promo is not None:
+        p = p * promo
     buys = rng.random(len(p)) < np.minimum(p, 1.0)
-    k = int(buys.sum())
+    k = np.count_nonzero(buys)
     value = basket[buys] * rng.gamma(params.basket_shape, 1.0 / params.basket_shape, size=k)
     return buys, value

@@ -100,7 +100,8 @@ def neighbour_sentiment(
 
 def experience(net_benefit: np.ndarray, params: SentimentParams) -> np.ndarray:
     """How a visit felt, in [-1, 1]."""
-    return np.clip((net_benefit - params.neutral_benefit) / params.neutral_benefit, -1.0, 1.0)
+    feeling: np.ndarray = (net_benefit - params.neutral_benefit) / params.neutral_benefit
+    return feeling.clip(-1.0, 1.0)
 
 
 def update(
@@ -114,10 +115,11 @@ def update(
     """New sentiments for one group of members (all arrays aligned)."""
     a_e = params.experience_weight * visited
     a_s = params.social_weight * has_nbr
-    new = (1.0 - a_e - a_s) * s + a_e * exp + a_s * nbr
-    return np.clip(new, -1.0, 1.0)
+    new: np.ndarray = (1.0 - a_e - a_s) * s + a_e * exp + a_s * nbr
+    return new.clip(-1.0, 1.0)
 
 
 def wom_boost(nbr: np.ndarray, params: SentimentParams) -> np.ndarray:
     """Multiplier on prospects' word of mouth from neighbours' sentiment."""
-    return np.clip(1.0 + params.wom_effect * nbr, 0.0, 2.0)
+    boost: np.ndarray = 1.0 + params.wom_effect * nbr
+    return boost.clip(0.0, 2.0)

@@ -35,7 +35,7 @@ def neighbour_pairs(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, n
         indexes into ``nodes`` and is non-decreasing.
     """
     nbr, lengths = _gather(csr, nodes)
-    return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths), nbr
+    return np.arange(len(lengths), dtype=np.int64).repeat(lengths), nbr
 
 
 def neighbours(csr: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
@@ -56,12 +56,14 @@ def tie_positions(csr: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.
         of ties of each node.
     """
     nodes = np.asarray(nodes, dtype=np.int64).ravel()
+    if len(nodes) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)  # no ties to gather
     starts = csr.indptr[nodes].astype(np.int64)
     lengths = csr.indptr[nodes + 1] - starts
-    ends = np.cumsum(lengths)
-    total = int(ends[-1]) if len(ends) else 0
+    ends = lengths.cumsum()
+    total = int(ends[-1])
     # position k of the output reads indices[k + starts[row] - offset[row]]
-    shift = np.repeat(starts - (ends - lengths), lengths)
+    shift = (starts - (ends - lengths)).repeat(lengths)
     return np.arange(total, dtype=np.int64) + shift, lengths
 
 

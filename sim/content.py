@@ -55,6 +55,13 @@ class ContentPool:
         kind, topic, quality, tone, day, author, replies, first, offtopic: one array each,
         aligned (position i is one item).
 
+    Each attribute is a view of the live part of a longer buffer (``_buffers[name]``, items
+    ``_start`` to ``_end``): adding items writes them after the last one (the buffers are
+    reallocated, twice as long, when full), and expiry moves ``_start`` past the items
+    that expire, which are the oldest ones: items enter in day order, so a day of adds and
+    expiry copies nothing. Writes through an attribute (``np.add.at(pool.replies, ...)``)
+    reach the buffer.
+
     Args:
         n_topics: number of topics K.
         lifetime: days an item stays in the feed.
@@ -71,15 +78,31 @@ class ContentPool:
     first: np.ndarray
     offtopic: np.ndarray
 
+    #: buffer length of a new pool (items)
+    INITIAL_CAPACITY = 64
+
     def __init__(self, n_topics: int, lifetime: int, low_quality: float) -> None:
         self.n_topics = n_topics
         self.lifetime = lifetime
         self.low_quality = low_quality
-        for name, dtype in _FIELDS.items():
-            setattr(self, name, np.empty(0, dtype=dtype))
+        self._buffers: dict[str, np.ndarray] = {
+            name: np.empty(self.INITIAL_CAPACITY, dtype=dtype) for name, dtype in _FIELDS.items()
+        }
+        self._start = self._end = 0
+        self._last_day: int | None = None  # the day of the newest item ever added
+        self._in_day_order = True  # no item was added with a day before an earlier item's
+        self._view()
 
     def __len__(self) -> int:
-        return len(self.kind)
+        return self._end - self._start
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the views, which are made again from the buffers."""
+        return {k: v for k, v in self.__dict__.items() if k not in _FIELDS}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._view()
 
     def add(
         self,
@@ -93,7 +116,12 @@ class ContentPool:
         first: np.ndarray | bool = False,
         offtopic: np.ndarray | bool = False,
     ) -> np.ndarray:
-        """Append items; returns their positions in the pool."""
+        """Append items (an attribute is an array with one value per item, or one value for
+        all); returns their positions in the pool.
+
+        Raises:
+            ValueError: for an attribute array whose length is not the number of items.
+        """
         k = len(topic)
         start = len(self)
         new: dict[str, Any] = {
@@ -107,25 +135,53 @@ class ContentPool:
             "first": first,
             "offtopic": offtopic,
         }
-        for name, dtype in _FIELDS.items():
-            col: np.ndarray = np.broadcast_to(np.asarray(new[name], dtype=dtype), (k,))
-            setattr(self, name, np.concatenate([getattr(self, name), col]))
+        if self._end + k > len(self._buffers["day"]):
+            self._reallocate(slice(None), 2 * (start + k))
+        lo, hi = self._end, self._end + k
+        for name, buffer in self._buffers.items():
+            buffer[lo:hi] = new[name]  # cast as by astype; a single value fills all
+        self._end = hi
+        if self._last_day is not None and day < self._last_day:
+            self._in_day_order = False
+        self._last_day = day if self._last_day is None else max(self._last_day, day)
+        self._view()
         return np.arange(start, start + k)
 
     def expire(self, today: int) -> None:
         """Drop items older than the lifetime."""
-        keep = self.day > today - self.lifetime
-        if keep.all():
+        cutoff = today - self.lifetime  # items of this day or before expire
+        if self._in_day_order:  # the expired items come first: skip them, copy nothing
+            n_old = int(self.day.searchsorted(cutoff, side="right"))
+            if n_old:
+                self._start += n_old
+                self._view()
             return
-        for name in _FIELDS:
-            setattr(self, name, getattr(self, name)[keep])
+        keep = self.day > cutoff
+        if not keep.all():
+            self._reallocate(keep, 2 * int(keep.sum()))
 
     def remove(self, positions: np.ndarray) -> None:
         """Delete items (moderation)."""
         keep = np.ones(len(self), dtype=bool)
         keep[positions] = False
-        for name in _FIELDS:
-            setattr(self, name, getattr(self, name)[keep])
+        self._reallocate(keep, 2 * int(keep.sum()))
+
+    def _reallocate(self, keep: np.ndarray | slice, capacity: int) -> None:
+        """New buffers of ``capacity`` items (at least the initial capacity) holding the
+        live items selected by ``keep``, in order."""
+        capacity = max(capacity, self.INITIAL_CAPACITY)
+        n = len(self.day[keep])
+        for name, dtype in _FIELDS.items():
+            buffer: np.ndarray = np.empty(capacity, dtype=dtype)
+            buffer[:n] = getattr(self, name)[keep]
+            self._buffers[name] = buffer
+        self._start, self._end = 0, n
+        self._view()
+
+    def _view(self) -> None:
+        """Point every attribute at the live items of its buffer."""
+        for name, buffer in self._buffers.items():
+            setattr(self, name, buffer[self._start : self._end])
 
     def is_noise(self) -> np.ndarray:
         """Low-quality or negative items."""
@@ -143,4 +199,5 @@ class ContentPool:
 
     def open_posts(self, today: int, window: int) -> np.ndarray:
         """Positions of member posts (not the operator's) young enough to be replied to."""
-        return np.flatnonzero((self.kind == UGC) & (self.author >= 0) & (self.day > today - window))
+        recent = (self.kind == UGC) & (self.author >= 0) & (self.day > today - window)
+        return recent.nonzero()[0]

@@ -35,7 +35,8 @@ class Contributions:
             return np.empty(0, dtype=np.int64)
         m = self._model
         pop, b, today = m.pop, m.config.behaviour, m.today
-        topics = contribution.draw_topics(pop.interests[posters], m.rng)
+        # the posters' rows by take(axis=0): as fancy indexing, several times faster in 2-D
+        topics = contribution.draw_topics(pop.interests.take(posters, axis=0), m.rng)
         quality = contribution.draw_quality(pop.commitment[posters], b.contribution, m.rng)
         first = pop.posts[posters] == 0
         pop.first_post_day[posters[first]] = m.day
@@ -67,11 +68,15 @@ class Contributions:
         m = self._model
         params, pool, today = m.config.behaviour.contribution, m.pool, m.today
         if targets is None:
+            if len(repliers) == 0:
+                return 0
             open_posts = pool.open_posts(m.day, params.reply_window)
             targets = contribution.pick_targets(open_posts, pool.quality, len(repliers), m.rng)
+            if len(targets) == 0:
+                return 0  # no member post open for replies
             repliers = repliers[: len(targets)]
         authors = pool.author[targets]
-        ok = authors != repliers
+        ok = authors != repliers  # never one's own post
         repliers, targets, authors = repliers[ok], targets[ok], authors[ok]
         if len(targets) == 0:
             return 0

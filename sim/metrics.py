@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agents.states import MEMBER, Level
+from agents.states import Level
 
 
 def day(model: Any) -> int:
@@ -78,7 +78,7 @@ def recency_counts(model: Any) -> tuple[int, int, int, int]:
         if not model.visits_on:
             cached = (n, n, 0, 0)
         else:
-            idle = model.day - model.pop.last_visit[model.pop.state == MEMBER]
+            idle = model.day - model.pop.last_visit[model.current_members()]
             after = model.config.behaviour.dormancy.after_days
             inactive = model.config.churn.inactive_days
             cached = (
@@ -119,7 +119,8 @@ def replies(model: Any) -> int:
 def _member_mean(model: Any, values: np.ndarray) -> float:
     if model.n_members == 0:
         return 0.0
-    return float(values[model.pop.state == MEMBER].mean())
+    # the sum over the count: the same arithmetic as ndarray.mean, without its wrapper
+    return float(values[model.current_members()].sum() / model.n_members)
 
 
 def sentiment(model: Any) -> float:
@@ -239,6 +240,8 @@ class MetricsRecorder:
         self.reporters = dict(REPORTERS)
         self.reporters.update(extra or {})
         self.rows: dict[str, list[Any]] = {name: [] for name in self.reporters}
+        #: each column's list ``append`` with its reporter: the daily loop looks up nothing
+        self._columns = [(self.rows[name].append, fn) for name, fn in self.reporters.items()]
 
     def add(self, name: str, reporter: Callable[[Any], Any], model: Any) -> None:
         """A new column before the first step: today's value is recorded at once.
@@ -252,11 +255,12 @@ class MetricsRecorder:
             raise RuntimeError(f"add_reporter({name!r}): the run has started")
         self.reporters[name] = reporter
         self.rows[name] = [reporter(model) for _ in self.rows["day"]]
+        self._columns.append((self.rows[name].append, reporter))
 
     def collect(self, model: Any) -> None:
         """Record today's row."""
-        for name, reporter in self.reporters.items():
-            self.rows[name].append(reporter(model))
+        for append, reporter in self._columns:
+            append(reporter(model))
 
     def frame(self) -> pd.DataFrame:
         """The daily table, one row per day."""

@@ -97,6 +97,7 @@ class CommunityModel(mesa.Model):
         self.pop = Population(self.social.degree, n_topics=b.content.topics)
         self.n_members = 0  # current members, kept by admit/remove
         self.n_churned = 0
+        self._members: np.ndarray | None = None  # current_members(), until membership changes
         self.today = Today()
         self.segments = b.segments.table()
         self.pool = ContentPool(b.content.topics, b.content.lifetime, b.content.low_quality)
@@ -141,6 +142,7 @@ class CommunityModel(mesa.Model):
         self._started = True
         self.day += 1
         self.today = Today()
+        self._members = None
         self.levers.reset()
         for strategy in self.strategies:
             strategy.act(self.ops)
@@ -215,6 +217,7 @@ class CommunityModel(mesa.Model):
             return
         pop, people, b = self.pop, joins.people, self.config.behaviour
         pop.state[people] = MEMBER
+        self._members = None
         pop.level[people] = NEWCOMER
         pop.joined_day[people] = self.day
         pop.last_visit[people] = self.day
@@ -240,10 +243,12 @@ class CommunityModel(mesa.Model):
             return
         pop = self.pop
         pop.state[people] = State.CHURNED.value
+        self._members = None
         pop.level[people] = Level.NONE.value
         pop.churned_day[people] = self.day
-        add_neighbour_counts(pop.member_nbrs, self.csr, people, -1)
-        add_neighbour_counts(pop.churned_nbrs, self.csr, people, +1)
+        nbrs = neighbours(self.csr, people)  # one gather for both counts
+        add_counts(pop.member_nbrs, nbrs, -1)
+        add_counts(pop.churned_nbrs, nbrs, +1)
         self.today.churned += len(people)
         self.n_members -= len(people)
         self.n_churned += len(people)
@@ -267,6 +272,18 @@ class CommunityModel(mesa.Model):
         self.__dict__.pop("graph", None)
         self.today.ties_added += len(pairs)
         return len(pairs)
+
+    def current_members(self) -> np.ndarray:
+        """Indices of current members, sorted (read-only).
+
+        Computed once and shared by the day's phases and metrics until membership changes:
+        ``admit``, ``remove`` and the start of a day reset it.
+        """
+        if self._members is None:
+            members = (self.pop.state == MEMBER).nonzero()[0]
+            members.flags.writeable = False
+            self._members = members
+        return self._members
 
     @property
     def n_prospects(self) -> int:
@@ -300,7 +317,8 @@ class CommunityModel(mesa.Model):
         bonus = self.levers.rows("benefit_bonus", v)
         if bonus is not None:
             net = net + bonus
-        return np.clip(net, 0.0, 1.0)
+        clipped: np.ndarray = net.clip(0.0, 1.0)
+        return clipped
 
     # ----- views --------------------------------------------------------------------------
     @property
@@ -422,6 +440,7 @@ class CommunityModel(mesa.Model):
         members, gone = people[~left], people[left]
         pop.state[members] = MEMBER
         pop.state[gone] = State.CHURNED.value
+        self._members = None
         pop.joined_day[people] = -state.tenure
         pop.last_visit[people] = -state.idle
         pop.churned_day[gone] = -state.idle[left]

@@ -20,12 +20,7 @@ import numpy as np
 
 from agents import consumption, contribution, levels, money, sentiment
 from agents.acquisition import JOIN_RULES, cap_joins
-from agents.engagement import (
-    current_members,
-    decide_churn,
-    decide_visits,
-    dormancy_multiplier,
-)
+from agents.engagement import decide_churn, decide_visits, dormancy_multiplier
 from agents.states import PROSPECT
 from sim.config import SimConfig
 from sim.drivers import scaled_acquisition
@@ -39,7 +34,7 @@ def crises_phase(model: CommunityModel) -> None:
     for crisis in model.config.crises:
         if crisis.day != model.day:
             continue
-        members = current_members(model)
+        members = model.current_members()
         k = int(round(crisis.share * len(members)))
         hit = model.rng.choice(members, size=k, replace=False) if k else members[:0]
         s = model.pop.sentiment
@@ -82,7 +77,7 @@ def visits_phase(model: CommunityModel) -> None:
     The visit chance is multiplied by the segment, dormancy, the person's propensity and
     the day's activity driver; one-off visitors come at their own low chance."""
     pop, b = model.pop, model.config.behaviour
-    members = current_members(model)
+    members = model.current_members()
     is_old = pop.joined_day[members] < model.day
     old = members[is_old]
     mult = model.segments.visit[pop.segment[old]]
@@ -98,27 +93,33 @@ def visits_phase(model: CommunityModel) -> None:
         fixed = (pop.one_off[old], b.heterogeneity.one_off_visit * activity)
     push = model.levers.rows("visit_push", old)
     visited = decide_visits(model, old, b.visits, push=push, multiplier=mult, fixed=fixed)
-    _record_visits(model, members, is_old, visited)
+    _record_visits(model, members, is_old, old, visited)
 
 
 def everyone_visits_phase(model: CommunityModel) -> None:
     """Every member visits (visit decisions switched off, other member mechanisms on)."""
-    members = current_members(model)
+    members = model.current_members()
     is_old = model.pop.joined_day[members] < model.day
-    _record_visits(model, members, is_old, np.ones(int(is_old.sum()), dtype=bool))
+    old = members[is_old]
+    _record_visits(model, members, is_old, old, np.ones(len(old), dtype=bool))
 
 
 def _record_visits(
-    model: CommunityModel, members: np.ndarray, is_old: np.ndarray, visited: np.ndarray
+    model: CommunityModel,
+    members: np.ndarray,
+    is_old: np.ndarray,
+    old: np.ndarray,
+    visited: np.ndarray,
 ) -> None:
-    """Today's visitors: the earlier members in ``visited`` and today's joiners."""
+    """Today's visitors: the earlier members (``old = members[is_old]``) in ``visited``,
+    and today's joiners."""
     pop, day = model.pop, model.day
-    old = members[is_old]
+    returning = old[visited]
     came = ~is_old  # today's joiners visit
     came[is_old] = visited
     visitors = members[came]  # sorted, like members
-    pop.last_visit[old[visited]] = day
-    pop.visits[old[visited]] += 1
+    pop.last_visit[returning] = day
+    pop.visits[returning] += 1
     pop.visit_avg[visitors] += 1.0
     age = day - pop.joined_day[visitors]
     pop.active_d23_30[visitors[(age >= 23) & (age <= 30)]] = 1
@@ -130,11 +131,15 @@ def _record_visits(
 def consumption_phase(model: CommunityModel) -> None:
     """What today's feed is worth to each visitor, from the pool's aggregates."""
     v = model.today.visitors
+    if len(v) == 0 or len(model.pool) == 0:
+        return  # nothing read: benefit and cost stay the visits phase's zeros
     b = model.config.behaviour
     supply = model.pool.supply()
-    prefs = model.segments.prefs[model.pop.segment[v]]
+    # rows of 2-D tables by take(axis=0): the rows fancy indexing gives, several times faster
+    interests = model.pop.interests.take(v, axis=0)
+    prefs = model.segments.prefs.take(model.pop.segment[v], axis=0)
     benefit, cost = consumption.feed_value(
-        model.pop.interests[v],
+        interests,
         prefs,
         supply.count,
         supply.quality,
@@ -147,34 +152,33 @@ def consumption_phase(model: CommunityModel) -> None:
     if "exposure_diversity" in model.requested_metrics:
         # mean normalised entropy of visitors' topic mix (NaN: no feed read)
         model.today.exposure_diversity = consumption.mean_feed_diversity(
-            model.pop.interests[v], supply.count, supply.total, model.feed_params(b.consumption)
+            interests, supply.count, supply.total, model.feed_params(b.consumption)
         )
 
 
 def contribution_phase(model: CommunityModel) -> None:
-    """Visitors post and reply; replies recognise authors (first posts above all)."""
+    """Visitors post and reply; replies recognise authors (first posts above all).
+
+    Skipped on a day without visitors: draws of size 0 take no random numbers, so the
+    stream is the same."""
     params = model.config.behaviour.contribution
     pop, v = model.pop, model.today.visitors
-    common = (
+    if len(v) == 0:
+        return
+    factors = contribution.visitor_factors(
         model.segments.sociality[pop.segment[v]],
         pop.commitment[v],
         pop.recognition[v],
         pop.first_replied[v],
+        params,
     )
     lvl = contribution.level_multiplier(pop.level[v], params)
-    p_post = contribution.propensity(
-        params.post_base, lvl, pop.voice[v], *common, boost=model.post_boost(v), params=params
-    )
+    boost = model.post_boost(v)  # posting does not change it
+    voice = pop.voice[v]
+    p_post = contribution.propensity(params.post_base, lvl, voice, factors, boost)
     posters = v[model.rng.random(len(v)) < p_post]
     model.contributions.publish_posts(posters)
-    p_reply = contribution.propensity(
-        params.reply_base,
-        lvl,
-        np.sqrt(pop.voice[v]),
-        *common,
-        boost=model.post_boost(v),
-        params=params,
-    )
+    p_reply = contribution.propensity(params.reply_base, lvl, np.sqrt(voice), factors, boost)
     repliers = v[model.rng.random(len(v)) < p_reply]
     model.contributions.write_replies(repliers)
 
@@ -191,7 +195,7 @@ def commitment_phase(model: CommunityModel) -> None:
     net = t.net_benefit
     c = model.pop.commitment
     v = t.visitors
-    c[v] = np.clip(c[v] + b.commitment.rate * (net - c[v]), 0.0, 1.0)
+    c[v] = (c[v] + b.commitment.rate * (net - c[v])).clip(0.0, 1.0)
     idle = t.members[~t.visited]
     c[idle] *= 1.0 - b.commitment.decay
 
@@ -203,8 +207,7 @@ def sentiment_phase(model: CommunityModel) -> None:
     m = t.members
     exp = np.zeros(len(m))
     visited_exp = sentiment.experience(t.net_benefit, params)
-    order = np.searchsorted(m, t.visitors)  # members are sorted; visitors are among them
-    exp[order] = visited_exp
+    exp[t.visited] = visited_exp  # visitors are the members in t.visited, in order
     s[m] = sentiment.update(
         s[m], t.visited, exp, model.nbr_sentiment[m], model.has_talker[m], params
     )
@@ -213,9 +216,10 @@ def sentiment_phase(model: CommunityModel) -> None:
 def levels_phase(model: CommunityModel) -> None:
     """Levels and Orbit gravity from recent activity."""
     params = model.config.behaviour.levels
-    pop, m = model.pop, current_members(model)
-    pop.level[m] = levels.assign_levels(pop.activity[m], model.day - pop.joined_day[m], params)
-    model.today.gravity = levels.gravity(pop.activity[m], pop.visit_avg[m], pop.member_nbrs[m])
+    pop, m = model.pop, model.current_members()
+    activity = pop.activity[m]
+    pop.level[m] = levels.assign_levels(activity, model.day - pop.joined_day[m], params)
+    model.today.gravity = levels.gravity(activity, pop.visit_avg[m], pop.member_nbrs[m])
 
 
 def ageing_phase(model: CommunityModel) -> None:
@@ -234,13 +238,13 @@ def churn_phase(model: CommunityModel) -> None:
     extra = None
     if b.sentiment.enabled:
         extra = b.sentiment.churn_effect * np.maximum(0.0, -model.pop.sentiment)
-    model.remove(decide_churn(model, current_members(model), b.churn, extra=extra))
+    model.remove(decide_churn(model, model.current_members(), b.churn, extra=extra))
 
 
 def money_phase(model: CommunityModel) -> None:
     """Purchases by commitment and segment; revenue."""
     params = model.config.behaviour.money
-    pop, m = model.pop, current_members(model)
+    pop, m = model.pop, model.current_members()
     visited = pop.last_visit[m] == model.day
     seg = pop.segment[m]
     buys, value = money.purchases(
@@ -248,7 +252,7 @@ def money_phase(model: CommunityModel) -> None:
         pop.commitment[m],
         visited,
         model.segments.basket[seg],
-        1.0 if (promo := model.levers.rows("purchase_multiplier", m)) is None else promo,
+        model.levers.rows("purchase_multiplier", m),
         params,
         model.rng,
     )

@@ -123,7 +123,10 @@ def _active_people(model: CommunityModel, active: str) -> np.ndarray:
     if active == "contributors":
         if model.day == 0:
             return np.flatnonzero(model.pop.state == MEMBER)
-        return np.union1d(t.posters, t.repliers)
+        wrote = np.zeros(model.n_people, dtype=bool)  # sorted, without repeats: a union
+        wrote[t.posters] = True
+        wrote[t.repliers] = True
+        return wrote.nonzero()[0]
     if model.day == 0 or len(t.visitors) != t.active:  # day 0, or no visits phase
         return np.flatnonzero(model.pop.state == MEMBER)
     return t.visitors

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from agents.consumption import ConsumptionParams, feed_value
-from agents.contribution import draw_topics
+from agents.contribution import draw_topics, pick_targets
 from agents.sentiment import SentimentParams, neighbour_sentiment, update
 from sim import ConfigError, RunResult, run
 from sim.content import ContentPool
@@ -123,6 +123,21 @@ def test_topics_follow_interests() -> None:
     interests = np.tile([0.7, 0.2, 0.1], (20000, 1))
     shares = np.bincount(draw_topics(interests, rng), minlength=3) / 20000
     assert np.allclose(shares, [0.7, 0.2, 0.1], atol=0.02)
+
+
+def test_reply_targets_are_numpys_weighted_choice() -> None:
+    """pick_targets draws exactly what rng.choice(..., p=w / w.sum()) would (same numbers)."""
+    gen = np.random.default_rng(1)
+    for _ in range(200):
+        n = int(gen.integers(1, 60))
+        quality = gen.random(2 * n).astype(np.float32)
+        open_posts = np.sort(gen.choice(2 * n, size=n, replace=False))
+        k, seed = int(gen.integers(1, 40)), int(gen.integers(2**32))
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        w = quality[open_posts].astype(float) + 0.05
+        expected = open_posts[numpys.choice(n, size=k, p=w / w.sum())]
+        assert np.array_equal(pick_targets(open_posts, quality, k, ours), expected)
+        assert ours.random() == numpys.random()  # the streams stay in step
 
 
 def test_sentiment_rule_moves_toward_experience_and_neighbours() -> None:
