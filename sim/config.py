@@ -97,6 +97,13 @@ class RunOptions:
         source="-",
         doc="Member agents: auto (built when model.agents is first used), on (at start), off",
     )
+    metrics: str = param(
+        "on",
+        unit="-",
+        choices=("on", "off"),
+        source="-",
+        doc="the daily metrics table: off for a caller recording its own (calibrate)",
+    )
 
 
 @dataclass(frozen=True)
@@ -350,9 +357,13 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
     values = dict(values or {})
     for key in values:
-        if key not in ("progress", "handles"):
-            raise ConfigError(f"run.{key}", values[key], "unknown key; run has: progress, handles")
+        if key not in ("progress", "handles", "metrics"):
+            raise ConfigError(
+                f"run.{key}", values[key], "unknown key; run has: progress, handles, metrics"
+            )
     opts = RunOptions(**values)
+    if opts.metrics not in ("on", "off", True, False):
+        raise ConfigError("run.metrics", opts.metrics, "use on or off")
     for key in ("progress", "handles"):
         value = getattr(opts, key)
         if value not in ("auto", "on", "off", True, False):

@@ -133,8 +133,10 @@ class CommunityModel(mesa.Model):
             strategy.setup(self.ops)
         self.transitions = LevelTransitions(self)
         self.recorder = MetricsRecorder(self, self._reporters)
-        self.recorder.collect(self)
+        self.recorder.collect(self)  # day 0, always
         self._recording = True
+        # run.metrics=off: no daily table after day 0 (a caller recording its own series)
+        self.metrics_on = config.run.metrics in ("on", True)
 
     # ----- the day -------------------------------------------------------------------------
     def step(self) -> None:
@@ -153,7 +155,8 @@ class CommunityModel(mesa.Model):
         if not self.visits_on:
             self.today.active = self.n_members  # no visit decisions: every member counts
         self.transitions.observe(self)
-        self.recorder.collect(self)
+        if self.metrics_on:
+            self.recorder.collect(self)
         if self.day >= self.config.days:
             self.running = False
 

@@ -204,6 +204,10 @@ def run_config(
 ) -> RunResult:
     """Run one simulation from a composed config (the pure function behind every backend)."""
     model = model_from_config(cfg)
+    if not model.metrics_on:
+        raise ConfigError(
+            "run.metrics", "off", "a run writes its daily metrics; use run.metrics=on"
+        )
     _run_days(model, progress)
     metrics = model.recorder.frame()
     result = RunResult(

@@ -275,7 +275,10 @@ def fit_levels(
     ``reach``) is summed by block, ``o_b``, and so is the simulated one at the current
     levels, ``m_b``. Each update aims at ``log L_b + step * log((o_b + 1) / (m_b + 1))``
     (the series taken as proportional to its level, damped because a level also moves
-    the blocks after it: members kept active stay committed) and smooths the aims by
+    the blocks after it: members kept active stay committed; a reach level moves all
+    joining, ``drivers.reach_to=all``, so that new users are proportional to it, which
+    they are not when it moves only outside reach and word of mouth brings most people)
+    and smooths the aims by
     penalised least squares: ``x`` minimises ``sum_b (x_b - aim_b)^2 + smooth * sum_b
     (x_b - x_(b-1))^2`` (every block counts alike, the quiet ones too: a community's tail
     is as much its shape as its peak), then shifts ``x`` to a mean of 0: the levels have a
@@ -290,6 +293,8 @@ def fit_levels(
     n_levels = int(days.max()) + 1
     start = str(_lookup(problem.base, "drivers.start_date") or "")
     fixed: Values = {"drivers.level_days": block.block_days}
+    if block.levels == "reach":  # the level moves all joining, so new users follow it
+        fixed["drivers.reach_to"] = "all"
     if start:
         fixed["drivers.level_start"] = start
     current = list(values.get(key) or [])

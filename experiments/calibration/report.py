@@ -253,10 +253,13 @@ def format_report(report: dict[str, Any], out_dir: Path) -> str:
         f"calibrated to {Path(report['data']).name}: {report['days']} days, "
         f"{report['users']:,} users (fit on days 0-{report['fit_days'] - 1})",
         "",
-        f"{'parameter':<36}{'value':>12}{'restarts min':>14}{'max':>12}",
     ]
+    spread = len(report["restarts"]) > 1  # one restart: no spread to show
+    head = f"{'parameter':<38}{'value':>12}"
+    lines.append(head + (f"{'restarts min':>14}{'max':>12}" if spread else ""))
     for key, p in report["parameters"].items():
-        lines.append(f"{key:<36}{p['value']:>12.4g}{p['min']:>14.4g}{p['max']:>12.4g}")
+        row = f"{key:<38}{p['value']:>12.4g}"
+        lines.append(row + (f"{p['min']:>14.4g}{p['max']:>12.4g}" if spread else ""))
     for what, lv in (report.get("levels") or {}).items():
         block = f"{lv['block_days']} days" if lv["block_days"] else "calendar month"
         shown = ", ".join(f"{v:.2g}" for v in lv["values"] or [])
