@@ -20,8 +20,10 @@ whatever the executor and the number of workers. The caller's global NumPy and P
 random states are put back afterwards.
 
 Outside drivers fitted by time block (a levels block, ``fit.fit_levels``) are not part of
-the posterior: they are fitted once before ABC-SMC, at the starting values, held fixed
-for every particle, and written with each candidate.
+the posterior: with levels blocks, the blocks are first fitted as ``method: nelder-mead``
+fits them (one restart), the levels of that fit are held fixed for every particle and
+written with each candidate, and that fit itself is one more candidate; the posterior is
+then the parameters' uncertainty given the levels.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from experiments.calibration.fit import (
     Restart,
     Simulator,
     Values,
-    fit_levels,
+    fit_restart,
     start_values,
 )
 from experiments.calibration.posterior import posterior_frame, summarise
@@ -256,29 +258,30 @@ def _typed(p: Param, value: Any) -> float | int:
 
 
 def fit_abc(problem: Problem, sim: Simulator) -> tuple[list[Restart], Posterior]:
-    """ABC-SMC, then the candidates the final scoring chooses the fit from (the levels of
-    any levels block fitted first and held fixed, see the module docstring)."""
-    fixed = fixed_levels(problem, sim)
+    """ABC-SMC, then the candidates the final scoring chooses the fit from (with levels
+    blocks: the levels of a Nelder-Mead fit held fixed, and that fit one more candidate;
+    see the module docstring)."""
+    first = blocks_fit(problem, sim)
+    fixed = {k: v for k, v in first.values.items() if k.startswith("drivers.")} if first else {}
     if fixed:
         problem = dataclasses.replace(problem, base=with_values(problem.base, fixed))
     posterior = run_abc(problem, sim)
     points = candidates(problem, posterior, problem.settings.abc.candidates)
     for point in points:
         point.values.update(fixed)
+    if first is not None:
+        first.index = len(points)
+        points.append(first)
     return points, posterior
 
 
-def fixed_levels(problem: Problem, sim: Simulator) -> Values:
-    """The levels blocks fitted in turn at the starting values (seeds ``seed + 1000 + i``,
-    as the first restart of ``method: nelder-mead``); {} without levels blocks."""
-    s = problem.settings
-    if not s.levels:
-        return {}
-    values = start_values(problem)
-    seeds = [s.seed + 1000 + i for i in range(s.reps)]
-    for block in s.levels:
-        values, _, _ = fit_levels(problem, sim, block, values, seeds)
-    return {k: v for k, v in values.items() if k.startswith("drivers.")}
+def blocks_fit(problem: Problem, sim: Simulator) -> Restart | None:
+    """With levels blocks, the fit of ``method: nelder-mead``'s first restart (every block
+    of ``schedule``, seeds ``seed + 1000 + i``), whose levels ABC-SMC then holds fixed;
+    None without levels blocks."""
+    if not problem.settings.levels:
+        return None
+    return fit_restart(problem, sim, 0, start_values(problem))
 
 
 __all__ = ["Model", "Posterior", "distance", "fit_abc", "run_abc"]
