@@ -10,6 +10,7 @@ import pytest
 from agents.member import Member
 from agents.states import Channel, State
 from sim import run
+from sim.errors import ConfigError
 from sim.model import CommunityModel
 from sim.phases import PHASES, phases_for
 from sim.runner import check, compose, model_from_config, to_plain
@@ -231,3 +232,22 @@ def content_stays_fresh(combos) -> None:
 
 def test_operator_content_expires_with_any_switch_off() -> None:
     content_stays_fresh([(name,) for name in SWITCHES] + [SWITCHES])
+
+
+def test_metrics_can_be_skipped_without_changing_results() -> None:
+    """``run.metrics=off`` (calibration's simulations) records day 0 only, same dynamics."""
+    from experiments.calibration.simulate import simulate
+
+    plain = to_plain(compose(list(SMOKE)))
+    on = model_from_config(plain)
+    off = model_from_config({**plain, "run": {**plain["run"], "metrics": "off"}})
+    on.run()
+    off.run()
+    assert len(on.recorder.frame()) == 31 and len(off.recorder.frame()) == 1
+    for name in ("state", "commitment", "last_visit", "posts"):
+        assert np.array_equal(getattr(on.pop, name), getattr(off.pop, name)), name
+    series = simulate(plain, 3, 20)  # simulate switches the table off itself
+    assert series.daily["active_users"].sum() > 0
+    with pytest.raises(ConfigError) as err:
+        run([*SMOKE, "run.metrics=off"])
+    assert err.value.key == "run.metrics"
