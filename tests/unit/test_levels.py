@@ -61,7 +61,8 @@ def test_two_levels_blocks_share_one_block_length() -> None:
 
 
 class Proportional(Simulator):
-    """A stand-in simulator: active users are 10 times the day's activity multiplier."""
+    """A stand-in simulator: active (new) users are 10 times the day's activity (reach)
+    multiplier."""
 
     def series(
         self, configs: Sequence[Mapping[str, Any]], seeds: Sequence[int], n_days: int, active: str
@@ -69,11 +70,13 @@ class Proportional(Simulator):
         out = []
         for c in configs:
             self.runs += len(seeds)
-            mult = daily_multipliers(parse_drivers(c["drivers"]), n_days)["activity"]
-            daily = {k: np.zeros(n_days) for k in ("new_users", "cumulative_users")}
-            out.append(
-                Series({**daily, "active_users": 10.0 * mult}, np.zeros(0), np.zeros((0, 0)))
-            )
+            mult = daily_multipliers(parse_drivers(c["drivers"]), n_days)
+            daily = {
+                "active_users": 10.0 * mult["activity"],
+                "new_users": 10.0 * mult["reach"],
+                "cumulative_users": np.cumsum(10.0 * mult["reach"]),
+            }
+            out.append(Series(daily, np.zeros(0), np.zeros((0, 0))))
         return out
 
 
@@ -125,3 +128,21 @@ def test_smoothing_pulls_neighbouring_levels_together() -> None:
         values, _, _ = fit_levels(problem, Proportional("serial", 1), s.block("activity"), {}, [1])
         spread.append(float(np.std(np.log(values["drivers.monthly_activity"]))))
     assert spread[1] < 0.7 * spread[0]
+
+
+def test_reach_levels_move_all_joining_and_follow_new_users() -> None:
+    s = settings("calibration=waves", "calibration.blocks.reach.smooth=0")
+    block = s.block("reach")
+    assert (block.levels, block.key) == ("reach", "drivers.monthly_reach")
+    days = np.arange(N_DAYS) // 7
+    truth = TRUTH / np.exp(np.mean(np.log(TRUTH)))
+    new = 10.0 * truth[days]  # the scale is the growth block's (acquisition.p), here right
+    obs = Series(
+        {"new_users": new, "active_users": np.zeros(N_DAYS), "cumulative_users": np.cumsum(new)},
+        np.zeros(0),
+        np.zeros((0, 0)),
+    )
+    problem = Problem({"drivers": {"start_date": "2024-09-02"}}, obs, 10, s)
+    values, _, _ = fit_levels(problem, Proportional("serial", 1), block, {}, [1])
+    assert values["drivers.reach_to"] == "all"
+    assert np.array(values["drivers.monthly_reach"]) == pytest.approx(truth, rel=0.1)
