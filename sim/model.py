@@ -458,6 +458,9 @@ class CommunityModel(mesa.Model):
         pop.active_d23_30[people[(seen_at >= 23) & (state.tenure >= 23)]] = 1
         pop.level[members] = assign_levels(state.activity[~left], state.tenure[~left], b.levels)
         pop.one_off[people[state.idle < state.tenure]] = False  # came back: not a one-off
+        given = state.given_propensity
+        if b.heterogeneity.propensity_on and given.any():  # estimated (commsim calibrate)
+            pop.propensity[people[given]] = np.asarray(state.propensity)[given]
         add_neighbour_counts(pop.member_nbrs, self.csr, members, +1)
         add_neighbour_counts(pop.churned_nbrs, self.csr, gone, +1)
         self.n_members += len(members)

@@ -36,6 +36,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "visits_month": ("float32", "visits in about the last month"),
     "posts": ("int32", "posts and replies so far"),
 }
+#: optional columns (a table without them is read as if each were NaN: not given)
+OPTIONAL: dict[str, tuple[str, str]] = {
+    "propensity": (
+        "float64",
+        "visit propensity (behaviour.heterogeneity) on day 0; NaN: drawn like everyone's",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -177,14 +184,20 @@ class StartState:
     activity: np.ndarray
     visits_month: np.ndarray
     posts: np.ndarray
+    propensity: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.tenure)
-        for name, (dtype, _) in COLUMNS.items():
+        if self.propensity is None:
+            object.__setattr__(self, "propensity", np.full(n, np.nan))
+        for name, (dtype, _) in {**COLUMNS, **OPTIONAL}.items():
             value = np.asarray(getattr(self, name), dtype=dtype)
             if value.shape != (n,):
                 raise ValueError(f"StartState.{name}: {value.shape}, expected ({n},)")
             object.__setattr__(self, name, value)
+        given = self.given_propensity
+        if given.any() and (self.propensity[given] <= 0).any():  # type: ignore[index]
+            raise ValueError("StartState.propensity: values must be > 0 (or NaN)")
         bad = (self.tenure < 0) | (self.idle < 0) | (self.idle > self.tenure)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -199,13 +212,18 @@ class StartState:
         return len(self.tenure)
 
     @property
+    def given_propensity(self) -> np.ndarray:
+        """Whether each entry's propensity is given (not NaN)."""
+        return np.isfinite(np.asarray(self.propensity, dtype=float))
+
+    @property
     def order(self) -> np.ndarray:
         """Entries by recent activity, most active first (ties: most recent visit first)."""
         return np.lexsort((self.idle, -self.activity - self.visits_month))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per person, the columns of :data:`COLUMNS`."""
-        return pd.DataFrame({name: getattr(self, name) for name in COLUMNS})
+        """One row per person, the columns of :data:`COLUMNS` and :data:`OPTIONAL`."""
+        return pd.DataFrame({name: getattr(self, name) for name in {**COLUMNS, **OPTIONAL}})
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, where: str = "start") -> StartState:
@@ -223,7 +241,8 @@ class StartState:
                 "(commsim calibrate as_of=DATE writes one)",
             )
         try:
-            return cls(**{c: frame[c].to_numpy() for c in COLUMNS})
+            optional = {c: frame[c].to_numpy() for c in OPTIONAL if c in frame.columns}
+            return cls(**{c: frame[c].to_numpy() for c in COLUMNS}, **optional)
         except (ValueError, TypeError) as exc:
             raise ConfigError(where, "start table", str(exc)) from None
 

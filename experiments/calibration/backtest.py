@@ -2,9 +2,11 @@
 
 The fit sees days ``0 .. cut`` (``cut = T - H - 1``). The backtest then starts the model
 from the community as observed on the cut (the state ``as_of=cut`` would write as
-``start.parquet``: :func:`experiments.calibration.observed.observed_state`) with the fitted
-parameters, runs ``H`` days on each of the final seeds (common random numbers) and takes
-the mean. Against it stand two naive forecasts that know only the fitted days:
+``start.parquet``: :func:`experiments.calibration.observed.fitted_state`, its hidden part
+drawn from the fitted run) with the fitted parameters, day 0 dated on the cut (so the
+fitted weekly levels go on from there), runs ``H`` days on each of the final seeds (common
+random numbers) and takes the mean. Against it stand two naive forecasts that know only
+the fitted days:
 
 - ``naive_mean``: the mean of the last 28 observed days, held flat;
 - ``naive_seasonal``: the same weekday four weeks back: the forecast for day ``t`` is the
@@ -31,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from experiments.calibration.fit import Problem, Simulator
 from experiments.calibration.history import History
-from experiments.calibration.observed import observed_state, rules, write_start
+from experiments.calibration.observed import fitted_state, write_start
 from experiments.calibration.series import DAILY, Series, observed, r2
-from experiments.calibration.simulate import _active_people, with_values
+from experiments.calibration.simulate import active_people, with_values
 from sim.errors import ConfigError
 from sim.model import CommunityModel
 from sim.runner import model_from_config
@@ -140,7 +143,7 @@ def forecast_run(
 
     def observe(m: CommunityModel) -> None:
         new[m.day] = m.today.new_members
-        act[m.day] = len(_active_people(m, active))
+        act[m.day] = len(active_people(m, active))
 
     model.run(days=horizon, on_day=observe)
     return {"new_users": new[1:], "active_users": act[1:]}
@@ -228,7 +231,7 @@ def backtest(
         seeds: the seeds of the forecast's runs (the final seeds), averaged.
     """
     cut, horizon = problem.n_days - 1, problem.settings.holdout_days
-    frame = observed_state(history.events, cut, rules(problem.base, values))
+    frame = fitted_state(problem, history, values, cut)
     plain = with_values(problem.base, values)
     record: dict[str, Any] = {"cut_day": cut, "people": len(frame), "seeds": list(seeds)}
     if problem.size is None:
@@ -240,7 +243,9 @@ def backtest(
     with tempfile.TemporaryDirectory(prefix="commsim-backtest-") as tmp:
         path = Path(tmp) / "start.parquet"
         write_start(path, frame)
-        config = with_values(plain, {"start.path": str(path)})
+        cut_date = (history.start + pd.Timedelta(days=cut)).date().isoformat()
+        # day 0 of the forecast is the cut: dated drivers and the fitted levels go on from it
+        config = with_values(plain, {"start.path": str(path), "drivers.start_date": cut_date})
         active = problem.settings.active
         runs = sim.pool.map(forecast_run, [(config, s, horizon, active) for s in seeds])
     sim.runs += len(runs)

@@ -7,7 +7,8 @@ estimated from their own history, with the model's own rules (docs/calibration.m
 - ``idle``: days from the last day they acted (the last day they were seen, if they never
   acted) to ``as_of``;
 - ``left``: ``idle >= start.left_after_days``;
-- ``activity``: their events as actor, summed with the weights of the model's month-long
+- ``activity``: their events as actor (at most ``POSTS_A_DAY`` a day: the model's members
+  post and reply at most once each a day), summed with the weights of the model's month-long
   moving sum ``a <- a * (1 - 1/memory_days) + today`` (``behaviour.levels.memory_days``),
   so an event ``k`` days before ``as_of`` counts ``(1 - 1/memory_days)^k``;
 - ``visits_month``: the same sum over the distinct days they acted;
@@ -37,6 +38,10 @@ from sim.errors import ConfigError
 from sim.io import write_parquet
 from sim.start import COLUMNS, StartState
 
+#: a member of the model posts at most once and replies at most once a day: a day's
+#: events count up to this many in ``activity``, the model's scale (a chat's 40 messages
+#: in a day are one busy day, not a month of posting)
+POSTS_A_DAY = 2
 #: the window of the visit rate that commitment is estimated from (days, ``as_of`` included)
 RATE_DAYS = 30
 #: days without a visit after which a member is dormant, when the config has no
@@ -106,8 +111,8 @@ def observed_state(events: pd.DataFrame, day: int, r: Rules) -> pd.DataFrame:
         r: the model's rules.
 
     Returns:
-        Columns ``person`` then those of :data:`sim.start.COLUMNS`, longest tenure first
-        (ties: by person).
+        Columns ``person``, those of :data:`sim.start.COLUMNS` and ``recent_days`` (days
+        acted in the last 30), longest tenure first (ties: by person).
     """
     ev = events[events["day"] <= day]
     acts = pd.DataFrame({"who": ev["actor"].to_numpy(), "day": ev["day"].to_numpy()})
@@ -119,7 +124,9 @@ def observed_state(events: pd.DataFrame, day: int, r: Rules) -> pd.DataFrame:
     keep = 1.0 - 1.0 / r.memory_days
     active_days = acts.drop_duplicates()
     by_actor = acts.groupby("who", sort=False)
-    activity = (keep ** (day - acts["day"])).groupby(acts["who"], sort=False).sum()
+    per_day = acts.groupby(["who", "day"], sort=False).size().clip(upper=POSTS_A_DAY)
+    ages = day - per_day.index.get_level_values("day").to_numpy()
+    activity = (per_day * keep**ages).groupby(level="who", sort=False).sum()
     visits = (keep ** (day - active_days["day"])).groupby(active_days["who"], sort=False).sum()
     recent = active_days[active_days["day"] > day - RATE_DAYS].groupby("who", sort=False).size()
     last = by_actor["day"].max().reindex(people).fillna(last_seen).astype(np.int64)
@@ -135,10 +142,12 @@ def observed_state(events: pd.DataFrame, day: int, r: Rules) -> pd.DataFrame:
             "activity": activity.reindex(people, fill_value=0.0).to_numpy(),
             "visits_month": visits.reindex(people, fill_value=0.0).to_numpy(),
             "posts": by_actor.size().reindex(people, fill_value=0).to_numpy(),
+            "recent_days": recent.reindex(people, fill_value=0).to_numpy(),
         }
     )
     frame = frame.sort_values(["tenure", "person"], ascending=[False, True], kind="stable")
-    return frame.astype({k: dtype for k, (dtype, _) in COLUMNS.items()}).reset_index(drop=True)
+    types = {k: dtype for k, (dtype, _) in COLUMNS.items()}
+    return frame.astype({**types, "recent_days": "int32"}).reset_index(drop=True)
 
 
 def commitment(rate: np.ndarray, base: float, slope: float) -> np.ndarray:
@@ -176,7 +185,7 @@ def write_state(
     s = problem.settings
     day = as_of_day(s.as_of, history, problem.n_days - 1)
     r = rules(problem.base, values)
-    frame = observed_state(history.events, day, r)
+    frame = fitted_state(problem, history, values, day)
     write_start(out_dir / "start.parquet", frame)
     n = values.get("community.n", problem.size or problem.base["community"].get("n"))
     return {
@@ -189,6 +198,23 @@ def write_state(
         "dormant_after_days": r.dormant_after_days,
         "commitment_from": {"visits.base": r.visits_base, "visits.slope": r.visits_slope},
     }
+
+
+def fitted_state(
+    problem: Problem, history: History, values: Mapping[str, Any], day: int
+) -> pd.DataFrame:
+    """The observed state on ``day`` with what the log cannot show (who has left, their
+    commitment and propensity) drawn from the fitted model's own run
+    (:mod:`experiments.calibration.latent`)."""
+    from experiments.calibration.latent import donors, impute
+    from experiments.calibration.simulate import with_values
+
+    frame = observed_state(history.events, day, rules(problem.base, values))
+    plain = with_values(problem.base, values)
+    seed = problem.settings.seed
+    pool = donors(plain, seed, day, problem.settings.active)
+    shape = float(((plain["behaviour"].get("heterogeneity") or {}).get("shape")) or 0.0)
+    return impute(frame, frame["recent_days"].to_numpy(), pool, seed, shape > 0)
 
 
 def write_start(path: Path, frame: pd.DataFrame) -> StartState:

@@ -94,7 +94,7 @@ def simulate(
 
     def observe(model: CommunityModel) -> None:
         day = model.day
-        people = _active_people(model, active)
+        people = active_people(model, active)
         new[day] = model.today.new_members
         cum[day] = model.n_members + model.n_churned
         act[day] = len(people)
@@ -119,7 +119,7 @@ def simulate(
     )
 
 
-def _active_people(model: CommunityModel, active: str) -> np.ndarray:
+def active_people(model: CommunityModel, active: str) -> np.ndarray:
     t = model.today
     if active == "contributors":
         if model.day == 0:

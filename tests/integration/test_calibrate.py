@@ -229,18 +229,21 @@ blocks:
     levels: activity
     series: {active_users: 1.0}
     block_days: 7
-    smooth: 0.3
+    smooth: 0.0
     step: 0.7
-    evals: 5
+    evals: 8
 """
-#: the outside activity of the log's community by week: two weeks at a fifth (a break)
-DIP = [1.0] * 6 + [0.2, 0.2] + [1.0] * 6
+#: the outside activity of the log's community by week: two weeks at a fifth (a break),
+#: at a geometric mean of 1 as fitted levels are (their scale is the behaviour's)
+HIGH = 5 ** (1 / 7)
+DIP = [HIGH] * 6 + [HIGH / 5] * 2 + [HIGH] * 6
 
 
 @pytest.mark.slow
 def test_levels_find_a_break_in_activity(tmp_path: Path) -> None:
     truth = [f"{k}={v}" for k, v in TRUTH.items()]
-    drivers = ["drivers.level_days=7", f"drivers.monthly_activity=[{','.join(map(str, DIP))}]"]
+    levels = ",".join(f"{v:.6g}" for v in DIP)
+    drivers = ["drivers.level_days=7", f"drivers.monthly_activity=[{levels}]"]
     plain = to_plain(compose([*truth, *drivers, "initial_members=5"]))
     log = write_log(plain, 7, 98, tmp_path / "dip.txt.gz")
     (tmp_path / "conf" / "calibration").mkdir(parents=True)

@@ -110,3 +110,26 @@ def test_a_start_from_aggregates_counts_each_persons_propensity():
         model.run()
         waus.append(model.recorder.frame()["wau"].iloc[7])
     assert abs(np.mean(waus) / 300 - 1) <= 0.10, waus
+
+
+def test_a_start_state_can_give_each_persons_propensity():
+    model = build(*SMOKE, "community.n=300", "behaviour.heterogeneity.shape=1")
+    n = 4
+    zeros = np.zeros(n)
+    given = np.array([0.5, np.nan, 2.0, np.nan])
+    state = StartState(
+        np.full(n, 10, dtype=np.int32),
+        np.zeros(n, dtype=np.int32),
+        zeros > 0,
+        zeros,
+        zeros,
+        zeros,
+        zeros.astype(np.int32),
+        propensity=given,
+    )
+    drawn = model.pop.propensity.copy()
+    people = model.place_people(state)
+    model._place_start(state, "start", people)
+    assert model.pop.propensity[people[[0, 2]]].tolist() == [0.5, 2.0]
+    assert model.pop.propensity[people[[1, 3]]].tolist() == drawn[people[[1, 3]]].tolist()
+    assert len(state.to_frame().columns) == 8  # propensity is written with the rest
