@@ -225,8 +225,8 @@ def calibrate(cfg: DictConfig, out_dir: Path, overrides: Sequence[str]) -> dict[
         best,
         problem.n_days,
         fit,
-        f"{history.path.name}: observed vs simulated (mean of {s.final_reps} runs; "
-        f"thin: other restarts)",
+        f"{history.path.name}: observed vs simulated (mean of {s.final_reps} runs"
+        + ("; thin: other restarts)" if len(restarts) > 1 else ")"),
         bt,
         fitted_drivers(problem, values, history.n_days),
     )
