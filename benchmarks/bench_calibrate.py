@@ -21,6 +21,7 @@ synthetic log (``--users``, ``--months``) is written once by a commsim community
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -30,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import median, table
+from common import checkout, median, table
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -145,17 +146,11 @@ def main(argv: list[str] | None = None) -> int:
             logs[name] = COLLEGE_MSG
         else:
             logs[name] = synthetic_log(args.cache, args.users, args.months)
-    trees = {"this": ROOT}
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        trees = {"this": ROOT}
         if args.ref:
-            trees["ref"] = Path(tmp) / "ref"
-            git = ["git", "-C", str(ROOT), "worktree"]
-            subprocess.run([*git, "add", "--detach", str(trees["ref"]), args.ref], check=True)
-        try:
-            rows = bench(trees, logs, args.methods.split(","), args.repeats, args.extra.split())
-        finally:
-            if args.ref:
-                subprocess.run([*git, "remove", "--force", str(trees["ref"])], check=False)
+            trees["ref"] = stack.enter_context(checkout(args.ref))
+        rows = bench(trees, logs, args.methods.split(","), args.repeats, args.extra.split())
     columns = ["log", "version", "method", "wall_s", "cpu_s", "sims", *SERIES, "peak obs/sim"]
     print(table(rows, [c for c in columns if all(c in r for r in rows)]))
     return 0

@@ -27,11 +27,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from common import median, table
+from common import checkout, median, table
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -162,21 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.ref:
         report(measure({"this": ROOT}, args.rounds, args.sims), args.sims)
         return 0
-    with tempfile.TemporaryDirectory(prefix="commsim-bench-") as tmp:
-        tree = Path(tmp) / "tree"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.ref],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            times = measure({"this": ROOT, "reference": tree}, args.rounds, args.sims)
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                check=False,
-                capture_output=True,
-            )
+    with checkout(args.ref) as tree:
+        times = measure({"this": ROOT, "reference": tree}, args.rounds, args.sims)
     report(times, args.sims)
     return 0
 

@@ -23,10 +23,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from common import median, table
+from common import checkout, median, table
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -97,21 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         "--this-extra", default="", help="overrides for this checkout's runs only (k=v ...)"
     )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="commsim-bench-") as tmp:
-        tree = Path(tmp) / "tree"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.ref],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            rows = compare(tree, args.config or CONFIGS, args.repeats, args.this_extra.split())
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                check=False,
-                capture_output=True,
-            )
+    with checkout(args.ref) as tree:
+        rows = compare(tree, args.config or CONFIGS, args.repeats, args.this_extra.split())
     print()
     print(f"this checkout vs {args.ref}, medians of {args.repeats} interleaved fresh processes")
     if args.this_extra:

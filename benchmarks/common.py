@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@contextlib.contextmanager
+def checkout(ref: str) -> Iterator[Path]:
+    """Commit ``ref`` checked out into a temporary git worktree (removed afterwards): the
+    tree an A/B benchmark runs the older code from."""
+    with tempfile.TemporaryDirectory(prefix="commsim-ref-") as tmp:
+        tree = Path(tmp) / "tree"
+        git = ["git", "-C", str(ROOT), "worktree"]
+        subprocess.run([*git, "add", "--detach", str(tree), ref], check=True, capture_output=True)
+        try:
+            yield tree
+        finally:
+            subprocess.run([*git, "remove", "--force", str(tree)], check=False, capture_output=True)
 
 
 def run_child(overrides: list[str]) -> dict:

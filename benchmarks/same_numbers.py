@@ -19,10 +19,10 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+from common import checkout
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -71,21 +71,8 @@ def record(out: Path, root: Path) -> None:
 
 def record_ref(out: Path, ref: str) -> None:
     """Record the outputs of commit ``ref`` (checked out into a temporary worktree)."""
-    with tempfile.TemporaryDirectory(prefix="commsim-ref-") as tmp:
-        tree = Path(tmp) / "tree"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            record(out.resolve(), tree)
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                check=False,
-                capture_output=True,
-            )
+    with checkout(ref) as tree:
+        record(out.resolve(), tree)
 
 
 def _tables(folder: Path) -> dict[str, pd.DataFrame]:
