@@ -41,7 +41,7 @@ from agents.params import param_defaults
 from agents.segments import SegmentsParams
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
-from sim.kpis import ChurnDefinition
+from sim.kpis import ChurnDefinition, Targets
 from sim.start import StartParams
 from strategies.catalogue import strategy_classes
 
@@ -59,6 +59,7 @@ def sim_nodes() -> dict[str, dict[str, Any]]:
         "start": param_defaults(StartParams),
         "churn": param_defaults(ChurnDefinition),
         "drivers": param_defaults(DriversParams),
+        "targets": param_defaults(Targets),
         "behaviour": behaviour,
     }
 

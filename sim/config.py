@@ -27,7 +27,7 @@ from sim.community import CommunitySpec, parse_community
 from sim.drivers import DriversParams
 from sim.drivers_check import parse_drivers
 from sim.errors import ConfigError
-from sim.kpis import ChurnDefinition, parse_churn
+from sim.kpis import ChurnDefinition, Targets, parse_churn, parse_targets
 from sim.start import StartParams, check_start
 
 T = TypeVar("T")
@@ -122,6 +122,7 @@ class SimConfig:
     start: StartParams = field(default_factory=StartParams)
     churn: ChurnDefinition = field(default_factory=lambda: ChurnDefinition())
     drivers: DriversParams = field(default_factory=DriversParams)
+    targets: Targets = field(default_factory=Targets)
 
 
 def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) -> T:
@@ -351,6 +352,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         start=start,
         churn=parse_churn(cfg.get("churn")),
         drivers=parse_drivers(cfg.get("drivers")),
+        targets=parse_targets(cfg.get("targets")),
     )
 
 
@@ -384,6 +386,7 @@ TOP_LEVEL = {
     "start",
     "churn",
     "drivers",
+    "targets",
     "strategies",
     "playbook_name",
     "playbook_description",

@@ -43,6 +43,7 @@ class Contributions:
         pop.posts[posters] += 1
         pop.activity[posters] += 1.0
         today.posts += len(posters)
+        today.negative_posts += int(np.count_nonzero(pop.sentiment[posters] < 0.0))
         today.posters = np.concatenate([today.posters, posters])
         return m.pool.add(
             kind=UGC,

@@ -47,6 +47,13 @@ def write_text(path: str | Path, text: str) -> Path:
     return atomic_write(path, write)
 
 
+def write_csv(path: str | Path, df: pd.DataFrame, **options: Any) -> Path:
+    """Write a DataFrame as CSV atomically, in UTF-8 with a byte-order mark, so Excel shows
+    Chinese (and every non-ASCII name) as written; ``options`` go to ``DataFrame.to_csv``."""
+    options.setdefault("index", False)
+    return atomic_write(path, lambda p: df.to_csv(p, encoding="utf-8-sig", **options))
+
+
 def write_json(path: str | Path, data: Any) -> Path:
     """Write JSON atomically (sorted keys, indented)."""
     return write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")

@@ -1,29 +1,25 @@
-"""The run's summary and its KPIs: the one KPI definition of commsim.
+"""The KPIs: the one KPI definition of commsim.
 
 Each KPI (:data:`KPIS`) declares its name, its direction (:class:`Direction`), how the run
-becomes one number (a :class:`Reduce` of a daily metric, or a formula over the people) and
-a label; :func:`summarise` computes every summary value with those reducers, and the
-commands look KPIs up with :func:`kpi` (an unknown KPI is a ``ConfigError`` naming the key
-that asked for it).
+becomes one number (a :class:`Reduce` of a daily metric, a formula over the people, or a
+difference against the baseline of the same replication), its unit and a label;
+``sim.summary.summarise`` computes every run's values with those reducers, the comparisons
+add the paired ones (``experiments.analysis.stats.incremental``), and the commands look
+KPIs up with :func:`kpi` (an unknown KPI is a ``ConfigError`` naming the key that asked).
 
-Definitions (also in docs/model.md):
+Every definition is in the ``how`` of its KPI (docs/experiments.md lists them all):
 
-- ``retention_d30``: of members who joined at least 30 days before the end, the share who
-  visited at least once in their days 23-30 after joining.
-- ``top10_post_share``: share of all posts written by the 10% of members (everyone who
-  ever joined) who posted most; ``top10_poster_share`` the same among posters only.
-- ``gini_posts``: Gini coefficient of posts over everyone who ever joined.
-- ``stickiness``: the mean over days 1..T of ``dau / mau`` (days with no monthly active
-  member left out); ``wau_mean`` the mean of ``wau`` over days 1..T.
-- ``churned_total``: as ``churn.definition`` says: ``left``, everyone who left; with
-  ``inactive_days:N``, also the members without a visit for N days at the end.
-- ``roi``: (revenue - cost) / cost, None when nothing was spent; ``cost_per_member``:
-  cost per member acquired after day 0 (None when nothing was spent or nobody was
-  acquired); ``ltv``: revenue per member who
-  ever joined, over the simulated horizon.
-- ``post_again_replied`` / ``post_again_unreplied``: among members whose first post was
-  at least 30 days before the end, the share who posted again, by whether the first post
-  got a reply (Joyce & Kraut 2006).
+- ``retention_d7`` / ``_d30`` / ``_d90``: of members who joined at least N days before the
+  end, the share who visited at least once in their days 1-7 / 23-30 / 83-90 after joining.
+- ``stickiness``: the mean over days 1..T of ``dau / mau``.
+- ``churned_total``: as ``churn.definition`` says (``left``, or also members without a
+  visit for N days with ``inactive_days:N``).
+- ``roi``: (revenue - cost) / cost, None when nothing was spent; ``cost_per_member``: cost
+  per member acquired after day 0.
+- ``incremental_*``: this plan's run minus the baseline's run of the same replication (same
+  seed, same scenario); ``incremental_roi`` = (incremental revenue - incremental cost) /
+  incremental cost; the costs per incremental member divide the incremental cost by the
+  extra members (or extra active members), None when the plan added none.
 """
 
 from __future__ import annotations
@@ -32,12 +28,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from agents.params import param
-from agents.states import PROSPECT, Channel
 from sim.errors import ConfigError
+from sim.population import RETENTION_WINDOWS
 
 CHURN_DEFINITIONS = ("left", "inactive_days:N")
 
@@ -93,13 +88,14 @@ class Direction(Enum):
 
 
 class Reduce(Enum):
-    """How a daily metric becomes one number."""
+    """How a run becomes one number."""
 
     LAST = "last value"
     SUM = "sum"
     MEAN = "mean over days 1..T"
     MAX = "maximum"
     FORMULA = "formula"  # computed from the people, see ``how``
+    PAIRED = "against the baseline of the same replication"  # computed by a comparison
 
     def __call__(self, series: pd.Series) -> Any:
         """The reduced value of a daily series (day 0 first)."""
@@ -111,7 +107,7 @@ class Reduce(Enum):
             return series.iloc[1:].mean() if len(series) > 1 else 0.0
         if self is Reduce.MAX:
             return series.max()
-        raise ValueError(f"{self.name} is computed from the people, not from a series")
+        raise ValueError(f"{self.name} is not a reduction of a daily series")
 
 
 @dataclass(frozen=True)
@@ -121,8 +117,10 @@ class KPI:
     Attributes:
         name: its key in the summary.
         direction: maximise or minimise.
-        reduce: how the daily ``metric`` becomes one number (``FORMULA``: see ``how``).
+        reduce: how the daily ``metric`` becomes one number (``FORMULA``, ``PAIRED``: see
+            ``how``).
         label: what a strategist reads.
+        unit: ``members``, ``share``, ``currency``, ``days``, ``ratio``, ``posts``, ``-``.
         metric: the daily metric reduced (None for a formula).
         how: the definition in words.
     """
@@ -131,54 +129,214 @@ class KPI:
     direction: Direction
     reduce: Reduce
     label: str
+    unit: str = "-"
     metric: str | None = None
     how: str = ""
 
     def value(self, metrics: pd.DataFrame) -> Any:
         """The KPI of a daily metrics table (series KPIs only)."""
         if self.metric is None:
-            raise ValueError(f"{self.name} is a formula: {self.how}")
+            raise ValueError(f"{self.name} is not a daily series: {self.how}")
         return self.reduce(metrics[self.metric])
+
+    @property
+    def paired(self) -> bool:
+        """Whether it is computed against the baseline (by a comparison, not by a run)."""
+        return self.reduce is Reduce.PAIRED
 
 
 _MAX, _MIN = Direction.MAX, Direction.MIN
-_F = Reduce.FORMULA
+_F, _P, _LAST, _SUM, _MEAN = Reduce.FORMULA, Reduce.PAIRED, Reduce.LAST, Reduce.SUM, Reduce.MEAN
+_M, _C = "members", "currency"
 
 KPIS: dict[str, KPI] = {
     k.name: k
     for k in [
-        KPI("members_final", _MAX, Reduce.LAST, "members at the end", "members"),
-        KPI("joined_total", _MAX, Reduce.LAST, "people who ever joined", "joined_total"),
-        KPI("mean_active", _MAX, Reduce.MEAN, "daily active members (mean)", "active"),
-        KPI("peak_active", _MAX, Reduce.MAX, "daily active members (peak)", "active"),
-        KPI("retention_d30", _MAX, _F, "30-day retention", how="share active in days 23-30"),
-        KPI("posts_total", _MAX, Reduce.SUM, "member posts", "posts"),
-        KPI("replies_total", _MAX, Reduce.SUM, "replies", "replies"),
-        KPI("sentiment_final", _MAX, Reduce.LAST, "sentiment at the end", "sentiment"),
-        KPI("revenue_total", _MAX, Reduce.SUM, "revenue", "revenue"),
-        KPI("cost_total", _MIN, Reduce.SUM, "cost", "cost"),
-        KPI("roi", _MAX, _F, "return on investment", how="(revenue - cost) / cost"),
-        KPI("ltv", _MAX, _F, "lifetime value", how="revenue per member who ever joined"),
-        KPI("cost_per_member", _MIN, _F, "cost per member", how="cost per member acquired"),
-        KPI("churned_total", _MIN, Reduce.LAST, "churned (churn.definition)", "churned_total"),
-        KPI("wau_mean", _MAX, Reduce.MEAN, "weekly active members (mean)", "wau"),
-        KPI("stickiness", _MAX, _F, "stickiness (DAU/MAU)", how="mean over days of dau / mau"),
-        KPI("peak_gravity", _MAX, Reduce.MAX, "Orbit gravity (peak)", "gravity"),
+        KPI("members_final", _MAX, _LAST, "members at the end", _M, "members"),
+        KPI(
+            "active_members_final",
+            _MAX,
+            _F,
+            "active members at the end",
+            _M,
+            how="members at the end who are not dormant (behaviour.dormancy.after_days)",
+        ),
+        KPI("dormant_final", _MIN, _LAST, "dormant members at the end", _M, "dormant"),
+        KPI("joined_total", _MAX, _LAST, "people who ever joined", _M, "joined_total"),
+        KPI(
+            "new_per_week",
+            _MAX,
+            _F,
+            "new members per week",
+            _M,
+            how="people who joined after day 0, per 7 days of the run",
+        ),
+        KPI(
+            "days_to_members",
+            _MIN,
+            _F,
+            "days to reach the members target",
+            "days",
+            how="first day with members >= targets.members (None: not reached, or no target)",
+        ),
+        KPI("mean_active", _MAX, _MEAN, "DAU: daily active members (mean)", _M, "active"),
+        KPI("wau_mean", _MAX, _MEAN, "WAU: weekly active members (mean)", _M, "wau"),
+        KPI("mau_mean", _MAX, _MEAN, "MAU: monthly active members (mean)", _M, "mau"),
+        KPI("peak_active", _MAX, Reduce.MAX, "daily active members (peak)", _M, "active"),
+        KPI(
+            "stickiness",
+            _MAX,
+            _F,
+            "stickiness (DAU/MAU)",
+            "share",
+            how="mean over days 1..T of dau / mau",
+        ),
+        *[
+            KPI(
+                f"retention_d{n}",
+                _MAX,
+                _F,
+                f"{n}-day retention",
+                "share",
+                how=f"of members who joined at least {n} days before the end, the share who "
+                f"visited in their days {lo}-{hi} after joining",
+            )
+            for n, (lo, hi) in RETENTION_WINDOWS.items()
+        ],
+        KPI(
+            "conversion",
+            _MAX,
+            _F,
+            "conversion (share of members who bought)",
+            "share",
+            how="share of the people who ever joined with at least one purchase",
+        ),
+        KPI("posts_total", _MAX, _SUM, "member posts", "posts", "posts"),
+        KPI("replies_total", _MAX, _SUM, "replies", "posts", "replies"),
+        KPI(
+            "negative_posts_total",
+            _MIN,
+            _SUM,
+            "negative posts",
+            "posts",
+            "negative_posts",
+            how="posts by members whose sentiment was below 0 when they wrote",
+        ),
+        KPI(
+            "negative_members_final",
+            _MIN,
+            _F,
+            "members with negative sentiment at the end",
+            _M,
+            how="members at the end whose sentiment is below 0",
+        ),
+        KPI("sentiment_final", _MAX, _LAST, "sentiment at the end", "-1..1", "sentiment"),
+        KPI("revenue_total", _MAX, _SUM, "revenue", _C, "revenue"),
+        KPI("cost_total", _MIN, _SUM, "cost", _C, "cost"),
+        KPI("roi", _MAX, _F, "return on investment", "ratio", how="(revenue - cost) / cost"),
+        KPI("ltv", _MAX, _F, "lifetime value", _C, how="revenue per member who ever joined"),
+        KPI(
+            "cost_per_member",
+            _MIN,
+            _F,
+            "cost per member",
+            _C,
+            how="cost per member acquired after day 0",
+        ),
+        KPI(
+            "budget_exhausted_day",
+            _MAX,
+            _F,
+            "day the budget ran out",
+            "days",
+            how="first day a payment was refused because the budget was spent (None: never)",
+        ),
+        KPI(
+            "churned_total",
+            _MIN,
+            _LAST,
+            "churned (churn.definition)",
+            _M,
+            "churned_total",
+        ),
+        KPI("peak_gravity", _MAX, Reduce.MAX, "Orbit gravity (peak)", "-", "gravity"),
+        KPI(
+            "incremental_members",
+            _MAX,
+            _P,
+            "extra members over the baseline",
+            _M,
+            how="members_final minus the baseline's",
+        ),
+        KPI(
+            "incremental_active",
+            _MAX,
+            _P,
+            "extra daily active members over the baseline",
+            _M,
+            how="mean_active minus the baseline's",
+        ),
+        KPI(
+            "incremental_revenue",
+            _MAX,
+            _P,
+            "extra revenue over the baseline",
+            _C,
+            how="revenue_total minus the baseline's",
+        ),
+        KPI(
+            "incremental_cost",
+            _MIN,
+            _P,
+            "extra cost over the baseline",
+            _C,
+            how="cost_total minus the baseline's (the plan's cost if the baseline spends nothing)",
+        ),
+        KPI(
+            "incremental_roi",
+            _MAX,
+            _P,
+            "incremental return on investment",
+            "ratio",
+            how="(incremental_revenue - incremental_cost) / incremental_cost",
+        ),
+        KPI(
+            "cost_per_incremental_member",
+            _MIN,
+            _P,
+            "cost per extra member",
+            _C,
+            how="incremental_cost / incremental_members (None when the plan added none)",
+        ),
+        KPI(
+            "cost_per_incremental_retained_member",
+            _MIN,
+            _P,
+            "cost per extra active member",
+            _C,
+            how="incremental_cost / the extra active_members_final (None when none)",
+        ),
     ]
 }
 
-#: the KPIs a comparison shows by default, in order
+#: the KPIs a comparison shows by default, in order (the paired ones need a baseline)
 DEFAULT_KPIS = [
     "members_final",
-    "joined_total",
+    "active_members_final",
+    "new_per_week",
     "mean_active",
     "wau_mean",
+    "mau_mean",
+    "stickiness",
     "retention_d30",
-    "posts_total",
-    "sentiment_final",
+    "conversion",
     "revenue_total",
     "cost_total",
-    "roi",
+    "negative_members_final",
+    "incremental_members",
+    "incremental_revenue",
+    "incremental_roi",
+    "cost_per_incremental_member",
 ]
 
 
@@ -197,93 +355,34 @@ def kpi(name: Any, key: str = "kpi") -> KPI:
     return KPIS[name]
 
 
-def _kpi(name: str, metrics: pd.DataFrame) -> Any:
-    return KPIS[name].value(metrics)
+@dataclass(frozen=True)
+class Targets:
+    """``targets.*``: the goals some KPIs measure against."""
+
+    members: int = param(
+        0,
+        unit="members",
+        low=0,
+        source="-",
+        doc="a members target: days_to_members is the first day members reach it (0: none)",
+    )
 
 
-def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0: equal, ->1: one holds all)."""
-    x = np.sort(np.asarray(x, dtype=float))
-    n, total = len(x), x.sum()
-    if n == 0 or total == 0:
-        return 0.0
-    return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+def parse_targets(values: Any) -> Targets:
+    """``targets``: ``members`` (a whole number >= 0).
 
-
-def top_share(x: np.ndarray, share: float = 0.1) -> float:
-    """Share of the total held by the top ``share`` of entries."""
-    total = x.sum()
-    if total == 0 or len(x) == 0:
-        return 0.0
-    k = max(1, int(np.ceil(share * len(x))))
-    return float(np.sort(x)[-k:].sum() / total)
-
-
-def stickiness(metrics: pd.DataFrame) -> float | None:
-    """Mean over days 1..T of daily over monthly actives (None: no monthly active ever)."""
-    days = metrics.iloc[1:] if len(metrics) > 1 else metrics
-    days = days[days["mau"] > 0]
-    return float((days["dau"] / days["mau"]).mean()) if len(days) else None
-
-
-def _rate(mask: np.ndarray, among: np.ndarray) -> float | None:
-    return float(mask[among].mean()) if among.any() else None
-
-
-def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
-    """Every KPI of a finished run."""
-    pop, n, end = model.pop, int(model.n_people), int(model.day)
-    last = metrics.iloc[-1]
-    peak = int(metrics["active"].idxmax())
-    joined = pop.state != PROSPECT
-    posts = pop.posts[joined]
-    posters = posts[posts > 0]
-    old = joined & (pop.joined_day >= 0) & (pop.joined_day <= end - 30)  # not start state
-    first_old = (pop.first_post_day >= 0) & (pop.first_post_day <= end - 30)
-    again = pop.posts >= 2
-    replied = pop.first_replied == 1
-    revenue = float(_kpi("revenue_total", metrics))
-    cost = float(_kpi("cost_total", metrics))
-    acquired = int(np.count_nonzero(joined & (pop.joined_day > 0)))
-    out: dict[str, Any] = {
-        "seed": int(model.config.seed),
-        "days": end,
-        "n_people": n,
-        "n_ties": int(model.social.n_edges),
-        "members_final": int(_kpi("members_final", metrics)),
-        "joined_total": int(_kpi("joined_total", metrics)),
-        "churned_total": int(_kpi("churned_total", metrics)),
-        "left_total": int(last["left_total"]),
-        "dormant_final": int(last["dormant"]),
-        "wau_final": int(last["wau"]),
-        "wau_mean": float(_kpi("wau_mean", metrics)),
-        "stickiness": stickiness(metrics),
-        "adoption_final": float(last["joined_total"]) / n,
-        "peak_active": int(_kpi("peak_active", metrics)),
-        "peak_active_day": int(metrics["day"].iloc[peak]),
-        "active_final": int(last["active"]),
-        "mean_active": float(_kpi("mean_active", metrics)),
-        "commitment_final": float(last["mean_commitment"]),
-        "posts_total": int(_kpi("posts_total", metrics)),
-        "replies_total": int(_kpi("replies_total", metrics)),
-        "retention_d30": _rate(pop.active_d23_30 == 1, old),
-        "sentiment_final": float(_kpi("sentiment_final", metrics)),
-        "revenue_total": revenue,
-        "cost_total": cost,
-        "roi": (revenue - cost) / cost if cost > 0 else None,
-        "cost_per_member": cost / acquired if acquired and cost > 0 else None,
-        "ltv": revenue / int(joined.sum()) if joined.any() else 0.0,
-        "top10_post_share": top_share(posts, 0.1),
-        "top10_poster_share": top_share(posters, 0.1),
-        "share_never_posted": float(np.mean(posts == 0)) if len(posts) else 0.0,
-        "gini_posts": gini(posts),
-        "post_again_replied": _rate(again, first_old & replied),
-        "post_again_unreplied": _rate(again, first_old & ~replied),
-        "peak_gravity": float(_kpi("peak_gravity", metrics)),
-        "budget_exhausted_day": int(model.budget_exhausted_day),
-    }
-    for item, amount in sorted(model.cost_by_item.items()):
-        out[f"cost_{item}"] = float(amount)
-    for ch in (Channel.ORGANIC, Channel.WOM, Channel.SEEDED, Channel.ADS, Channel.PARTNER):
-        out[f"joined_{ch.name.lower()}"] = int(np.count_nonzero(pop.channel == ch.value))
-    return out
+    Raises:
+        ConfigError: naming ``targets.<key>``.
+    """
+    values = dict(values or {})
+    for key in values:
+        if key != "members":
+            raise ConfigError(f"targets.{key}", values[key], "unknown key; targets has: members")
+    members = values.get("members", 0)
+    if members is None:
+        members = 0
+    if isinstance(members, bool) or not isinstance(members, int) or members < 0:
+        raise ConfigError(
+            "targets.members", members, "give a whole number of members (0: no target)"
+        )
+    return Targets(members=members)

@@ -111,6 +111,11 @@ def posts(model: Any) -> int:
     return int(model.today.posts)
 
 
+def negative_posts(model: Any) -> int:
+    """Posts written today by members with negative sentiment (negative word of mouth)."""
+    return int(model.today.negative_posts)
+
+
 def replies(model: Any) -> int:
     """Replies written today."""
     return int(model.today.replies)
@@ -213,6 +218,7 @@ REPORTERS: dict[str, Callable[[Any], Any]] = {
     "mau": mau,
     "dormant": dormant,
     "posts": posts,
+    "negative_posts": negative_posts,
     "replies": replies,
     "sentiment": sentiment,
     "mean_commitment": mean_commitment,

@@ -45,7 +45,7 @@ from sim.errors import ConfigError
 from sim.graphs import SocialGraph
 from sim.metrics import COMPUTED, MetricsRecorder
 from sim.phases import phases_for
-from sim.population import Population
+from sim.population import Population, mark_seen_after
 from sim.start import StartState
 from sim.today import DailyLevers, Today
 from sim.transitions import LevelTransitions
@@ -455,7 +455,7 @@ class CommunityModel(mesa.Model):
         pop.visit_avg[people] = state.visits_month
         pop.posts[people] = state.posts
         seen_at = state.tenure - state.idle  # age at the last visit
-        pop.active_d23_30[people[(seen_at >= 23) & (state.tenure >= 23)]] = 1
+        mark_seen_after(pop.retained, people, seen_at)
         pop.level[members] = assign_levels(state.activity[~left], state.tenure[~left], b.levels)
         pop.one_off[people[state.idle < state.tenure]] = False  # came back: not a one-off
         given = state.given_propensity

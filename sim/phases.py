@@ -24,6 +24,7 @@ from agents.engagement import decide_churn, decide_visits, dormancy_multiplier
 from agents.states import PROSPECT
 from sim.config import SimConfig
 from sim.drivers import scaled_acquisition
+from sim.population import mark_retained
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -122,7 +123,7 @@ def _record_visits(
     pop.visits[returning] += 1
     pop.visit_avg[visitors] += 1.0
     age = day - pop.joined_day[visitors]
-    pop.active_d23_30[visitors[(age >= 23) & (age <= 30)]] = 1
+    mark_retained(pop.retained, visitors, age)
     t = model.today
     t.members, t.visited, t.visitors, t.active = members, came, visitors, len(visitors)
     t.benefit, t.read_cost = np.zeros(len(visitors)), np.zeros(len(visitors))  # no feed yet

@@ -9,6 +9,30 @@ import pandas as pd
 
 from agents.states import Channel, Level, State
 
+#: retention at N days: the days after joining (inclusive) in which a visit counts, by N;
+#: bit i of ``Population.retained`` is the i-th window (retention_d7, _d30, _d90)
+RETENTION_WINDOWS: dict[int, tuple[int, int]] = {7: (1, 7), 30: (23, 30), 90: (83, 90)}
+
+
+def mark_retained(retained: np.ndarray, people: np.ndarray, age: np.ndarray) -> None:
+    """Set each window's bit for the ``people`` whose visit at ``age`` days falls in it."""
+    for bit, (low, high) in enumerate(RETENTION_WINDOWS.values()):
+        retained[people[(age >= low) & (age <= high)]] |= np.uint8(1 << bit)
+
+
+def mark_seen_after(retained: np.ndarray, people: np.ndarray, seen_at: np.ndarray) -> None:
+    """Starting members: a window counts as visited when their last visit came at or after
+    its first day (``seen_at``: age at the last visit; the log shows no earlier visits)."""
+    for bit, (low, _) in enumerate(RETENTION_WINDOWS.values()):
+        retained[people[seen_at >= low]] |= np.uint8(1 << bit)
+
+
+def retained_in(retained: np.ndarray, n_days: int) -> np.ndarray:
+    """Whether each person visited in the retention window of ``n_days``."""
+    bit = list(RETENTION_WINDOWS).index(n_days)
+    return (retained & np.uint8(1 << bit)) != 0
+
+
 #: every per-person array: name -> (dtype, initial value)
 FIELDS: dict[str, tuple[type, float]] = {
     "state": (np.int8, State.PROSPECT.value),
@@ -38,7 +62,7 @@ FIELDS: dict[str, tuple[type, float]] = {
     "purchases": (np.int32, 0),
     "revenue": (np.float64, 0.0),
     "referrals": (np.int32, 0),
-    "active_d23_30": (np.int8, 0),  # visited in days 23-30 after joining (retention)
+    "retained": (np.uint8, 0),  # bit w: visited in retention window w (RETENTION_WINDOWS)
     "points": (np.float64, 0.0),  # incentive points held
     "removed_recent": (np.float32, 0.0),  # own posts removed by moderation, about a month
     "propensity": (np.float64, 1.0),  # lifelong visit propensity (behaviour.heterogeneity)
@@ -54,7 +78,7 @@ INTERNAL = (
     "activity",
     "visit_avg",
     "recognition",
-    "active_d23_30",
+    "retained",
     "removed_recent",
     "propensity",
     "one_off",
@@ -95,7 +119,7 @@ class Population:
     purchases: np.ndarray
     revenue: np.ndarray
     referrals: np.ndarray
-    active_d23_30: np.ndarray
+    retained: np.ndarray
     points: np.ndarray
     removed_recent: np.ndarray
     propensity: np.ndarray

@@ -22,9 +22,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config import SimConfig, parse_config
 from sim.errors import ConfigError
-from sim.io import write_json, write_parquet, write_text
-from sim.kpis import summarise
+from sim.io import write_csv, write_json, write_parquet, write_text
 from sim.model import CommunityModel
+from sim.summary import segment_summary, summarise
 
 CONFIG_MODULE = "configs"
 CONFIG_NAME = "config"
@@ -39,6 +39,7 @@ class RunResult:
         summary: KPIs as plain Python numbers.
         members: one row per person, final state.
         transitions: monthly level transitions (month, from_level, to_level, count).
+        segments: the people KPIs by segment, one row per segment (``sim.summary``).
         config: the resolved configuration as a plain dict.
         out_dir: where outputs were written, or None.
     """
@@ -47,6 +48,7 @@ class RunResult:
     summary: dict[str, Any]
     members: pd.DataFrame
     transitions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    segments: pd.DataFrame = field(default_factory=pd.DataFrame)
     config: dict[str, Any] = field(default_factory=dict)
     out_dir: Path | None = None
 
@@ -215,6 +217,7 @@ def run_config(
         summary=summarise(model, metrics),
         members=model.members_frame,
         transitions=model.transitions.frame(),
+        segments=segment_summary(model),
         config=to_plain(cfg),
     )
     if out_dir is not None:
@@ -242,6 +245,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
     write_parquet(out_dir / "metrics.parquet", result.metrics)
     write_parquet(out_dir / "members.parquet", result.members)
     write_parquet(out_dir / "level_transitions.parquet", result.transitions)
+    write_csv(out_dir / "segments.csv", result.segments)
     write_json(out_dir / "summary.json", result.summary)
     write_text(out_dir / "config.yaml", OmegaConf.to_yaml(OmegaConf.create(result.config)))
     write_json(

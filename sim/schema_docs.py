@@ -29,7 +29,7 @@ from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
-from sim.kpis import ChurnDefinition
+from sim.kpis import ChurnDefinition, Targets
 from sim.start import StartParams
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -126,6 +126,7 @@ def model_tables() -> dict[str, str]:
         "acquisition": param_table([("acquisition", AcquisitionParams)]),
         "start": param_table([("start", StartParams)]),
         "churn": param_table([("churn", ChurnDefinition)]),
+        "targets": param_table([("targets", Targets)]),
         "drivers": param_table([("drivers", DriversParams)]),
         "behaviour.segments": param_table(
             [

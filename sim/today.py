@@ -22,6 +22,7 @@ class Today:
     churned: int = 0
     active: int = 0
     posts: int = 0
+    negative_posts: int = 0  # posts by members whose sentiment is below 0 (negative word of mouth)
     replies: int = 0
     revenue: float = 0.0
     cost: float = 0.0

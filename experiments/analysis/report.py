@@ -1,8 +1,13 @@
-"""The comparison report: plots (PNG) and one self-contained ``report.html``.
+"""The comparison report: one self-contained ``report.html`` that opens with the decision.
 
-Plots: daily curves with 95% bands (members, active, posts, sentiment), cost against
-benefit per run, joins by channel, and level transitions. The HTML embeds every plot as
-base64, so the file can be mailed or archived on its own.
+Order (what a strategist reads first comes first): the decision (``id="decision"``: the
+recommended plan, its effect over the baseline in units with its 95% interval, the cost of
+an extra member, how often it beat the runner-up, when the money ran out, the caveat); the
+plans at a glance; plans x scenarios (with more than one scenario); the settings of every
+plan and scenario (overrides, crises, budget); the charts; the KPIs by segment; then, folded
+away, the full KPI table, the paired tests and the definitions. Every plot is embedded as
+base64, so the file can be mailed or archived on its own. Language: ``lang`` (``en``,
+``zh``), through the translation catalogue.
 """
 
 from __future__ import annotations
@@ -12,192 +17,328 @@ import html
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from experiments.analysis.plots import plt, save_figure
-from experiments.analysis.stats import fmt, mean_ci
+from experiments.analysis import charts
+from experiments.analysis.labels import Labels
+from experiments.i18n import N_
 from sim.io import write_text
+from sim.kpis import KPIS
 
-CURVES = [
-    ("members", "members"),
-    ("active", "daily active members"),
-    ("posts", "posts per day"),
-    ("sentiment", "mean sentiment"),
+#: the plans-at-a-glance columns
+GLANCE = [
+    "members_final",
+    "incremental_members",
+    "mean_active",
+    "retention_d30",
+    "revenue_total",
+    "cost_total",
+    "cost_per_incremental_member",
+    "incremental_roi",
+    "budget_exhausted_day",
 ]
-CHANNELS = ["joined_organic", "joined_wom", "joined_seeded", "joined_ads", "joined_partner"]
+#: the by-segment columns
+SEGMENT_COLUMNS = [
+    "members_final",
+    "incremental_members",
+    "active_members_final",
+    "conversion",
+    "revenue_total",
+]
 
 
-def curves_plot(runs: pd.DataFrame, books: list[str], path: Path) -> Path:
-    """Daily curves, mean over replications with a 95% band, one colour per playbook."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
-    for ax, (col, title) in zip(axes.ravel(), CURVES, strict=True):
-        for book in books:
-            part = runs[runs["playbook"] == book]
-            if part.empty:  # every run of this playbook failed (see errors.json)
-                continue
-            wide = part.pivot_table(index="day", columns="rep", values=col)
-            stats = np.array([mean_ci(row) for row in wide.to_numpy()])
-            ax.plot(wide.index, stats[:, 0], label=book, lw=1.6)
-            ax.fill_between(wide.index, stats[:, 1], stats[:, 2], alpha=0.2)
-        ax.set_title(title)
-        ax.grid(alpha=0.3)
-    for ax in axes[1]:
-        ax.set_xlabel("day")
-    axes[0, 0].legend(fontsize=8)
-    fig.suptitle("Daily curves (mean over replications, 95% band)")
-    return save_figure(fig, path)
-
-
-def cost_benefit_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Path:
-    """Cost against benefit (members at the end, revenue) per run and playbook means."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, benefit in zip(axes, ("members_final", "revenue_total"), strict=True):
-        for book in books:
-            part = per_run[per_run["playbook"] == book]
-            dots = ax.scatter(part["cost_total"], part[benefit], alpha=0.5, s=18, label=book)
-            ax.scatter(
-                part["cost_total"].mean(),
-                part[benefit].mean(),
-                marker="X",
-                s=140,
-                color=dots.get_facecolor()[0][:3],
-                edgecolor="black",
-            )
-        ax.set_xlabel("cost")
-        ax.set_ylabel(benefit.replace("_", " "))
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.suptitle("Cost against benefit (dots: runs, crosses: playbook means)")
-    return save_figure(fig, path)
-
-
-def channels_plot(per_run: pd.DataFrame, books: list[str], path: Path) -> Path:
-    """Mean joins by channel, stacked, per playbook."""
-    means = per_run.groupby("playbook")[CHANNELS].mean().reindex(books)
-    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(books)), 4))
-    bottom = np.zeros(len(books))
-    for col in CHANNELS:
-        ax.bar(books, means[col], bottom=bottom, label=col.removeprefix("joined_"))
-        bottom += means[col].to_numpy()
-    ax.set_ylabel("people who joined (mean)")
-    ax.legend(fontsize=8)
-    ax.tick_params(axis="x", rotation=30)
-    ax.set_title("Joins by channel")
-    return save_figure(fig, path)
-
-
-def transitions_plot(trans: pd.DataFrame, books: list[str], path: Path) -> Path | None:
-    """Level transitions over the whole run (share of moves from each level), per playbook."""
-    if trans.empty:
-        return None
-    order = ["newcomer", "lurker", "contributor", "core", "churned"]
-    fig, axes = plt.subplots(1, len(books), figsize=(3.6 * len(books), 3.4), squeeze=False)
-    for ax, book in zip(axes[0], books, strict=True):
-        if book not in set(trans["playbook"]):
-            continue
-        part = trans[(trans["playbook"] == book) & trans["from_level"].isin(order[:-1])]
-        mat = (
-            part.pivot_table(index="from_level", columns="to_level", values="count", aggfunc="sum")
-            .reindex(index=order[:-1], columns=order)
-            .fillna(0)
-        )
-        share = mat.div(mat.sum(axis=1).replace(0, 1), axis=0)
-        ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
-        for (i, j), v in np.ndenumerate(share.to_numpy()):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7)
-        ax.set_xticks(range(len(order)), order, rotation=45, fontsize=7)
-        ax.set_yticks(range(len(order) - 1), order[:-1], fontsize=7)
-        ax.set_title(book, fontsize=9)
-    fig.suptitle("Monthly level transitions (row: from, column: to; share of members)")
-    return save_figure(fig, path)
-
-
-def _img(path: Path | None) -> str:
+def _img(path: Path | None, alt: str) -> str:
     if path is None:
         return ""
     data = base64.b64encode(path.read_bytes()).decode()
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _table(df: pd.DataFrame) -> str:
-    return df.to_html(
-        index=False, float_format=lambda v: f"{v:,.4g}", border=0, classes="t", na_rep=""
+def _cell(lab: Labels, kpi: str, row: pd.Series | None) -> str:
+    if row is None or pd.isna(row["mean"]):
+        return lab.t("n/a") if kpi != "budget_exhausted_day" else lab.t("never")
+    text = lab.value(kpi, row["mean"], sign=kpi.startswith("incremental"))
+    if row["ci_low"] != row["ci_high"] and not pd.isna(row["ci_low"]):
+        text += f'<br><span class="ci">{html.escape(lab.interval(kpi, row["ci_low"], row["ci_high"]))}</span>'
+    return text
+
+
+def _table(head: list[str], rows: list[list[str]], first_is_name: bool = True) -> str:
+    out = ['<table class="t"><thead><tr>']
+    out += [f"<th>{html.escape(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        cells = [
+            f'<td class="name">{c}</td>' if i == 0 and first_is_name else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def kpi_grid(
+    summary: pd.DataFrame, kpis: list[str], books: list[str], lab: Labels, by: str = "playbook"
+) -> str:
+    """Plans as rows, KPIs as columns: mean with its 95% interval, in units."""
+    index = {(r[by], r["kpi"]): r for _, r in summary.iterrows()}
+    shown = [k for k in kpis if any((b, k) in index for b in books)]
+    rows = [
+        [html.escape(str(b))] + [_cell(lab, k, index.get((b, k))) for k in shown] for b in books
+    ]
+    return _table([lab.t("plan")] + [lab.kpi(k) for k in shown], rows)
+
+
+def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) -> str:
+    """Every setting that shapes the runs: the command line's, each plan's, each scenario's."""
+    from experiments.commands.compare import COMPARE_KEYS
+    from experiments.commands.playbooks import playbooks
+    from experiments.runs.hydra_app import strip_keys
+    from sim.runner import compose
+
+    t = lab.t
+    given = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
+    items = [
+        f"<li>{html.escape(t('command line'))}: <code>{html.escape(' '.join(given) or '-')}</code></li>"
+    ]
+    described = playbooks()
+    rows = []
+    for book in options["playbooks"]:
+        cfg = compose([*given, f"playbook={book}"])
+        budget = (cfg.get("strategies") or {}).get("budget")
+        money = (
+            f"{lab.value('cost_total', budget.get('total'))}"
+            + (f" ({budget.get('pacing')})" if budget.get("pacing") else "")
+            if budget
+            else t("none")
+        )
+        crises = ", ".join(
+            t("day {day}: {share} of members, severity {severity}").format(**c)
+            for c in (cfg.get("crises") or [])
+        )
+        rows.append(
+            [
+                html.escape(book),
+                html.escape(described.get(book, "")),
+                html.escape(", ".join(sorted((cfg.get("strategies") or {}).keys())) or "-"),
+                html.escape(money),
+                html.escape(crises or t("none")),
+            ]
+        )
+    head = [t("plan"), t("what it does"), t("strategies"), t("budget"), t("crises")]
+    scen = [
+        [
+            html.escape(s.name),
+            html.escape(s.description),
+            html.escape("; ".join(s.settings()) or "-"),
+        ]
+        for s in options["scenarios"]
+    ]
+    return (
+        f"<ul>{''.join(items)}<li>{html.escape(t('days simulated'))}: "
+        f"{html.escape(str(compose(given).days))}; {html.escape(t('replications'))}: "
+        f"{options['reps']}; {html.escape(t('seeds'))} {options['seed']}..."
+        f"{options['seed'] + options['reps'] - 1}</li></ul>"
+        + _table(head, rows)
+        + _table([t("scenario"), t("what it assumes"), t("settings")], scen)
     )
 
 
-def write_report(result: Any, options: dict[str, Any]) -> Path:
-    """Every plot and ``report.html`` into the comparison's folder."""
-    out, books = result.out_dir, options["playbooks"]
+def scenario_grid(result: Any, options: dict[str, Any], lab: Labels) -> str:
+    """Plans x scenarios: the ranking KPI's mean, the winner of each scenario marked."""
+    kpi, books = options["rank_by"], options["playbooks"]
+    part = result.summary[result.summary["kpi"] == kpi]
+    winners = result.ranking[result.ranking["rank"] == 1].set_index("scenario")["playbook"]
+    rows = []
+    for book in books:
+        row = [html.escape(book)]
+        for s in options["scenarios"]:
+            hit = part[(part["playbook"] == book) & (part["scenario"] == s.name)]
+            cell = _cell(lab, kpi, hit.iloc[0] if len(hit) else None)
+            row.append(f"<b>{cell}</b>" if winners.get(s.name) == book else cell)
+        rows.append(row)
+    wins = result.decision.wins if result.decision is not None else {}
+    for row, book in zip(rows, books, strict=True):
+        row.append(str(wins.get(book, 0)))
+    head = [lab.t("plan"), *[s.name for s in options["scenarios"]], lab.t("scenarios won")]
+    return _table(head, rows)
+
+
+def segment_grid(segments: pd.DataFrame, options: dict[str, Any], lab: Labels) -> str:
+    """Per segment and plan (first scenario): members, extra members, conversion, revenue."""
+    if segments.empty:
+        return ""
+    first = options["scenarios"][0].name
+    part = segments[segments["scenario"] == first] if "scenario" in segments else segments
+    index = {(r["segment"], r["playbook"], r["kpi"]): r for _, r in part.iterrows()}
+    rows = []
+    for seg in dict.fromkeys(part["segment"]):
+        for book in options["playbooks"]:
+            cells = [_cell(lab, k, index.get((seg, book, k))) for k in SEGMENT_COLUMNS]
+            rows.append([html.escape(str(seg)), html.escape(book), *cells])
+    head = [lab.t("segment"), lab.t("plan"), *[lab.kpi(k) for k in SEGMENT_COLUMNS]]
+    return _table(head, rows)
+
+
+def p_value(p: float, lab: Labels) -> str:
+    """A p-value people read: ``< 0.001`` or three decimals."""
+    if pd.isna(p):
+        return lab.t("n/a")
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def tests_table(differences: pd.DataFrame, lab: Labels) -> str:
+    """The paired tests, readable: difference with its interval, p-values, effect size."""
+    rows = []
+    for _, r in differences.iterrows():
+        k = r["kpi"]
+        rows.append(
+            [
+                html.escape(str(r.get("scenario", ""))),
+                html.escape(str(r["playbook"])),
+                html.escape(lab.kpi(k)),
+                html.escape(lab.value(k, r["diff"], sign=True)),
+                html.escape(lab.interval(k, r["diff_low"], r["diff_high"])),
+                p_value(r["p_ttest"], lab),
+                p_value(r["p_wilcoxon"], lab),
+                lab.number(r["effect_dz"], 2),
+            ]
+        )
+    t = lab.t
+    head = [
+        t("scenario"),
+        t("plan"),
+        t("KPI"),
+        t("difference"),
+        t("95% interval"),
+        t("paired t-test p"),
+        t("Wilcoxon p"),
+        t("effect size d_z"),
+    ]
+    return _table(head, rows, first_is_name=False)
+
+
+def definitions(kpis: list[str], lab: Labels) -> str:
+    """Every KPI shown, with its definition (the ``how`` of ``sim.kpis``)."""
+    rows = [
+        [
+            html.escape(lab.kpi(k)),
+            f"<code>{k}</code>",
+            html.escape(KPIS[k].how or KPIS[k].reduce.value),
+        ]
+        for k in kpis
+        if k in KPIS
+    ]
+    return _table([lab.t("KPI"), lab.t("key"), lab.t("definition")], rows)
+
+
+def write_report(result: Any, options: dict[str, Any], overrides: list[str] | None = None) -> Path:
+    """Every chart and ``report.html`` into the comparison's folder."""
+    lab = Labels(options["lang"], options["currency"])
+    t, out, books = lab.t, result.out_dir, options["playbooks"]
+    first = options["scenarios"][0].name
+    runs = (
+        result.runs[result.runs["scenario"] == first] if "scenario" in result.runs else result.runs
+    )
+    per = result.per_run[result.per_run["scenario"] == first]
+    summary = result.summary[result.summary["scenario"] == first]
     plots = out / "plots"
     from experiments.runs.store import RunStore
 
-    trans = RunStore(out).transitions(set(result.per_run["key"]))
+    trans = RunStore(out).transitions(set(per["key"]))
     figs = [
-        curves_plot(result.runs, books, plots / "curves.png"),
-        cost_benefit_plot(result.per_run, books, plots / "cost_benefit.png"),
-        channels_plot(result.per_run, books, plots / "channels.png"),
-        transitions_plot(trans, books, plots / "level_transitions.png"),
+        (charts.effects_plot(per, books, books[0], lab, plots / "effects.png"), t("effects")),
+        (charts.curves_plot(runs, books, lab, plots / "curves.png"), t("daily curves")),
+        (charts.cost_plot(per, books, lab, plots / "cost.png"), t("cost")),
+        (charts.channels_plot(per, books, lab, plots / "channels.png"), t("channels")),
+        (charts.transitions_plot(trans, books, lab, plots / "level_transitions.png"), t("levels")),
     ]
-    wide = result.summary.assign(
-        cell=[
-            f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]"
-            for m, lo, hi in zip(
-                result.summary["mean"],
-                result.summary["ci_low"],
-                result.summary["ci_high"],
-                strict=True,
-            )
-        ]
-    )
-    kpi_table = wide.pivot(index="kpi", columns="playbook", values="cell")
-    kpi_table = kpi_table.reindex(
-        index=list(dict.fromkeys(result.summary["kpi"])),
-        columns=[b for b in books if b in kpi_table],
-    ).reset_index()
+    decision = result.decision.lines(lab) if result.decision is not None else []
+    sections = [
+        f'<section id="decision"><h2>{html.escape(t("Decision"))}</h2>'
+        + "".join(f"<p>{html.escape(line)}</p>" for line in decision)
+        + "</section>",
+        f"<h2>{html.escape(t('The plans at a glance'))}</h2>"
+        + f'<p class="note">{html.escape(t("Scenario"))}: {html.escape(first)}</p>'
+        + kpi_grid(summary, GLANCE, books, lab),
+    ]
+    if len(options["scenarios"]) > 1:
+        sections.append(
+            f"<h2>{html.escape(t('Plans x scenarios'))}</h2>"
+            f'<p class="note">{html.escape(lab.kpi(options["rank_by"]))}; '
+            f"{html.escape(t('bold: the best plan of the scenario'))}</p>"
+            + scenario_grid(result, options, lab)
+        )
+    sections += [
+        f"<h2>{html.escape(t('Settings'))}</h2>" + settings_html(options, overrides or [], lab),
+        f"<h2>{html.escape(t('Charts'))}</h2>" + "\n".join(_img(p, a) for p, a in figs),
+        f"<h2>{html.escape(t('By segment'))}</h2>" + segment_grid(result.segments, options, lab),
+        f"<details><summary>{html.escape(t('Appendix: every KPI, paired tests, definitions'))}"
+        f"</summary><h3>{html.escape(t('Every KPI (mean and 95% interval)'))}</h3>"
+        + kpi_grid(summary, options["kpis"], books, lab)
+        + f"<h3>{html.escape(t('Paired differences against the baseline'))}</h3>"
+        + f'<p class="note">{html.escape(t(PAIRED_NOTE))}</p>'
+        + tests_table(result.differences, lab)
+        + f"<h3>{html.escape(t('Definitions'))}</h3>"
+        + definitions(options["kpis"], lab)
+        + "</details>",
+    ]
+    if result.failed:
+        sections.insert(
+            1,
+            f'<p class="warn">{html.escape(t("{n} runs failed: see {path}").format(n=len(result.failed), path="errors.json"))}</p>',
+        )
+    title = t("commsim comparison: {plans}").format(plans=", ".join(books))
     page = TEMPLATE.format(
-        title=html.escape(f"commsim comparison: {', '.join(books)}"),
+        lang="zh-CN" if lab.lang == "zh" else "en",
+        title=html.escape(title),
         meta=html.escape(
-            f"{len(books)} playbooks x {options['reps']} replications, seeds "
-            f"{options['seed']}..{options['seed'] + options['reps'] - 1} "
-            f"(common random numbers); baseline: {books[0]}; ranked by "
-            f"{options['rank_by']}"
+            t(
+                "{plans} plans x {scenarios} scenarios x {reps} replications, common random "
+                "numbers; baseline: {baseline}; ranked by {kpi}"
+            ).format(
+                plans=len(books),
+                scenarios=len(options["scenarios"]),
+                reps=options["reps"],
+                baseline=books[0],
+                kpi=lab.kpi(options["rank_by"]),
+            )
         ),
-        kpis=_table(kpi_table),
-        diffs=_table(result.differences),
-        ranking=_table(result.ranking),
-        plots="\n".join(_img(p) for p in figs),
-        failed=html.escape(f"{len(result.failed)} runs failed (errors.json)")
-        if result.failed
-        else "",
+        body="\n".join(sections),
     )
     return write_text(out / "report.html", page)
 
 
+PAIRED_NOTE = N_(
+    "Replication r uses the same seed for every plan, so each difference is paired. The "
+    "paired t-test and the Wilcoxon signed-rank test (with at least 6 non-zero pairs) ask "
+    "whether the difference could be zero; d_z is the mean difference over the standard "
+    "deviation of the differences."
+)
+
 TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }}
-table.t {{ border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1.5em; }}
-table.t th, table.t td {{ padding: 0.25em 0.6em; border-bottom: 1px solid #ddd;
-  text-align: right; }}
+body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+  margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }}
+#decision {{ background: #eef5ee; border-left: 6px solid #2e7d32; padding: 0.6em 1.2em;
+  font-size: 1.08em; }}
+#decision p {{ margin: 0.45em 0; }}
+table.t {{ border-collapse: collapse; font-size: 0.88em; margin: 0.5em 0 1.5em; }}
+table.t th, table.t td {{ padding: 0.3em 0.7em; border-bottom: 1px solid #ddd;
+  text-align: right; vertical-align: top; }}
+table.t th {{ background: #f4f4f4; }}
+table.t td.name {{ text-align: left; font-weight: 600; }}
+.ci {{ color: #666; font-size: 0.85em; }}
 img {{ max-width: 100%; display: block; margin: 1em 0; }}
 .note {{ color: #555; font-size: 0.9em; }}
+.warn {{ color: #a00; }}
+details {{ margin-top: 2em; }}
+summary {{ cursor: pointer; font-weight: 600; }}
 </style></head><body>
 <h1>{title}</h1>
 <p class="note">{meta}</p>
-<p class="note">{failed}</p>
-<h2>KPIs: mean [95% confidence interval]</h2>
-{kpis}
-<h2>Ranking</h2>
-{ranking}
-<h2>Paired differences against the baseline</h2>
-<p class="note">Replication r uses the same seed for every playbook, so each difference is
-paired. diff: mean difference with its 95% t-interval; p_ttest: paired t-test;
-p_wilcoxon: Wilcoxon signed-rank test (with at least 6 non-zero pairs); effect_dz: mean
-difference / standard deviation of the differences (Cohen's d_z).</p>
-{diffs}
-<h2>Plots</h2>
-{plots}
+{body}
 </body></html>
 """

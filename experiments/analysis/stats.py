@@ -45,39 +45,84 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return m, m - half, m + half
 
 
-def summary_table(runs: pd.DataFrame, kpis: Sequence[str], by: str = "playbook") -> pd.DataFrame:
+def summary_table(
+    runs: pd.DataFrame, kpis: Sequence[str], by: Sequence[str] = ("scenario", "playbook")
+) -> pd.DataFrame:
     """Per group and KPI: n, mean, ci_low, ci_high (tidy)."""
+    by = [c for c in by if c in runs]
     rows = []
     for group, part in runs.groupby(by, sort=False):
+        keys = dict(zip(by, group if isinstance(group, tuple) else (group,), strict=True))
         for kpi in kpis:
-            m, lo, hi = mean_ci(part[kpi].to_numpy(dtype=float))
-            rows.append(
-                {
-                    by: group,
-                    "kpi": kpi,
-                    "n": int(part[kpi].notna().sum()),
-                    "mean": m,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                }
-            )
+            values = pd.to_numeric(part[kpi], errors="coerce").to_numpy(dtype=float)
+            m, lo, hi = mean_ci(values)
+            n = int(np.count_nonzero(~np.isnan(values)))
+            rows.append({**keys, "kpi": kpi, "n": n, "mean": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 
 
-def paired_differences(
-    runs: pd.DataFrame, kpis: Sequence[str], baseline: str, by: str = "playbook", pair: str = "rep"
+def incremental(
+    runs: pd.DataFrame, baseline: str, by: str = "playbook", pair: Sequence[str] = ("rep",)
 ) -> pd.DataFrame:
-    """Each group against ``baseline``, paired by replication."""
+    """``runs`` with the paired KPIs (``sim.kpis``: ``incremental_*``, the costs per extra
+    member): each run against the ``baseline``'s run of the same ``pair`` (replication and
+    scenario), so the same seed and the same world. The baseline's own rows get 0
+    differences and no ratios."""
+    pair = [c for c in pair if c in runs]
+    out = runs.copy()
     base = runs[runs[by] == baseline].set_index(pair)
+    at = base.reindex(pd.MultiIndex.from_frame(out[pair]) if len(pair) > 1 else out[pair[0]])
+
+    def diff(col: str) -> np.ndarray:
+        own = pd.to_numeric(out[col], errors="coerce").to_numpy(dtype=float)
+        return own - pd.to_numeric(at[col], errors="coerce").to_numpy(dtype=float)
+
+    members, active = diff("members_final"), diff("active_members_final")
+    revenue, cost = diff("revenue_total"), diff("cost_total")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spent = cost > 0
+        out["incremental_members"] = members
+        out["incremental_active"] = diff("mean_active")
+        out["incremental_revenue"] = revenue
+        out["incremental_cost"] = cost
+        out["incremental_roi"] = np.where(spent, (revenue - cost) / cost, np.nan)
+        out["cost_per_incremental_member"] = np.where(
+            members > 0, np.maximum(cost, 0.0) / members, np.nan
+        )
+        out["cost_per_incremental_retained_member"] = np.where(
+            active > 0, np.maximum(cost, 0.0) / active, np.nan
+        )
+    is_base = (out[by] == baseline).to_numpy()
+    for col in ("cost_per_incremental_member", "cost_per_incremental_retained_member"):
+        out.loc[is_base, col] = np.nan
+    return out
+
+
+def paired_differences(
+    runs: pd.DataFrame,
+    kpis: Sequence[str],
+    baseline: str,
+    by: str = "playbook",
+    pair: str = "rep",
+    within: str = "scenario",
+) -> pd.DataFrame:
+    """Each group against ``baseline``, paired by replication (within each scenario)."""
     rows = []
-    for group, part in runs.groupby(by, sort=False):
-        if group == baseline:
-            continue
-        part = part.set_index(pair)
-        common = part.index.intersection(base.index)
-        for kpi in kpis:
-            d = part.loc[common, kpi].astype(float) - base.loc[common, kpi].astype(float)
-            rows.append({by: group, "kpi": kpi, **_paired(d.dropna().to_numpy())})
+    scenarios = runs.groupby(within, sort=False) if within in runs else [(None, runs)]
+    for scenario, world in scenarios:
+        base = world[world[by] == baseline].set_index(pair)
+        head = {within: scenario} if scenario is not None else {}
+        for group, part in world.groupby(by, sort=False):
+            if group == baseline:
+                continue
+            part = part.set_index(pair)
+            common = part.index.intersection(base.index)
+            for kpi in kpis:
+                if KPIS.get(kpi) is not None and KPIS[kpi].paired:
+                    continue  # already a difference against the baseline
+                own = pd.to_numeric(part.loc[common, kpi], errors="coerce")
+                d = own - pd.to_numeric(base.loc[common, kpi], errors="coerce")
+                rows.append({**head, by: group, "kpi": kpi, **_paired(d.dropna().to_numpy())})
     return pd.DataFrame(rows)
 
 
@@ -101,10 +146,56 @@ def _paired(d: np.ndarray) -> dict[str, float]:
     }
 
 
-def ranking(table: pd.DataFrame, kpi: str, by: str = "playbook") -> pd.DataFrame:
-    """Groups ranked by a KPI's mean, best first (its declared direction)."""
-    part = table[table["kpi"] == kpi].copy()
+def ranking(
+    table: pd.DataFrame, kpi: str, by: str = "playbook", within: str = "scenario"
+) -> pd.DataFrame:
+    """Groups ranked by a KPI's mean, best first (its declared direction), in each scenario."""
     lower_first = KPIS[kpi].direction is Direction.MIN if kpi in KPIS else False
-    part = part.sort_values("mean", ascending=lower_first, na_position="last")
-    part.insert(0, "rank", range(1, len(part) + 1))
-    return part[["rank", by, "mean", "ci_low", "ci_high"]].reset_index(drop=True)
+    parts = []
+    worlds = table.groupby(within, sort=False) if within in table else [(None, table)]
+    for _, world in worlds:
+        part = world[world["kpi"] == kpi].copy()
+        part = part.sort_values("mean", ascending=lower_first, na_position="last")
+        part.insert(0, "rank", range(1, len(part) + 1))
+        parts.append(part)
+    cols = ([within] if within in table else []) + ["rank", by, "mean", "ci_low", "ci_high"]
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+#: the by-segment KPIs of a comparison (``segments.csv``), and those paired with the baseline
+SEGMENT_KPIS = [
+    "people",
+    "joined_total",
+    "members_final",
+    "active_members_final",
+    "wau_final",
+    "mau_final",
+    "new_per_week",
+    "retention_d30",
+    "conversion",
+    "revenue_total",
+    "posts_total",
+    "negative_members_final",
+    "incremental_members",
+    "incremental_active_members",
+    "incremental_revenue",
+]
+
+
+def segment_table(segments: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Per scenario, playbook, segment and KPI: n, mean and 95% CI, with the differences
+    against the baseline's run of the same replication for members and revenue."""
+    if segments.empty:
+        return pd.DataFrame()
+    pair = [c for c in ("scenario", "rep", "segment") if c in segments]
+    base = segments[segments["playbook"] == baseline].set_index(pair)
+    at = base.reindex(pd.MultiIndex.from_frame(segments[pair]))
+    seg = segments.copy()
+    for own, name in (
+        ("members_final", "incremental_members"),
+        ("active_members_final", "incremental_active_members"),
+        ("revenue_total", "incremental_revenue"),
+    ):
+        seg[name] = seg[own].to_numpy(dtype=float) - at[own].to_numpy(dtype=float)
+    by = [c for c in ("scenario", "playbook", "segment") if c in seg]
+    return summary_table(seg, [k for k in SEGMENT_KPIS if k in seg], by=by)

@@ -12,7 +12,7 @@ import pandas as pd
 from experiments.calibration.backtest import Backtest
 from experiments.calibration.fit import Problem, Restart
 from experiments.calibration.series import DAILY, Series, fit_table, vectors
-from sim.io import atomic_write, write_text
+from sim.io import atomic_write, write_csv
 
 LOSS = (
     "sum over series s of w_s * SSE_s / SST_s = sum of w_s * (1 - R^2_s), over days "
@@ -120,7 +120,7 @@ def series_frame(
 
 def write_series(path: Path, frame: pd.DataFrame) -> None:
     """``series.csv``."""
-    write_text(path, frame.to_csv(index=False, float_format="%.6g"))
+    write_csv(path, frame, float_format="%.6g")
 
 
 def plot(

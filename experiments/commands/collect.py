@@ -21,7 +21,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.errors import ConfigError
-from sim.io import write_parquet, write_text
+from sim.io import write_csv, write_parquet
 
 
 def _labels(job_dir: Path) -> dict[str, Any]:
@@ -63,9 +63,9 @@ def collect(root: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise ConfigError("collect", str(root), "no finished job (summary.json) in this folder")
     runs, summary = pd.concat(frames, ignore_index=True), pd.DataFrame(rows)
     write_parquet(root / "runs.parquet", runs)
-    write_text(root / "summary.csv", summary.to_csv(index=False))
+    write_csv(root / "summary.csv", summary)
     if errors:
-        write_text(root / "errors.csv", pd.DataFrame(errors).to_csv(index=False))
+        write_csv(root / "errors.csv", pd.DataFrame(errors))
     return runs, summary
 
 

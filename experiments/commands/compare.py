@@ -1,12 +1,20 @@
-"""``commsim compare``: playbooks side by side, with confidence intervals.
+"""``commsim compare``: plans side by side, in one or more scenarios, with the decision.
 
-Every playbook runs ``reps`` times; replication r uses seed ``seed + r`` for every
-playbook (common random numbers), so differences are paired. Outputs in the run folder:
-``runs.parquet`` (playbook, rep, seed, day, every metric), ``runs_summary.csv`` (one row
-per run, every KPI), ``summary.csv`` (per playbook and KPI: mean and 95% CI),
-``differences.csv`` (paired differences against the first playbook: mean, CI, paired t
-and Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``), PNG plots and a
-self-contained ``report.html``. A rerun in the same folder skips finished runs.
+Every playbook runs ``reps`` times in every scenario (``scenarios=[base,crisis_day90]``:
+``experiments.runs.scenarios``); replication r uses seed ``seed + r`` for every playbook
+and scenario (common random numbers), so differences are paired. The first playbook is the
+baseline: every run also gets its paired KPIs against the baseline's run of the same
+replication and scenario (``incremental_members``, ``incremental_roi``,
+``cost_per_incremental_member``...; ``sim.kpis``). Outputs in the run folder:
+``runs.parquet`` (scenario, playbook, rep, seed, day, every metric), ``runs_summary.csv``
+(one row per run, every KPI), ``summary.csv`` (per scenario, playbook and KPI: mean and 95%
+CI), ``differences.csv`` (paired differences against the baseline: mean, CI, paired t and
+Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``, per scenario),
+``segments.csv`` (the KPIs by segment), ``decision.json`` and ``summary.xlsx`` (every table
+in one workbook), PNG plots and a self-contained ``report.html`` that opens with the
+decision (``experiments.analysis.decision``), in ``lang=en|zh`` with amounts in
+``currency``. Every CSV is UTF-8 with a byte-order mark (Excel shows Chinese). A rerun in
+the same folder skips finished runs.
 ``from=DIR`` (a folder of ``commsim calibrate ... as_of=DATE``) compares from the community's
 observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``);
 with ``posterior=on`` (a calibration by ``calibration.method=abc``) each replication draws its
@@ -17,30 +25,54 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from omegaconf import DictConfig
 
-from experiments.analysis.stats import fmt, paired_differences, ranking, summary_table
+from experiments.analysis.decision import Decision
+from experiments.analysis.stats import (
+    fmt,
+    incremental,
+    paired_differences,
+    ranking,
+    segment_table,
+    summary_table,
+)
 from experiments.commands.playbooks import playbooks as available_playbooks
+from experiments.i18n import check_lang
 from experiments.runs.executors import EXECUTORS, execute
 from experiments.runs.hydra_app import sim_config, strip_keys
-from experiments.runs.jobs import Job, config_key
+from experiments.runs.jobs import Job, config_keys
+from experiments.runs.scenarios import BASE, Scenario
+from experiments.runs.scenarios import load as load_scenarios
 from experiments.runs.store import RunStore
 from sim.errors import ConfigError
-from sim.io import write_text
+from sim.io import write_csv, write_json
 from sim.kpis import DEFAULT_KPIS, kpi
+from sim.runner import compose
 
 #: compare's own top-level keys (configs/compare.yaml); the rest is the simulation's
-COMPARE_KEYS = ("playbooks", "reps", "rank_by", "kpis", "executor", "workers", "posterior")
+COMPARE_KEYS = (
+    "playbooks",
+    "scenarios",
+    "reps",
+    "rank_by",
+    "kpis",
+    "executor",
+    "workers",
+    "posterior",
+    "lang",
+    "currency",
+    "check_assumptions",
+)
 
 
 @dataclass
 class Comparison:
-    """The tables of a finished comparison."""
+    """The tables of a finished comparison (``scenario`` and ``playbook`` label each row)."""
 
     runs: pd.DataFrame
     per_run: pd.DataFrame
@@ -49,6 +81,22 @@ class Comparison:
     ranking: pd.DataFrame
     failed: list[dict[str, Any]]
     out_dir: Path
+    segments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decision: Decision | None = None
+
+
+def on_off(value: Any, key: str) -> bool:
+    """An on/off switch (``on``, ``off``, true, false)."""
+    if value in (True, "on", "true"):
+        return True
+    if value in (False, "off", "false", None):
+        return False
+    raise ConfigError(key, value, "use on or off")
+
+
+def config_dir(cfg: DictConfig | dict) -> Path | None:
+    """The project folder given with ``--config-dir`` (None: the built-in configs only)."""
+    return None
 
 
 def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
@@ -80,8 +128,15 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):
         raise ConfigError("workers", workers, "give a whole number >= 1, or null for one per core")
+    currency = cfg.get("currency")
+    if currency is not None and not isinstance(currency, str):
+        raise ConfigError("currency", currency, "give the currency's symbol or code, e.g. ¥ or EUR")
     return {
         "playbooks": books,
+        "scenarios": load_scenarios(list(cfg.get("scenarios") or [BASE]), config_dir(cfg)),
+        "lang": check_lang(cfg.get("lang")),
+        "currency": currency or "",
+        "check_assumptions": on_off(cfg.get("check_assumptions", "on"), "check_assumptions"),
         "reps": reps,
         "kpis": kpis,
         "rank_by": rank_by,
@@ -118,20 +173,33 @@ def check_posterior(value: Any) -> str | None:
     return text
 
 
-def make_jobs(options: dict[str, Any], overrides: Sequence[str]) -> list[Job]:
-    """One job per playbook and replication; replication r uses the same seed everywhere."""
+def make_jobs(
+    options: dict[str, Any], overrides: Sequence[str], cfg: DictConfig | None = None
+) -> list[Job]:
+    """One job per scenario, playbook and replication; replication r uses the same seed in
+    every scenario and for every playbook (common random numbers)."""
     base = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
     drawn = posterior_draws(options, base)
     jobs = []
-    for book in options["playbooks"]:
-        for rep in range(options["reps"]):
-            seed = options["seed"] + rep
-            jobs.append(
-                Job(
-                    (*base, *drawn[rep], f"playbook={book}", f"seed={seed}"),
-                    (("playbook", book), ("rep", rep), ("seed", seed)),
-                )
+    for scenario in options.get("scenarios") or [Scenario(BASE)]:
+        for book in options["playbooks"]:
+            world = scenario.overrides(
+                compose([*base, f"playbook={book}"]) if scenario.factors else None
             )
+            for rep in range(options["reps"]):
+                seed = options["seed"] + rep
+                jobs.append(
+                    Job(
+                        (*base, *drawn[rep], f"playbook={book}", *world, f"seed={seed}"),
+                        (
+                            ("scenario", scenario.name),
+                            ("playbook", book),
+                            ("rep", rep),
+                            ("seed", seed),
+                        ),
+                        salt=f"scenario={scenario.name}",
+                    )
+                )
     return jobs
 
 
@@ -150,13 +218,12 @@ def posterior_draws(options: dict[str, Any], base: Sequence[str]) -> list[list[s
     ]
 
 
-def compare(
-    options: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
-) -> Comparison:
-    """Run (or resume) a comparison into ``out_dir`` and write every table and the report."""
-    store = RunStore(out_dir)
-    jobs = make_jobs(options, overrides)
-    keys = {job: config_key(job.overrides) for job in jobs}
+def run_jobs(
+    store: RunStore, jobs: list[Job], options: dict[str, Any], progress: bool | None
+) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+    """Run (or resume) ``jobs`` into ``store``; returns their daily table, their summary rows
+    and their keys. A job's key is its resolved config and its scenario's name."""
+    keys = config_keys(jobs)
     done = store.done_keys()
     todo = [job for job in jobs if keys[job] not in done]
     if len(todo) < len(jobs):
@@ -169,35 +236,56 @@ def compare(
         progress=progress,
     )
     runs, per_run = store.load(set(keys.values()))
+    return runs, per_run, set(keys.values())
+
+
+def _ordered(frame: pd.DataFrame, options: dict[str, Any], extra: Sequence[str]) -> pd.DataFrame:
+    order = {
+        "scenario": {s.name: i for i, s in enumerate(options["scenarios"])},
+        "playbook": {b: i for i, b in enumerate(options["playbooks"])},
+    }
+    cols = [c for c in ("scenario", "playbook", *extra) if c in frame]
+    return frame.sort_values(
+        cols, key=lambda c: c.map(order[c.name]) if c.name in order else c
+    ).reset_index(drop=True)
+
+
+def compare(
+    options: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
+) -> Comparison:
+    """Run (or resume) a comparison into ``out_dir`` and write every table and the report."""
+    store = RunStore(out_dir)
+    runs, per_run, keys = run_jobs(store, make_jobs(options, overrides), options, progress)
     if per_run.empty:
         raise ConfigError("playbooks", options["playbooks"], "every run failed; see errors.json")
-    order = {b: i for i, b in enumerate(options["playbooks"])}
-    per_run = per_run.sort_values(
-        ["playbook", "rep"], key=lambda c: c.map(order) if c.name == "playbook" else c
-    ).reset_index(drop=True)
-    runs = runs.sort_values(
-        ["playbook", "rep", "day"], key=lambda c: c.map(order) if c.name == "playbook" else c
-    ).reset_index(drop=True)
+    baseline = options["playbooks"][0]
+    per_run = _ordered(incremental(per_run, baseline, pair=("scenario", "rep")), options, ["rep"])
+    runs = _ordered(runs, options, ["rep", "day"])
     kpis = options["kpis"]
     table = summary_table(per_run, kpis)
     result = Comparison(
         runs,
         per_run,
         table,
-        paired_differences(per_run, kpis, options["playbooks"][0]),
+        paired_differences(per_run, kpis, baseline),
         ranking(table, options["rank_by"]),
         store.errors,
         out_dir,
+        segments=segment_table(store.segments(keys), baseline),
     )
-    write_tables(result)
+    from experiments.analysis.decision import decide
+
+    result.decision = decide(result, options, overrides, store, progress)
+    write_tables(result, options)
     from experiments.analysis.report import write_report
 
-    write_report(result, options)
+    write_report(result, options, list(overrides))
     return result
 
 
-def write_tables(result: Comparison) -> None:
-    """Every table, written atomically."""
+def write_tables(result: Comparison, options: dict[str, Any]) -> None:
+    """Every table, written atomically: CSV (UTF-8 with a byte-order mark) and one workbook."""
+    from experiments.analysis.exports import write_workbook
     from sim.io import write_parquet
 
     out = result.out_dir
@@ -207,30 +295,46 @@ def write_tables(result: Comparison) -> None:
         ("summary", result.summary),
         ("differences", result.differences),
         ("ranking", result.ranking),
+        ("segments", result.segments),
     ):
-        write_text(out / f"{name}.csv", df.to_csv(index=False))
+        write_csv(out / f"{name}.csv", df)
+    if result.decision is not None:
+        write_json(out / "decision.json", result.decision.to_dict())
+    write_workbook(result, out / "summary.xlsx", options["lang"], options["currency"])
 
 
 def format_table(result: Comparison, options: dict[str, Any]) -> str:
-    """The KPI table printed at the end: mean [95% CI] per playbook."""
+    """The decision and the KPI table printed at the end: mean [95% CI] per playbook."""
+    from experiments.analysis.labels import Labels
+
+    lab = Labels(options["lang"], options["currency"])
+    first = options["scenarios"][0].name
+    part = result.summary[result.summary.get("scenario", first) == first]
     wide: dict[str, dict[str, str]] = {}
-    for _, row in result.summary.iterrows():
+    for _, row in part.iterrows():
         cell = f"{fmt(row['mean'])} [{fmt(row['ci_low'])}, {fmt(row['ci_high'])}]"
-        wide.setdefault(row["kpi"], {})[row["playbook"]] = cell
+        wide.setdefault(lab.kpi(row["kpi"]), {})[row["playbook"]] = cell
     frame = pd.DataFrame(wide).T
     frame = frame[[b for b in options["playbooks"] if b in frame]]
-    lines = [
-        f"commsim compare: {len(options['playbooks'])} playbooks x {options['reps']} "
-        f"replications (mean [95% CI])",
+    lines = []
+    if result.decision is not None:
+        lines += [result.decision.text(lab), ""]
+    lines += [
+        lab.t("{plans} playbooks x {reps} replications (mean [95% CI])").format(
+            plans=len(options["playbooks"]), reps=options["reps"]
+        )
+        + (f", {lab.t('scenario')}: {first}" if len(options["scenarios"]) > 1 else ""),
         frame.to_string(),
-        "",
-        f"ranking by {options['rank_by']}:",
-        result.ranking.to_string(index=False, float_format=fmt),
     ]
     if result.failed:
-        lines.append(f"\n{len(result.failed)} runs failed: see {result.out_dir / 'errors.json'}")
+        lines.append(
+            "\n"
+            + lab.t("{n} runs failed: see {path}").format(
+                n=len(result.failed), path=result.out_dir / "errors.json"
+            )
+        )
     lines.append(
-        f"\noutputs: {result.out_dir.resolve()}\nreport:  "
+        f"\n{lab.t('outputs')}: {result.out_dir.resolve()}\n{lab.t('report')}: "
         f"{(result.out_dir / 'report.html').resolve()}"
     )
     return "\n".join(lines)

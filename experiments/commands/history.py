@@ -39,7 +39,7 @@ from experiments.calibration.history import DAY_SECONDS
 from experiments.calibration.logs import Events
 from experiments.calibration.logs.options import DATA_KEYS, LogOptions, log_options
 from sim.errors import ConfigError
-from sim.io import atomic_write, write_parquet
+from sim.io import write_csv, write_parquet
 
 #: the command's own keys besides the reading options (experiments.calibration.logs.options)
 OUT_KEYS = ("out", "hydra.run.dir")
@@ -166,7 +166,7 @@ def main(args: Sequence[str]) -> int:
     seconds = clock.perf_counter() - started
     out = Path(out_option or clock.strftime("outputs/history/%Y-%m-%d/%H-%M-%S"))
     daily = daily_table(events)
-    atomic_write(out / "history.csv", lambda p: daily.to_csv(p, index=False))
+    write_csv(out / "history.csv", daily)
     write_parquet(out / "people.parquet", people_table(events))
     print(summary(events, daily, out, seconds))
     return 0

@@ -24,7 +24,7 @@ from experiments.runs.executors import EXECUTORS
 from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, as_overrides, parse_space
 from sim.errors import ConfigError
-from sim.io import write_text
+from sim.io import write_csv, write_text
 from sim.kpis import Direction, kpi
 
 #: optimise's own top-level keys (configs/optimise.yaml); the rest is the simulation's
@@ -173,7 +173,7 @@ def write_outputs(trials: pd.DataFrame, search: dict[str, Any], out_dir: Path) -
         )
     )
     write_text(out_dir / "best.yaml", text)
-    write_text(out_dir / "trials.csv", trials.to_csv(index=False))
+    write_csv(out_dir / "trials.csv", trials)
     plot(trials, kpi, out_dir / "optimisation.png")
 
 

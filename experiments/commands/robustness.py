@@ -22,7 +22,7 @@ from experiments.runs.evaluate import evaluate
 from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import latin_hypercube
 from sim.errors import ConfigError
-from sim.io import write_text
+from sim.io import write_csv
 from sim.kpis import Direction
 from sim.kpis import kpi as kpi_of
 
@@ -80,8 +80,8 @@ def robustness(
     )
     table = table.reset_index().sort_values("mean_regret").reset_index(drop=True)
     params = pd.DataFrame(scenarios).rename_axis("scenario").reset_index()
-    write_text(out_dir / "scenarios.csv", per.merge(params, on="scenario").to_csv(index=False))
-    write_text(out_dir / "robustness.csv", table.to_csv(index=False))
+    write_csv(out_dir / "scenarios.csv", per.merge(params, on="scenario"))
+    write_csv(out_dir / "robustness.csv", table)
     plot(per, o["playbooks"], kpi, out_dir / "robustness.png")
     return table
 

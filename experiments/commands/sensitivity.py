@@ -24,7 +24,7 @@ from experiments.runs.executors import EXECUTORS
 from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, parse_space
 from sim.errors import ConfigError
-from sim.io import write_text
+from sim.io import write_csv
 from sim.kpis import kpi
 
 #: sensitivity's own top-level keys (configs/sensitivity.yaml); the rest is the simulation's
@@ -175,11 +175,11 @@ def sensitivity(
     """Morris, then Sobol on the top parameters; writes the tables and the plot."""
     base = [*u["base"], *overrides]
     m = morris(u, base, progress)
-    write_text(out_dir / "morris.csv", m.to_csv(index=False))
+    write_csv(out_dir / "morris.csv", m)
     s = None
     if u["sobol_top"] > 0:
         s = sobol(u, list(m["parameter"][: u["sobol_top"]]), base, progress)
-        write_text(out_dir / "sobol.csv", s.to_csv(index=False))
+        write_csv(out_dir / "sobol.csv", s)
     plot(m, s, u["kpi"], out_dir / "sensitivity.png")
     return m, s
 

@@ -42,11 +42,12 @@ class RunStore:
         metrics = result.metrics.copy() if result.metrics is not None else pd.DataFrame()
         for name, value in reversed(list(result.labels.items())):
             metrics.insert(0, name, value)
-        if result.transitions is not None and len(result.transitions):
-            trans = result.transitions.copy()
-            for name, value in reversed(list(result.labels.items())):
-                trans.insert(0, name, value)
-            write_parquet(self.dir / f"{result.key}.transitions.parquet", trans)
+        for part, table in (("transitions", result.transitions), ("segments", result.segments)):
+            if table is not None and len(table):
+                labelled = table.copy()
+                for name, value in reversed(list(result.labels.items())):
+                    labelled.insert(0, name, value)
+                write_parquet(self.dir / f"{result.key}.{part}.parquet", labelled)
         write_parquet(self.dir / f"{result.key}.parquet", metrics)
         write_json(
             self.dir / f"{result.key}.json",
@@ -60,9 +61,16 @@ class RunStore:
 
     def transitions(self, keys: set[str] | None = None) -> pd.DataFrame:
         """Monthly level transitions of the saved runs (or those in ``keys``)."""
+        return self._parts("transitions", keys)
+
+    def segments(self, keys: set[str] | None = None) -> pd.DataFrame:
+        """The by-segment KPIs of the saved runs (or those in ``keys``), with their labels."""
+        return self._parts("segments", keys)
+
+    def _parts(self, part: str, keys: set[str] | None) -> pd.DataFrame:
         frames = [
             pd.read_parquet(p)
-            for p in sorted(self.dir.glob("*.transitions.parquet"))
+            for p in sorted(self.dir.glob(f"*.{part}.parquet"))
             if keys is None or p.name.split(".")[0] in keys
         ]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
