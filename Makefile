@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit lint bench clean docs
+.PHONY: demo test unit lint bench clean docs i18n
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ unit: $(STAMP)
 # the parameter and phase tables of docs/model.md and docs/strategies.md, from the code
 docs: $(STAMP)
 	$(BIN)/python -m strategies.schema_docs --write
+
+# the translation catalogues (experiments/i18n/locale) from the code, keeping the translations
+i18n: $(STAMP)
+	$(BIN)/python -m experiments.i18n --update
 
 lint: $(STAMP)
 	$(BIN)/ruff check agents sim strategies experiments tests benchmarks
