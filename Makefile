@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit lint bench clean docs
+.PHONY: demo test unit lint bench clean docs i18n fonts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,13 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
 	@touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) fonts
 	$(BIN)/commsim compare playbooks=[baseline,weekly_qa,welcome_newcomers] reps=5 hydra.run.dir=outputs/demo
 
-# the browser test drives Debian's chromium (never a downloaded browser): install it when missing
+# Debian packages the tests need are installed with apt-get: as root, or through sudo
 SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 
-test: $(STAMP)
+# Chinese in plots (lang=zh) needs a CJK font: Debian's fonts-noto-cjk when fc-list finds none
+fonts:
+	@test -n "$$(fc-list :lang=zh 2>/dev/null)" || \
+	  ( $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk ) || \
+	  echo "make fonts: could not install Debian's fonts-noto-cjk; a plot in Chinese will say so"
+
+# the browser test drives Debian's chromium (never a downloaded browser): install it when missing
+test: $(STAMP) fonts
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  ( $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver ) || \
@@ -32,6 +40,10 @@ unit: $(STAMP)
 # the parameter and phase tables of docs/model.md and docs/strategies.md, from the code
 docs: $(STAMP)
 	$(BIN)/python -m strategies.schema_docs --write
+
+# the translation catalogues (experiments/i18n/locale) from the code, keeping the translations
+i18n: $(STAMP)
+	$(BIN)/python -m experiments.i18n --update
 
 lint: $(STAMP)
 	$(BIN)/ruff check agents sim strategies experiments tests benchmarks

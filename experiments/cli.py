@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from experiments.i18n.args import quote_non_ascii
 from sim.errors import CommsimError, ConfigError
 
 
@@ -131,12 +132,19 @@ def fail(error: Exception) -> int:
 
 
 def dispatch(name: str, args: Sequence[str]) -> int:
-    """Run one command; ``--help`` prints its description (then Hydra's help: every key)."""
+    """Run one command; ``--help`` prints its description (then Hydra's help: every key).
+
+    A command Hydra runs gets its values beyond ASCII quoted (``playbook=直播沙龙`` as
+    ``playbook='直播沙龙'``: :func:`~experiments.i18n.args.quote_non_ascii`), which Hydra's
+    grammar needs; the others read ``key=value`` themselves and get the arguments as typed.
+    """
     command = COMMANDS[name]
     if any(a in ("-h", "--help") for a in args):
         print(f"commsim {name}: {command.help()}\n")
         if not command.hydra:
             return 0
+    if command.hydra:
+        args = quote_non_ascii(args)
     return int(command.main()(args) or 0)
 
 

@@ -80,6 +80,8 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
     text = str(exc).strip()
     for item in overrides:
         key, _, value = item.lstrip("+~").partition("=")
+        if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
+            value = value[1:-1]  # named as typed (commsim quotes values beyond ASCII)
         group = key.split(".")[0]
         if f"'{key}/" in text or f"Could not find '{group}/{value}'" in text:
             return ConfigError(key, value, text.replace("\n", " ").replace("\t", " "))

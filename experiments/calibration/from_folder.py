@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from experiments.calibration.logs.options import quote
+from experiments.i18n.args import unquote
 from sim.errors import ConfigError
 
 KEY = "from"
@@ -55,7 +56,7 @@ def expand_from(args: Sequence[str]) -> list[str]:
         return list(args)
     if len(given) > 1:
         raise ConfigError(KEY, [a.split("=", 1)[1] for a in given], "give one folder")
-    folder = Path(given[0].split("=", 1)[1]).expanduser()
+    folder = Path(unquote(given[0].split("=", 1)[1])).expanduser()
     rest = [a for a in args if a not in given]
     baseline = folder_baseline(folder)
     rest, drawn = posterior_path(folder, rest)
