@@ -17,7 +17,16 @@ import pandas as pd
 from experiments.analysis.labels import Labels
 from experiments.analysis.plots import plt, save_figure
 from experiments.analysis.stats import mean_ci
+from experiments.i18n import N_
 
+#: member levels as the transitions chart names them
+LEVELS = {
+    "newcomer": N_("newcomer"),
+    "lurker": N_("lurker"),
+    "contributor": N_("contributor"),
+    "core": N_("core"),
+    "churned": N_("churned"),
+}
 CHANNELS = ["joined_organic", "joined_wom", "joined_seeded", "joined_ads", "joined_partner"]
 
 
@@ -30,13 +39,13 @@ def _legend(fig: plt.Figure, axes: list[plt.Axes]) -> None:
 
 def curves_plot(runs: pd.DataFrame, books: list[str], lab: Labels, path: Path) -> Path:
     """Daily curves, mean over replications with a 95% band, one colour per plan."""
-    t = lab.t
+    _ = lab.t
     runs = runs.assign(cost_cum=runs.groupby(["playbook", "rep"])["cost"].cumsum())
     panels = [
-        ("members", t("Members"), t("members")),
-        ("active", t("Daily active members (DAU)"), t("members")),
-        ("posts", t("Posts per day"), t("posts")),
-        ("cost_cum", t("Money spent so far"), lab.currency or t("currency")),
+        ("members", _("Members"), _("members")),
+        ("active", _("Daily active members (DAU)"), _("members")),
+        ("posts", _("Posts per day"), _("posts")),
+        ("cost_cum", _("Money spent so far"), lab.currency or _("currency")),
     ]
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True, layout="constrained")
     for ax, (col, title, unit) in zip(axes.ravel(), panels, strict=True):
@@ -52,8 +61,8 @@ def curves_plot(runs: pd.DataFrame, books: list[str], lab: Labels, path: Path) -
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
     for ax in axes[1]:
-        ax.set_xlabel(t("day"))
-    fig.suptitle(t("Daily curves (mean over replications, 95% band)"))
+        ax.set_xlabel(_("day"))
+    fig.suptitle(_("Daily curves (mean over replications, 95% band)"))
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
     _legend(fig, list(axes.ravel()))
     return save_figure(fig, path)
@@ -67,10 +76,10 @@ def effects_plot(
     plans = [b for b in books if b != baseline]
     if not plans:
         return None
-    t = lab.t
+    _ = lab.t
     panels = [
-        ("incremental_members", t("Extra members at the end"), t("members")),
-        ("incremental_revenue", t("Extra revenue"), lab.currency or t("currency")),
+        ("incremental_members", _("Extra members at the end"), _("members")),
+        ("incremental_revenue", _("Extra revenue"), lab.currency or _("currency")),
     ]
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.6 * len(plans) + 2.6), layout="constrained")
     for ax, (col, title, unit) in zip(axes, panels, strict=True):
@@ -83,15 +92,15 @@ def effects_plot(
         ax.axvline(0, color="black", lw=0.8)
         ax.invert_yaxis()
         ax.set_title(title)
-        ax.set_xlabel(f"{unit} ({t('against {baseline}').format(baseline=baseline)})")
+        ax.set_xlabel(_("{unit}, against {baseline}").format(unit=unit, baseline=baseline))
         ax.grid(alpha=0.3, axis="x")
-    fig.suptitle(t("What each plan adds over the baseline (mean, 95% interval)"))
+    fig.suptitle(_("What each plan adds over the baseline (mean, 95% interval)"))
     return save_figure(fig, path)
 
 
 def cost_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) -> Path:
     """Cost against extra members, per run (dots) and plan means (crosses)."""
-    t = lab.t
+    _ = lab.t
     fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
     for book in books:
         part = per_run[per_run["playbook"] == book]
@@ -105,24 +114,24 @@ def cost_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) 
             edgecolor="black",
             label=book,
         )
-    ax.set_xlabel(f"{t('cost')} ({lab.currency or t('currency')})")
-    ax.set_ylabel(f"{t('extra members over the baseline')} ({t('members')})")
+    ax.set_xlabel(_("cost ({unit})").format(unit=lab.currency or _("currency")))
+    ax.set_ylabel(_("extra members over the baseline (members)"))
     ax.axhline(0, color="black", lw=0.8)
     ax.grid(alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    ax.set_title(t("Cost against extra members (dots: runs, crosses: plan means)"))
+    ax.set_title(_("Cost against extra members (dots: runs, crosses: plan means)"))
     return save_figure(fig, path)
 
 
 def channels_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) -> Path:
     """Mean joins by channel, stacked, per plan."""
-    t = lab.t
+    _ = lab.t
     names = {
-        "joined_organic": t("organic"),
-        "joined_wom": t("word of mouth"),
-        "joined_seeded": t("seeded"),
-        "joined_ads": t("ads"),
-        "joined_partner": t("partners"),
+        "joined_organic": _("organic"),
+        "joined_wom": _("word of mouth"),
+        "joined_seeded": _("seeded"),
+        "joined_ads": _("ads"),
+        "joined_partner": _("partners"),
     }
     means = per_run.groupby("playbook")[CHANNELS].mean().reindex(books)
     fig, ax = plt.subplots(figsize=(max(6.5, 1.4 * len(books) + 3), 4.2), layout="constrained")
@@ -130,10 +139,10 @@ def channels_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Pa
     for col in CHANNELS:
         ax.bar(books, means[col], bottom=bottom, label=names[col])
         bottom += means[col].to_numpy()
-    ax.set_ylabel(f"{t('people who joined (mean)')} ({t('members')})")
+    ax.set_ylabel(_("people who joined (mean, members)"))
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.tick_params(axis="x", rotation=20)
-    ax.set_title(t("Joins by channel"))
+    ax.set_title(_("Joins by channel"))
     return save_figure(fig, path)
 
 
@@ -141,9 +150,9 @@ def transitions_plot(trans: pd.DataFrame, books: list[str], lab: Labels, path: P
     """Level transitions over the whole run (share of moves from each level), per plan."""
     if trans.empty:
         return None
-    t = lab.t
-    order = ["newcomer", "lurker", "contributor", "core", "churned"]
-    names = [t(n) for n in order]
+    _ = lab.t
+    order = list(LEVELS)
+    names = [_(LEVELS[n]) for n in order]
     fig, axes = plt.subplots(
         1, len(books), figsize=(3.8 * len(books), 3.8), squeeze=False, layout="constrained"
     )
@@ -163,5 +172,5 @@ def transitions_plot(trans: pd.DataFrame, books: list[str], lab: Labels, path: P
         ax.set_xticks(range(len(order)), names, rotation=45, ha="right", fontsize=8)
         ax.set_yticks(range(len(order) - 1), names[:-1], fontsize=8)
         ax.set_title(book, fontsize=9)
-    fig.suptitle(t("Monthly level transitions (row: from, column: to; share of members)"))
+    fig.suptitle(_("Monthly level transitions (row: from, column: to; share of members)"))
     return save_figure(fig, path)

@@ -91,10 +91,10 @@ class Decision:
 
     def lines(self, lab: Labels) -> list[str]:
         """The decision as sentences, in ``lab``'s language."""
-        t, k = lab.t, self.kpi
+        _, k = lab.t, self.kpi
         if self.best == self.baseline:
             out = [
-                t("No plan beats the baseline ({baseline}) on {kpi}: keep it.").format(
+                _("No plan beats the baseline ({baseline}) on {kpi}: keep it.").format(
                     baseline=self.baseline, kpi=lab.kpi(k)
                 )
             ]
@@ -105,39 +105,42 @@ class Decision:
             if rel is not None and np.isfinite(rel):
                 effect += f" ({'+' if rel > 0 else ''}{rel:.0%})"
             out = [
-                t("Recommended plan: {best}, by {kpi}.").format(best=self.best, kpi=lab.kpi(k)),
-                t("Effect over the baseline ({baseline}): {effect}, {interval}.").format(
+                _("Recommended plan: {best}, by {kpi}.").format(best=self.best, kpi=lab.kpi(k)),
+                _("Effect over the baseline ({baseline}): {effect}, {interval}.").format(
                     baseline=self.baseline, effect=effect, interval=lab.interval(k, lo, hi)
                 ),
             ]
         if self.cost_per_extra is not None and self.best != self.baseline:
             c, clo, chi = self.cost_per_extra
             out.append(
-                t("Each extra member costs {cost} ({interval}).").format(
+                _("Each extra member costs {cost} ({interval}).").format(
                     cost=lab.value("cost_per_incremental_member", c),
                     interval=lab.interval("cost_per_incremental_member", clo, chi),
                 )
             )
         if self.roi is not None and self.best != self.baseline:
             out.append(
-                t("Incremental return on investment: {roi}.").format(
+                _("Incremental return on investment: {roi}.").format(
                     roi=lab.value("incremental_roi", self.roi[0])
                 )
             )
         if self.runner_up is not None:
             won, n = self.beat
-            text = t("It beat the runner-up ({runner}) in {won} of {n} replications").format(
-                runner=self.runner_up, won=won, n=n
+            out.append(
+                _("It beat the runner-up ({runner}) in {won} of {n} replications.").format(
+                    runner=self.runner_up, won=won, n=n
+                )
             )
             if self.n_scenarios > 1:
-                text += t(" and ranks first in {wins} of {n} scenarios").format(
-                    wins=self.wins.get(self.best, 0), n=self.n_scenarios
+                out.append(
+                    _("It ranks first in {wins} of {n} scenarios.").format(
+                        wins=self.wins.get(self.best, 0), n=self.n_scenarios
+                    )
                 )
-            out.append(text + ".")
         if self.budget_out is not None:
             day, runs, n = self.budget_out
             out.append(
-                t("The budget ran out around day {day} in {runs} of {n} runs.").format(
+                _("The budget ran out around day {day} in {runs} of {n} runs.").format(
                     day=lab.number(day, 0), runs=runs, n=n
                 )
             )
@@ -145,17 +148,17 @@ class Decision:
         return out
 
     def _caveat_lines(self, lab: Labels) -> list[str]:
-        c, t = self.caveat, lab.t
+        c, _ = self.caveat, lab.t
         if c is None or self.runner_up is None:
             return []
-        name = t(ASSUMPTIONS.get(c.key, c.key))
+        name = _(ASSUMPTIONS.get(c.key, c.key))
         verb = (
-            t("the ranking reverses at one end")
+            _("the ranking reverses at one end")
             if c.flips
-            else t("the ranking holds over the whole range")
+            else _("the ranking holds over the whole range")
         )
         out = [
-            t(
+            _(
                 "Caveat: the ranking is most sensitive to {name}: from {low} to {high} the "
                 "lead of {best} over {runner} goes from {gap_low} to {gap_high}; {verb}."
             ).format(
@@ -171,7 +174,7 @@ class Decision:
         ]
         for scenario, winner in c.other_winner.items():
             out.append(
-                t("In the scenario {scenario}, {winner} ranks first instead.").format(
+                _("In the scenario {scenario}, {winner} ranks first instead.").format(
                     scenario=scenario, winner=winner
                 )
             )

@@ -39,9 +39,10 @@ def _kpi_names(frame: pd.DataFrame, lab: Labels) -> pd.DataFrame:
 def write_workbook(result: Any, path: Path, lang: str = "en", currency: str = "") -> Path:
     """Write ``summary.xlsx`` for a finished comparison (see the module docstring)."""
     lab = Labels(lang, currency)
+    _ = lab.t
     decision = result.decision.lines(lab) if result.decision is not None else []
     sheets = {
-        "decision": pd.DataFrame({lab.t("decision"): decision}),
+        "decision": pd.DataFrame({_("decision"): decision}),
         "kpis": _kpi_names(result.summary, lab),
         "differences": _kpi_names(result.differences, lab),
         "daily": daily_means(result.runs),

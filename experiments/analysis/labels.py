@@ -43,21 +43,23 @@ class Labels:
 
     def unit(self, name: str) -> str:
         """The KPI's unit in words (``members``, the currency...), empty when it has none."""
+        _ = self.t
         unit = KPIS[name].unit if name in KPIS else "-"
         if unit == "currency":
             return self.currency
         if unit == "members":
-            return self.t("members")
+            return _("members")
         if unit == "days":
-            return self.t("days")
+            return _("days")
         if unit == "posts":
-            return self.t("posts")
+            return _("posts")
         return ""
 
     def number(self, value: Any, digits: int | None = None) -> str:
         """A number: thousands grouped; 3 significant digits below 100, none above."""
+        _ = self.t
         if _missing(value):
-            return self.t("n/a")
+            return _("n/a")
         value = float(value)
         if digits is None:
             digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
@@ -66,10 +68,11 @@ class Labels:
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
         return format_decimal(round(value, digits), format=pattern, locale=self.locale)
 
-    def value(self, name: str, value: Any, sign: bool = False) -> str:
+    def value(self, name: str, value: Any, sign: bool = False, units: bool = True) -> str:
         """A KPI value with its unit: ``1,234 members``, ``¥5,000``, ``12.5%``, ``3.2x``."""
+        _ = self.t
         if _missing(value):
-            return self.t("n/a")
+            return _("n/a")
         unit = KPIS[name].unit if name in KPIS else "-"
         plus = "+" if sign and float(value) > 0 else ""
         if unit == "share":
@@ -82,7 +85,7 @@ class Labels:
             return f"{minus}{self.currency}{text}" if self.currency else f"{minus}{text}"
         if unit == "ratio":
             return f"{plus}{self.number(value)}x"
-        words = self.unit(name)
+        words = self.unit(name) if units else ""
         text = plus + self.number(value)
         if not words:
             return text
@@ -90,6 +93,7 @@ class Labels:
 
     def interval(self, name: str, low: Any, high: Any) -> str:
         """A 95% interval in words: ``95% CI 347 to 550``."""
-        return self.t("95% CI {low} to {high}").format(
+        _ = self.t
+        return _("95% CI {low} to {high}").format(
             low=self.value(name, low), high=self.value(name, high)
         )

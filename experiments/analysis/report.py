@@ -47,6 +47,12 @@ SEGMENT_COLUMNS = [
 ]
 
 
+def tag(name: str, text: str, css: str = "") -> str:
+    """``<name class="css">text</name>``, the text escaped."""
+    attr = f' class="{css}"' if css else ""
+    return f"<{name}{attr}>{html.escape(text)}</{name}>"
+
+
 def _img(path: Path | None, alt: str) -> str:
     if path is None:
         return ""
@@ -55,11 +61,13 @@ def _img(path: Path | None, alt: str) -> str:
 
 
 def _cell(lab: Labels, kpi: str, row: pd.Series | None) -> str:
+    _ = lab.t
     if row is None or pd.isna(row["mean"]):
-        return lab.t("n/a") if kpi != "budget_exhausted_day" else lab.t("never")
+        return _("n/a") if kpi != "budget_exhausted_day" else _("never")
     text = lab.value(kpi, row["mean"], sign=kpi.startswith("incremental"))
     if row["ci_low"] != row["ci_high"] and not pd.isna(row["ci_low"]):
-        text += f'<br><span class="ci">{html.escape(lab.interval(kpi, row["ci_low"], row["ci_high"]))}</span>'
+        ci = html.escape(lab.interval(kpi, row["ci_low"], row["ci_high"]))
+        text += f'<br><span class="ci">{ci}</span>'
     return text
 
 
@@ -81,12 +89,13 @@ def kpi_grid(
     summary: pd.DataFrame, kpis: list[str], books: list[str], lab: Labels, by: str = "playbook"
 ) -> str:
     """Plans as rows, KPIs as columns: mean with its 95% interval, in units."""
+    _ = lab.t
     index = {(r[by], r["kpi"]): r for _, r in summary.iterrows()}
     shown = [k for k in kpis if any((b, k) in index for b in books)]
     rows = [
         [html.escape(str(b))] + [_cell(lab, k, index.get((b, k))) for k in shown] for b in books
     ]
-    return _table([lab.t("plan")] + [lab.kpi(k) for k in shown], rows)
+    return _table([_("plan")] + [lab.kpi(k) for k in shown], rows)
 
 
 def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) -> str:
@@ -96,11 +105,9 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
     from experiments.runs.hydra_app import strip_keys
     from sim.runner import compose
 
-    t = lab.t
+    _ = lab.t
     given = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
-    items = [
-        f"<li>{html.escape(t('command line'))}: <code>{html.escape(' '.join(given) or '-')}</code></li>"
-    ]
+    items = [tag("li", _("command line: {command}").format(command=" ".join(given) or "-"))]
     described = playbooks()
     rows = []
     for book in options["playbooks"]:
@@ -110,10 +117,10 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
             f"{lab.value('cost_total', budget.get('total'))}"
             + (f" ({budget.get('pacing')})" if budget.get("pacing") else "")
             if budget
-            else t("none")
+            else _("none")
         )
         crises = ", ".join(
-            t("day {day}: {share} of members, severity {severity}").format(**c)
+            _("day {day}: {share} of members, severity {severity}").format(**c)
             for c in (cfg.get("crises") or [])
         )
         rows.append(
@@ -122,10 +129,10 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
                 html.escape(described.get(book, "")),
                 html.escape(", ".join(sorted((cfg.get("strategies") or {}).keys())) or "-"),
                 html.escape(money),
-                html.escape(crises or t("none")),
+                html.escape(crises or _("none")),
             ]
         )
-    head = [t("plan"), t("what it does"), t("strategies"), t("budget"), t("crises")]
+    head = [_("plan"), _("what it does"), _("strategies"), _("budget"), _("crises")]
     scen = [
         [
             html.escape(s.name),
@@ -135,17 +142,26 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
         for s in options["scenarios"]
     ]
     return (
-        f"<ul>{''.join(items)}<li>{html.escape(t('days simulated'))}: "
-        f"{html.escape(str(compose(given).days))}; {html.escape(t('replications'))}: "
-        f"{options['reps']}; {html.escape(t('seeds'))} {options['seed']}..."
-        f"{options['seed'] + options['reps'] - 1}</li></ul>"
+        "<ul>"
+        + "".join(items)
+        + tag(
+            "li",
+            _("days simulated: {days}; replications: {reps}; seeds {first} to {last}").format(
+                days=compose(given).days,
+                reps=options["reps"],
+                first=options["seed"],
+                last=options["seed"] + options["reps"] - 1,
+            ),
+        )
+        + "</ul>"
         + _table(head, rows)
-        + _table([t("scenario"), t("what it assumes"), t("settings")], scen)
+        + _table([_("scenario"), _("what it assumes"), _("settings")], scen)
     )
 
 
 def scenario_grid(result: Any, options: dict[str, Any], lab: Labels) -> str:
     """Plans x scenarios: the ranking KPI's mean, the winner of each scenario marked."""
+    _ = lab.t
     kpi, books = options["rank_by"], options["playbooks"]
     part = result.summary[result.summary["kpi"] == kpi]
     winners = result.ranking[result.ranking["rank"] == 1].set_index("scenario")["playbook"]
@@ -160,12 +176,13 @@ def scenario_grid(result: Any, options: dict[str, Any], lab: Labels) -> str:
     wins = result.decision.wins if result.decision is not None else {}
     for row, book in zip(rows, books, strict=True):
         row.append(str(wins.get(book, 0)))
-    head = [lab.t("plan"), *[s.name for s in options["scenarios"]], lab.t("scenarios won")]
+    head = [_("plan"), *[s.name for s in options["scenarios"]], _("scenarios won")]
     return _table(head, rows)
 
 
 def segment_grid(segments: pd.DataFrame, options: dict[str, Any], lab: Labels) -> str:
     """Per segment and plan (first scenario): members, extra members, conversion, revenue."""
+    _ = lab.t
     if segments.empty:
         return ""
     first = options["scenarios"][0].name
@@ -176,21 +193,22 @@ def segment_grid(segments: pd.DataFrame, options: dict[str, Any], lab: Labels) -
         for book in options["playbooks"]:
             cells = [_cell(lab, k, index.get((seg, book, k))) for k in SEGMENT_COLUMNS]
             rows.append([html.escape(str(seg)), html.escape(book), *cells])
-    head = [lab.t("segment"), lab.t("plan"), *[lab.kpi(k) for k in SEGMENT_COLUMNS]]
+    head = [_("segment"), _("plan"), *[lab.kpi(k) for k in SEGMENT_COLUMNS]]
     return _table(head, rows)
 
 
 def p_value(p: float, lab: Labels) -> str:
     """A p-value people read: ``< 0.001`` or three decimals."""
+    _ = lab.t
     if pd.isna(p):
-        return lab.t("n/a")
+        return _("n/a")
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def tests_table(differences: pd.DataFrame, lab: Labels) -> str:
     """The paired tests, readable: difference with its interval, p-values, effect size."""
     rows = []
-    for _, r in differences.iterrows():
+    for _i, r in differences.iterrows():
         k = r["kpi"]
         rows.append(
             [
@@ -204,22 +222,23 @@ def tests_table(differences: pd.DataFrame, lab: Labels) -> str:
                 lab.number(r["effect_dz"], 2),
             ]
         )
-    t = lab.t
+    _ = lab.t
     head = [
-        t("scenario"),
-        t("plan"),
-        t("KPI"),
-        t("difference"),
-        t("95% interval"),
-        t("paired t-test p"),
-        t("Wilcoxon p"),
-        t("effect size d_z"),
+        _("scenario"),
+        _("plan"),
+        _("KPI"),
+        _("difference"),
+        _("95% interval"),
+        _("paired t-test p"),
+        _("Wilcoxon p"),
+        _("effect size d_z"),
     ]
     return _table(head, rows, first_is_name=False)
 
 
 def definitions(kpis: list[str], lab: Labels) -> str:
     """Every KPI shown, with its definition (the ``how`` of ``sim.kpis``)."""
+    _ = lab.t
     rows = [
         [
             html.escape(lab.kpi(k)),
@@ -229,13 +248,13 @@ def definitions(kpis: list[str], lab: Labels) -> str:
         for k in kpis
         if k in KPIS
     ]
-    return _table([lab.t("KPI"), lab.t("key"), lab.t("definition")], rows)
+    return _table([_("KPI"), _("key"), _("definition")], rows)
 
 
 def write_report(result: Any, options: dict[str, Any], overrides: list[str] | None = None) -> Path:
     """Every chart and ``report.html`` into the comparison's folder."""
     lab = Labels(options["lang"], options["currency"])
-    t, out, books = lab.t, result.out_dir, options["playbooks"]
+    _, out, books = lab.t, result.out_dir, options["playbooks"]
     first = options["scenarios"][0].name
     runs = (
         result.runs[result.runs["scenario"] == first] if "scenario" in result.runs else result.runs
@@ -247,53 +266,55 @@ def write_report(result: Any, options: dict[str, Any], overrides: list[str] | No
 
     trans = RunStore(out).transitions(set(per["key"]))
     figs = [
-        (charts.effects_plot(per, books, books[0], lab, plots / "effects.png"), t("effects")),
-        (charts.curves_plot(runs, books, lab, plots / "curves.png"), t("daily curves")),
-        (charts.cost_plot(per, books, lab, plots / "cost.png"), t("cost")),
-        (charts.channels_plot(per, books, lab, plots / "channels.png"), t("channels")),
-        (charts.transitions_plot(trans, books, lab, plots / "level_transitions.png"), t("levels")),
+        (charts.effects_plot(per, books, books[0], lab, plots / "effects.png"), _("effects")),
+        (charts.curves_plot(runs, books, lab, plots / "curves.png"), _("daily curves")),
+        (charts.cost_plot(per, books, lab, plots / "cost.png"), _("cost")),
+        (charts.channels_plot(per, books, lab, plots / "channels.png"), _("channels")),
+        (charts.transitions_plot(trans, books, lab, plots / "level_transitions.png"), _("levels")),
     ]
     decision = result.decision.lines(lab) if result.decision is not None else []
     sections = [
-        f'<section id="decision"><h2>{html.escape(t("Decision"))}</h2>'
-        + "".join(f"<p>{html.escape(line)}</p>" for line in decision)
+        '<section id="decision">'
+        + tag("h2", _("Decision"))
+        + "".join(tag("p", line) for line in decision)
         + "</section>",
-        f"<h2>{html.escape(t('The plans at a glance'))}</h2>"
-        + f'<p class="note">{html.escape(t("Scenario"))}: {html.escape(first)}</p>'
+        tag("h2", _("The plans at a glance"))
+        + tag("p", _("Scenario: {name}").format(name=first), "note")
         + kpi_grid(summary, GLANCE, books, lab),
     ]
     if len(options["scenarios"]) > 1:
+        note = _("{kpi}; bold: the best plan of the scenario").format(
+            kpi=lab.kpi(options["rank_by"])
+        )
         sections.append(
-            f"<h2>{html.escape(t('Plans x scenarios'))}</h2>"
-            f'<p class="note">{html.escape(lab.kpi(options["rank_by"]))}; '
-            f"{html.escape(t('bold: the best plan of the scenario'))}</p>"
+            tag("h2", _("Plans x scenarios"))
+            + tag("p", note, "note")
             + scenario_grid(result, options, lab)
         )
     sections += [
-        f"<h2>{html.escape(t('Settings'))}</h2>" + settings_html(options, overrides or [], lab),
-        f"<h2>{html.escape(t('Charts'))}</h2>" + "\n".join(_img(p, a) for p, a in figs),
-        f"<h2>{html.escape(t('By segment'))}</h2>" + segment_grid(result.segments, options, lab),
-        f"<details><summary>{html.escape(t('Appendix: every KPI, paired tests, definitions'))}"
-        f"</summary><h3>{html.escape(t('Every KPI (mean and 95% interval)'))}</h3>"
+        tag("h2", _("Settings")) + settings_html(options, overrides or [], lab),
+        tag("h2", _("Charts")) + "\n".join(_img(p, a) for p, a in figs),
+        tag("h2", _("By segment")) + segment_grid(result.segments, options, lab),
+        "<details>"
+        + tag("summary", _("Appendix: every KPI, paired tests, definitions"))
+        + tag("h3", _("Every KPI (mean and 95% interval)"))
         + kpi_grid(summary, options["kpis"], books, lab)
-        + f"<h3>{html.escape(t('Paired differences against the baseline'))}</h3>"
-        + f'<p class="note">{html.escape(t(PAIRED_NOTE))}</p>'
+        + tag("h3", _("Paired differences against the baseline"))
+        + tag("p", _(PAIRED_NOTE), "note")
         + tests_table(result.differences, lab)
-        + f"<h3>{html.escape(t('Definitions'))}</h3>"
+        + tag("h3", _("Definitions"))
         + definitions(options["kpis"], lab)
         + "</details>",
     ]
     if result.failed:
-        sections.insert(
-            1,
-            f'<p class="warn">{html.escape(t("{n} runs failed: see {path}").format(n=len(result.failed), path="errors.json"))}</p>',
-        )
-    title = t("commsim comparison: {plans}").format(plans=", ".join(books))
+        failed = _("{n} runs failed: see {path}").format(n=len(result.failed), path="errors.json")
+        sections.insert(1, f'<p class="warn">{html.escape(failed)}</p>')
+    title = _("commsim comparison: {plans}").format(plans=", ".join(books))
     page = TEMPLATE.format(
         lang="zh-CN" if lab.lang == "zh" else "en",
         title=html.escape(title),
         meta=html.escape(
-            t(
+            _(
                 "{plans} plans x {scenarios} scenarios x {reps} replications, common random "
                 "numbers; baseline: {baseline}; ranked by {kpi}"
             ).format(

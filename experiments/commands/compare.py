@@ -34,7 +34,6 @@ from omegaconf import DictConfig
 
 from experiments.analysis.decision import Decision
 from experiments.analysis.stats import (
-    fmt,
     incremental,
     paired_differences,
     ranking,
@@ -308,11 +307,17 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
     from experiments.analysis.labels import Labels
 
     lab = Labels(options["lang"], options["currency"])
+    _ = lab.t
     first = options["scenarios"][0].name
     part = result.summary[result.summary.get("scenario", first) == first]
     wide: dict[str, dict[str, str]] = {}
-    for _, row in part.iterrows():
-        cell = f"{fmt(row['mean'])} [{fmt(row['ci_low'])}, {fmt(row['ci_high'])}]"
+    for _i, row in part.iterrows():
+        k = row["kpi"]
+        cell = lab.value(k, row["mean"], units=False)
+        if row["ci_low"] != row["ci_high"] and not pd.isna(row["ci_low"]):
+            low = lab.value(k, row["ci_low"], units=False)
+            high = lab.value(k, row["ci_high"], units=False)
+            cell += f" [{low}, {high}]"
         wide.setdefault(lab.kpi(row["kpi"]), {})[row["playbook"]] = cell
     frame = pd.DataFrame(wide).T
     frame = frame[[b for b in options["playbooks"] if b in frame]]
@@ -320,22 +325,24 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
     if result.decision is not None:
         lines += [result.decision.text(lab), ""]
     lines += [
-        lab.t("{plans} playbooks x {reps} replications (mean [95% CI])").format(
+        _("{plans} playbooks x {reps} replications (mean [95% CI])").format(
             plans=len(options["playbooks"]), reps=options["reps"]
         )
-        + (f", {lab.t('scenario')}: {first}" if len(options["scenarios"]) > 1 else ""),
+        + (_(", scenario: {name}").format(name=first) if len(options["scenarios"]) > 1 else ""),
         frame.to_string(),
     ]
     if result.failed:
         lines.append(
             "\n"
-            + lab.t("{n} runs failed: see {path}").format(
+            + _("{n} runs failed: see {path}").format(
                 n=len(result.failed), path=result.out_dir / "errors.json"
             )
         )
     lines.append(
-        f"\n{lab.t('outputs')}: {result.out_dir.resolve()}\n{lab.t('report')}: "
-        f"{(result.out_dir / 'report.html').resolve()}"
+        "\n"
+        + _("outputs: {path}").format(path=result.out_dir.resolve())
+        + "\n"
+        + _("report:  {path}").format(path=(result.out_dir / "report.html").resolve())
     )
     return "\n".join(lines)
 

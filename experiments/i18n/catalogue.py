@@ -158,6 +158,7 @@ def placeholders(text: str) -> list[str] | None:
 
 def _glossary_misses(msgid: str, msgstr: str) -> list[str]:
     misses = []
+    msgid = re.sub(r"\{[^{}]*\}", "", msgid)  # a placeholder's name is not a word shown
     for word, term in GLOSSARY.items():
         used = rf"(?<![\w.`=/-]){re.escape(word)}\w*(?![\w.=(`])"
         flags = 0 if word.isupper() else re.IGNORECASE

@@ -152,7 +152,9 @@ def _read(item: Any) -> Scenario:
     try:
         data = OmegaConf.to_container(OmegaConf.create(item.read_text(encoding="utf-8")))
     except Exception as exc:  # a broken file is named, not a traceback
-        raise ConfigError(where, name, f"the YAML does not parse: {str(exc).splitlines()[0]}")
+        raise ConfigError(
+            where, name, f"the YAML does not parse: {str(exc).splitlines()[0]}"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(where, data, "give a mapping with set: and/or scale:")
     for key in data:

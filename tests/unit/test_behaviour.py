@@ -10,7 +10,7 @@ from agents.contribution import draw_topics, pick_targets
 from agents.sentiment import SentimentParams, neighbour_sentiment, update
 from sim import ConfigError, RunResult, run
 from sim.content import ContentPool
-from sim.kpis import gini, top_share
+from sim.summary import gini, top_share
 from sim.runner import check, compose
 from tests.conftest import SMOKE, Builder
 
