@@ -279,6 +279,8 @@ class CrisisResponse(Strategy):
 
     def _respond(self, ops: OperatorVerbs, hit: np.ndarray, before: np.ndarray) -> None:
         if not ops.spend(self.cost, "crisis_response"):
+            if not ops.budget_exhausted:  # the budget's pacing: respond tomorrow
+                self.pending_.append((ops.day + 1, hit, before))
             return
         self.responses_ += 1
         shift = self.immediate_shift()
