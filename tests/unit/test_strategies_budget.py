@@ -150,6 +150,20 @@ def test_a_paced_refusal_pauses_the_points_scheme_without_ending_it() -> None:
     assert m["cost"].sum() <= 400 and (spent(m) <= m["budget_allowed"] + 1e-9).all()
 
 
+def test_a_held_back_crisis_response_comes_later_and_weaker() -> None:
+    """Crisis on day 120, a 3,000 response due on day 127: an even 3,600 over 180 days
+    allows 3,000 from day 150 on; unpaced, it is paid on time."""
+    base = [*SMOKE, "playbook=crisis_slow_good", "days=180", "budget=3600"]
+    for pacing, day in (("even", 150), ("asap", 127)):
+        model = model_from_config(compose([*base, f"budget_pacing={pacing}"])).run()
+        m = model.recorder.frame()
+        (resp,) = model.strategies[1:]
+        assert resp.responses_ == 1 and model.budget_exhausted_day == -1
+        assert m["cost"].iloc[day] == 3000 and m["cost"].sum() == 3000
+        assert (m["budget_held_back"].iloc[127:day] == 3000).all()
+    assert resp.immediate_shift(150 - 120) < resp.immediate_shift()
+
+
 def test_top_level_keys_replace_the_playbooks_budget() -> None:
     def budget_of(*overrides: str) -> Budget:
         cfg = compose([*SMOKE, "playbook=full_playbook", *overrides])
