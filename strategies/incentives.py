@@ -8,8 +8,8 @@ reward (``reward_cost``); coupons (chance ``coupon_rate`` per member visit, vali
 ``coupon_days``) make holders buy ``coupon_uplift`` times as often, each purchase using one
 (``coupon_cost``); a referral bonus multiplies word of mouth by ``(1 + referral_bonus /
 referral_scale) ** referral_elasticity`` and is paid to each word-of-mouth joiner and inviter.
-When the budget's pacing refuses a payment, the scheme pauses the next day (no lift, no
-coupons, no referral bonus). From the stop (``stop_day``, or the day after the budget's
+When the budget's pacing refuses a payment, the scheme pauses the next day (no points,
+lift, coupons or referral bonus). From the stop (``stop_day``, or the day after the budget's
 total refused a payment), members who earned
 points are crowded out (Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000): posting x
 ``1 - crowding_out * d``, net benefit ``- crowding_out * loss_benefit * d`` per visit,
