@@ -390,6 +390,8 @@ TOP_LEVEL = {
     "strategies",
     "playbook_name",
     "playbook_description",
+    "budget",  # the budget strategy's total and pacing (sim.runner.with_budget_keys)
+    "budget_pacing",
 }
 
 

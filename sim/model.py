@@ -109,7 +109,9 @@ class CommunityModel(mesa.Model):
         #: daily multipliers on outside reach and activity (``drivers.*``), from day 0
         self.drivers = build_drivers(config.drivers, config.days, series_of(config.drivers))
         self.feed_override: ConsumptionParams | None = None
-        self.budget_left: float | None = None
+        self.budget_left: float | None = None  # what the total can still pay (None: no budget)
+        self.budget_spent = 0.0  # paid against the budget since it was set
+        self.budget_allowed: float | None = None  # pacing: spend allowed by today's end
         self.budget_exhausted_day = -1
         self.cost_by_item: dict[str, float] = {}
         self.crisis_days: list[int] = []

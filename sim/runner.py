@@ -164,20 +164,27 @@ def run(
     return run_config(compose(overrides), out_dir=out_dir, progress=progress)
 
 
+#: the top-level keys that set a lever of the budget strategy (``strategies.budget.*``)
+BUDGET_KEYS = {"budget": "total", "budget_pacing": "pacing"}
+#: the budget strategy's class, named as a config's ``_target_`` (sim never imports it)
+BUDGET_TARGET = "strategies.budget.Budget"
+
+
 def build_strategies(cfg: DictConfig | dict[str, Any]) -> list[Any]:
     """Instantiate the strategies under ``strategies.<kind>`` (each names its ``_target_``).
 
-    The model never imports a strategy class: Hydra instantiates them from the config.
+    The model never imports a strategy class: Hydra instantiates them from the config. The
+    top-level keys ``budget`` and ``budget_pacing`` set the budget's levers first
+    (:func:`with_budget_keys`).
 
     Raises:
-        ConfigError: naming the strategy and the lever at fault.
+        ConfigError: naming the strategy and the lever at fault (or the top-level key).
     """
-    from hydra.errors import InstantiationException
-    from hydra.utils import instantiate
-
-    section = to_plain(cfg).get("strategies") or {}
+    plain = to_plain(cfg)
+    section = plain.get("strategies") or {}
     if not isinstance(section, dict):
         raise ConfigError("strategies", section, "give a mapping kind -> strategy settings")
+    section, renames = with_budget_keys(section, plain)
     out = []
     for kind, spec in section.items():
         if spec is None:
@@ -188,16 +195,56 @@ def build_strategies(cfg: DictConfig | dict[str, Any]) -> list[Any]:
                 spec,
                 "each strategy needs its _target_ class; use a playbook (playbook=...) or copy one",
             )
-        try:
-            out.append(instantiate(spec, _convert_="all"))
-        except InstantiationException as exc:
-            cause = exc.__cause__
-            if isinstance(cause, ConfigError):
-                raise cause from None
-            raise ConfigError(
-                f"strategies.{kind}", spec.get("_target_"), str(exc).splitlines()[0]
-            ) from None
+        out.append(instantiate_strategy(kind, spec, renames))
     return sorted(out, key=lambda s: getattr(s, "order", 10))
+
+
+def with_budget_keys(
+    section: dict[str, Any], plain: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The strategies with the top-level ``budget`` and ``budget_pacing`` applied.
+
+    ``budget`` (not null) gives the run a budget strategy with that total, on any playbook,
+    or replaces the total of the playbook's own; ``budget_pacing`` (not null) sets its pacing.
+    Both are levers of the budget strategy, checked by its declaration (range, choices), so
+    a value it refuses is reported under the key the user typed. ``budget_pacing`` on a run
+    without a budget is checked too, and has nothing to pace.
+
+    Returns:
+        The strategies section, and the lever keys to report as the top-level keys.
+    """
+    given = {key: plain.get(key) for key in BUDGET_KEYS if plain.get(key) is not None}
+    renames = {f"strategies.budget.{BUDGET_KEYS[key]}": key for key in given}
+    levers = {BUDGET_KEYS[key]: value for key, value in given.items()}
+    own = section.get("budget")
+    if not given or (own is not None and not isinstance(own, dict)):
+        return section, renames
+    if own is None and "budget" not in given:  # nothing to pace: check the value only
+        instantiate_strategy("budget", {"_target_": BUDGET_TARGET, **levers}, renames)
+        return section, renames
+    spec = {"_target_": BUDGET_TARGET, **(own or {}), **levers}
+    return {**section, "budget": spec}, renames
+
+
+def instantiate_strategy(kind: str, spec: dict[str, Any], renames: dict[str, str]) -> Any:
+    """One strategy from its spec; a ``ConfigError`` on a key of ``renames`` is reported
+    under the key the user typed instead (a top-level key such as ``budget``)."""
+    from hydra.errors import InstantiationException
+    from hydra.utils import instantiate
+
+    try:
+        return instantiate(spec, _convert_="all")
+    except InstantiationException as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ConfigError) and cause.key in renames:
+            key = renames[cause.key]
+            fix = f"{cause.fix} ({key} sets {cause.key}; {key}=null keeps the playbook's own)"
+            raise ConfigError(key, cause.value, fix) from None
+        if isinstance(cause, ConfigError):
+            raise cause from None
+        raise ConfigError(
+            f"strategies.{kind}", spec.get("_target_"), str(exc).splitlines()[0]
+        ) from None
 
 
 def run_config(

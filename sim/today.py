@@ -26,6 +26,7 @@ class Today:
     replies: int = 0
     revenue: float = 0.0
     cost: float = 0.0
+    held_back: float = 0.0  # payments the budget's pacing refused today (their amount)
     gravity: float = 0.0
     crisis_hit: int = 0
     exposure_diversity: float = float("nan")  # mean feed topic entropy of visitors (0..1)

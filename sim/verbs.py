@@ -5,7 +5,8 @@ Strategies receive an :class:`Operator` (typed as the :class:`OperatorVerbs` pro
 benefit, add ties), grant points and coupons, invite people, admit people from ads and
 partners, moderate, rank the feed, reply as staff, respond to crises and spend money; they
 read the model's state through read-only views (``pop``, ``today``, ``content``,
-``crises``). Every cost goes through :meth:`Operator.spend`, which enforces the budget.
+``crises``). Every cost goes through :meth:`Operator.spend`, which enforces the budget
+(its total, and its pacing: what may be spent by the end of each day).
 
 Daily levers (:class:`sim.today.DailyLevers`: ``visit_push``, ``post_multiplier``,
 ``purchase_multiplier``, ``benefit_bonus``, ``wom_multiplier``) are reset in place at the
@@ -62,12 +63,15 @@ class OperatorVerbs(Protocol):
     def crises(self) -> tuple[Crisis, ...]: ...
     @property
     def budget_left(self) -> float | None: ...
+    @property
+    def budget_exhausted(self) -> bool: ...
     def member_posts(self, day: int) -> np.ndarray: ...
     def unanswered_first_posts(self, day: int) -> np.ndarray: ...
     def add_reporter(self, name: str, fn: Callable[[Any], Any]) -> None: ...
     def request_metric(self, name: str) -> None: ...
     def spend(self, amount: float, item: str) -> bool: ...
     def set_budget(self, total: float | None) -> None: ...
+    def pace_budget(self, allowed: float | None) -> None: ...
     def publish(
         self, kind: str, topics: np.ndarray, quality: float | np.ndarray, tone: float = 0.5
     ) -> np.ndarray: ...
@@ -174,6 +178,14 @@ class Operator:
         """What the budget can still pay (None: no budget)."""
         return self._model.budget_left
 
+    @property
+    def budget_exhausted(self) -> bool:
+        """Whether the budget's total has refused a payment (``budget_exhausted_day`` is set).
+
+        Before that, a refused payment was refused by the budget's pacing, for the day only.
+        """
+        return self._model.budget_exhausted_day >= 0
+
     def member_posts(self, day: int) -> np.ndarray:
         """Pool positions of the member posts (not the operator's) written on ``day``."""
         pool = self._model.pool
@@ -199,27 +211,46 @@ class Operator:
     def spend(self, amount: float, item: str) -> bool:
         """Pay ``amount`` for ``item`` if the budget allows; returns whether it was paid.
 
-        When the budget cannot cover it, nothing is paid, the strategy must not act, and
-        the day the budget ran out is recorded (``budget_exhausted_day``).
+        A refused payment is not paid and the strategy must not act. It is refused when the
+        budget's remaining total cannot cover it (the first such day is recorded as
+        ``budget_exhausted_day``), or else when it would take the budget's spending past
+        what its pacing allows by the end of today (:meth:`pace_budget`; counted in
+        ``today.held_back``, the budget is not exhausted).
         """
         m = self._model
         if amount < 0:
             raise ValueError(f"{item}: a cost cannot be negative (got {amount})")
         if amount == 0:
             return True
-        if m.budget_left is not None and amount > m.budget_left + 1e-9:
-            if m.budget_exhausted_day < 0:
-                m.budget_exhausted_day = m.day
-            return False
         if m.budget_left is not None:
+            if amount > m.budget_left + 1e-9:
+                if m.budget_exhausted_day < 0:
+                    m.budget_exhausted_day = m.day
+                return False
+            if m.budget_allowed is not None and m.budget_spent + amount > m.budget_allowed + 1e-9:
+                m.today.held_back += float(amount)
+                return False
             m.budget_left -= amount
+            m.budget_spent += float(amount)
         m.today.cost += float(amount)
         m.cost_by_item[item] = m.cost_by_item.get(item, 0.0) + float(amount)
         return True
 
     def set_budget(self, total: float | None) -> None:
-        """A total budget across strategies (None: unlimited)."""
-        self._model.budget_left = None if total is None else float(total)
+        """A total budget across strategies (None: unlimited), without pacing."""
+        m = self._model
+        m.budget_left = None if total is None else float(total)
+        m.budget_spent = 0.0
+        m.budget_allowed = None
+
+    def pace_budget(self, allowed: float | None) -> None:
+        """Pacing: the budget's spending may reach ``allowed`` (cumulative, since
+        :meth:`set_budget`) by the end of today; None lifts the limit (only the total holds).
+
+        The budget strategy sets it every morning; a payment beyond it is refused for the
+        day (see :meth:`spend`).
+        """
+        self._model.budget_allowed = None if allowed is None else float(allowed)
 
     # ----- content and feed ----------------------------------------------------------------
     def publish(

@@ -8,7 +8,9 @@ reward (``reward_cost``); coupons (chance ``coupon_rate`` per member visit, vali
 ``coupon_days``) make holders buy ``coupon_uplift`` times as often, each purchase using one
 (``coupon_cost``); a referral bonus multiplies word of mouth by ``(1 + referral_bonus /
 referral_scale) ** referral_elasticity`` and is paid to each word-of-mouth joiner and inviter.
-From the stop (``stop_day``, or the day after the budget refused), members who earned
+When the budget's pacing refuses a payment, the scheme pauses the next day (no points,
+lift, coupons or referral bonus). From the stop (``stop_day``, or the day after the budget's
+total refused a payment), members who earned
 points are crowded out (Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000): posting x
 ``1 - crowding_out * d``, net benefit ``- crowding_out * loss_benefit * d`` per visit,
 ``d = 0.5 ** (days since the stop / crowding_half_life)``. Details: docs/strategies.md.
@@ -232,6 +234,7 @@ class Incentives(Strategy):
         self.holders_ = np.empty(0, dtype=np.int64)
         self.bought_before_ = np.empty(0, dtype=np.int64)
         self.halted_day_: int | None = None  # the day the budget could not pay
+        self.paused_day_ = -1  # a day off after the budget's pacing refused a payment
         self.n_rewards_ = self.n_coupons_used_ = self.n_referrals_paid_ = 0
         ops.add_reporter("incentives_rewards", lambda m: self.n_rewards_)
         ops.add_reporter("incentives_coupons_used", lambda m: self.n_coupons_used_)
@@ -245,7 +248,8 @@ class Incentives(Strategy):
     def running(self, day: int) -> bool:
         """Whether the scheme runs on ``day``."""
         end = self.end_day()
-        return day >= self.start_day and (end is None or day < end)
+        paused = day == self.paused_day_
+        return day >= self.start_day and (end is None or day < end) and not paused
 
     def act(self, ops: OperatorVerbs) -> None:
         """Lift posting while points run, or crowd it out after; boost coupons and referrals."""
@@ -314,8 +318,11 @@ class Incentives(Strategy):
             self._pay_referrals(ops)
 
     def _halt(self, ops: OperatorVerbs) -> None:
-        """The budget could not pay: the scheme stops from tomorrow."""
-        if self.halted_day_ is None:
+        """The budget could not pay: the scheme stops from tomorrow, or only pauses tomorrow
+        when the budget's pacing refused (money is left for later days)."""
+        if not ops.budget_exhausted:
+            self.paused_day_ = ops.day + 1
+        elif self.halted_day_ is None:
             self.halted_day_ = ops.day + 1
 
     def _award_points(self, ops: OperatorVerbs) -> None:

@@ -23,7 +23,9 @@ settling_days)`` (a poor response backfires; opinions harden with time, Coombs 2
 Arpan & Roskos-Ewoldsen 2005), and every other member with negative sentiment
 ``spillover`` times that. From the response day on, for ``repair_days`` days, a response
 that fixes the cause repairs the lasting damage: hit members' sentiment moves each day a
-share ``repair_rate * q`` of the way back to where it was before the crisis.
+share ``repair_rate * q`` of the way back to where it was before the crisis. A response
+the budget's pacing holds back is tried again each day, and its ``delay`` in the shift is
+then the days actually waited; one the budget's total cannot pay does not happen.
 """
 
 from __future__ import annotations
@@ -248,7 +250,8 @@ class CrisisResponse(Strategy):
         """Reset the running state."""
         self.before_: np.ndarray | None = None  # everyone's sentiment on a crisis morning
         self.seen_ = 0  # crises in ops.crises already taken in
-        self.pending_: list[tuple[int, np.ndarray, np.ndarray]] = []  # (day, hit, before)
+        # (due day, crisis day, hit, their sentiment before it)
+        self.pending_: list[tuple[int, int, np.ndarray, np.ndarray]] = []
         self.repairs_: list[tuple[int, np.ndarray, np.ndarray]] = []  # (last day, hit, before)
         self.responses_ = 0
 
@@ -260,28 +263,35 @@ class CrisisResponse(Strategy):
     def settle(self, ops: OperatorVerbs) -> None:
         """Evening: take in today's crises, respond when due, keep repairing."""
         self._take_in(ops)
-        for _due, hit, before in [p for p in self.pending_ if p[0] == ops.day]:
-            self._respond(ops, hit, before)
+        for _due, crisis_day, hit, before in [p for p in self.pending_ if p[0] == ops.day]:
+            self._respond(ops, crisis_day, hit, before)
         self.pending_ = [p for p in self.pending_ if p[0] > ops.day]
         self._repair(ops)
 
-    def immediate_shift(self) -> float:
-        """Sentiment shift of hit members on the response day (negative: backlash)."""
-        timing = math.exp(-self.delay / self.settling_days)
+    def immediate_shift(self, delay: int | None = None) -> float:
+        """Sentiment shift of hit members on the response day (negative: backlash), for a
+        response ``delay`` days after the crisis (default: the lever ``delay``)."""
+        delay = self.delay if delay is None else delay
+        timing = math.exp(-delay / self.settling_days)
         return self.effect * (self.quality - self.backlash_threshold) * timing
 
     def _take_in(self, ops: OperatorVerbs) -> None:
         crises = ops.crises
         for crisis in crises[self.seen_ :]:
             before = self.before_ if self.before_ is not None else ops.pop.sentiment
-            self.pending_.append((crisis.day + self.delay, crisis.hit, before[crisis.hit].copy()))
+            due = crisis.day + self.delay
+            self.pending_.append((due, crisis.day, crisis.hit, before[crisis.hit].copy()))
         self.seen_ = len(crises)
 
-    def _respond(self, ops: OperatorVerbs, hit: np.ndarray, before: np.ndarray) -> None:
+    def _respond(
+        self, ops: OperatorVerbs, crisis_day: int, hit: np.ndarray, before: np.ndarray
+    ) -> None:
         if not ops.spend(self.cost, "crisis_response"):
+            if not ops.budget_exhausted:  # the budget's pacing: respond tomorrow, later
+                self.pending_.append((ops.day + 1, crisis_day, hit, before))
             return
         self.responses_ += 1
-        shift = self.immediate_shift()
+        shift = self.immediate_shift(ops.day - crisis_day)
         pop = ops.pop
         others = np.flatnonzero((pop.state == MEMBER) & (pop.sentiment < 0))
         others = np.setdiff1d(others, hit, assume_unique=True)

@@ -10,8 +10,9 @@
   (``mentor_capacity`` mentees each, counting mentees still in their first
   ``mentor_days``); the two become friends (``add_ties``). Each morning, mentored newcomers
   still in their first ``mentor_days`` get ``mentor_benefit`` added to the net benefit of
-  a visit (``add_benefit``), at ``cost_per_mentee_day`` each. Once the budget refuses
-  to pay for mentoring, no new mentees are taken on.
+  a visit (``add_benefit``), at ``cost_per_mentee_day`` each. Once the budget's total
+  refuses to pay for mentoring, no new mentees are taken on (a refusal by the budget's
+  pacing only holds that day's mentoring back).
 
 Daily metrics: ``onboarding_welcomed`` and ``onboarding_mentored`` (cumulative counts).
 """
@@ -142,8 +143,8 @@ class Onboarding(Strategy):
             return
         if ops.spend(self.cost_per_mentee_day * len(mentees), "mentoring"):
             ops.add_benefit(mentees, self.mentor_benefit)
-        else:
-            self.broke_ = True
+        else:  # the budget's pacing only holds mentoring back today
+            self.broke_ = ops.budget_exhausted
 
     def settle(self, ops: OperatorVerbs) -> None:
         """Welcome today's unanswered first posts of the right age; assign new mentors."""

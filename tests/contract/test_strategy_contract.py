@@ -67,13 +67,13 @@ class Acting:
 
 
 ACTING: dict[str, Acting] = {
-    "Budget": Acting(
+    "Budget": Acting(  # paced (the default, even): held back, never ahead of its pace
         {"total": 300.0},
         {"content"},
         lambda m, model, s: (
-            model.budget_exhausted_day > 0
+            m["budget_held_back"].sum() > 0
+            and bool((m["cost"].cumsum() <= m["budget_allowed"] + 1e-9).all())
             and sum(model.cost_by_item.values()) <= 300.0
-            and m["budget_left"].iloc[-1] < 60.0
         ),
         companions=lambda: [ContentPlan()],
     ),

@@ -253,7 +253,8 @@ def test_group_cap_cuts_posting() -> None:
 
 
 def test_budget_stops_spending() -> None:
-    r = run([*SMOKE, ADD_BUDGET, ADD_REACH, "+strategies.budget.total=420"])
+    """Unpaced (asap), the total goes at the strategies' own rate and then nothing is paid."""
+    r = run([*SMOKE, ADD_BUDGET, ADD_REACH, "+strategies.budget.total=420", "budget_pacing=asap"])
     s = r.summary
     assert s["budget_exhausted_day"] >= 1 and s["cost_total"] <= 420
     assert s["cost_total"] == 400.0 and s["budget_exhausted_day"] == 9  # 50 a day
