@@ -12,7 +12,7 @@ allowed by the end of day ``t`` of a run of ``T`` days (``ops.pace_budget``):
 
 Money not spent on a day stays allowed on the next. A payment beyond what pacing allows
 today is refused for the day but does not exhaust the budget: ``budget_exhausted_day`` (in
-the summary; -1 if never) is the first day a payment is refused because the remaining
+the summary; null if never) is the first day a payment is refused because the remaining
 total cannot cover it. The budget acts first (``order = 0``) so it is in force before
 anyone spends. Daily metrics: ``budget_left``, ``budget_allowed`` and ``budget_held_back``.
 """

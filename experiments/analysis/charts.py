@@ -63,7 +63,7 @@ def curves_plot(runs: pd.DataFrame, books: list[str], lab: Labels, path: Path) -
     for ax in axes[1]:
         ax.set_xlabel(_("day"))
     fig.suptitle(_("Daily curves (mean over replications, 95% band)"))
-    fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
+    fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))  # type: ignore[union-attr,call-arg]
     _legend(fig, list(axes.ravel()))
     return save_figure(fig, path)
 
@@ -110,7 +110,7 @@ def cost_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) 
             part["incremental_members"].mean(),
             marker="X",
             s=140,
-            color=dots.get_facecolor()[0][:3],
+            color=dots.get_facecolor()[0][:3],  # type: ignore[index]
             edgecolor="black",
             label=book,
         )

@@ -268,8 +268,8 @@ def beat_count(per: pd.DataFrame, kpi: str, best: str, runner: str | None) -> tu
 def uncertain_ranges() -> dict[str, tuple[float, float]]:
     """The uncertain parameters and their ranges (``configs/uncertainty/default.yaml``)."""
     text = files("configs").joinpath("uncertainty", "default.yaml").read_text(encoding="utf-8")
-    params = OmegaConf.to_container(OmegaConf.create(text))["parameters"]  # type: ignore[index]
-    return {k: (float(v["low"]), float(v["high"])) for k, v in params.items()}
+    data: Any = OmegaConf.to_container(OmegaConf.create(text))
+    return {k: (float(v["low"]), float(v["high"])) for k, v in data["parameters"].items()}
 
 
 def sensitivity_caveat(

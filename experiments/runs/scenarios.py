@@ -159,7 +159,7 @@ def _read(item: Any) -> Scenario:
         raise ConfigError(where, data, "give a mapping with set: and/or scale:")
     for key in data:
         if key not in _KEYS:
-            raise ConfigError(f"{where}: {key}", data[key], f"use: {', '.join(sorted(_KEYS))}")
+            raise ConfigError(f"{where}: {key!s}", data[key], f"use: {', '.join(sorted(_KEYS))}")
     values = _flat(data.get("set") or {}, f"{where}: set")
     factors = _flat(data.get("scale") or {}, f"{where}: scale")
     for key, factor in factors:

@@ -10,8 +10,8 @@ from agents.contribution import draw_topics, pick_targets
 from agents.sentiment import SentimentParams, neighbour_sentiment, update
 from sim import ConfigError, RunResult, run
 from sim.content import ContentPool
-from sim.summary import gini, top_share
 from sim.runner import check, compose
+from sim.summary import gini, top_share
 from tests.conftest import SMOKE, Builder
 
 SMALL = [*SMOKE, "community.n=1000", "days=120"]

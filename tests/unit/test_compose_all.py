@@ -48,7 +48,7 @@ def group_option_ids() -> list[tuple[str, str]]:
 
 def test_every_group_is_covered() -> None:
     groups = {p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    assert groups == set(SIM_GROUPS) | set(COMMAND_GROUPS), groups
+    assert groups == set(SIM_GROUPS) | set(COMMAND_GROUPS) | {"scenario"}, groups
     assert "smoke" in options("experiment")
 
 
@@ -167,3 +167,16 @@ def test_a_strategy_added_on_the_command_line_gets_its_defaults() -> None:
 
 def strategy_classes_by_kind() -> dict[str, Any]:
     return {c.kind: c for c in strategy_classes()}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", options("scenario"))
+def test_scenario_loads_composes_and_checks(name: str) -> None:
+    """Every built-in scenario (``configs/scenario/``, read by compare, not a Hydra group)
+    becomes overrides that compose and pass the check, and changes the config."""
+    from experiments.runs.scenarios import load
+
+    (scenario,) = load([name])
+    base = compose(["+experiment=smoke", "days=120"])
+    cfg = compose(["+experiment=smoke", "days=120", *scenario.overrides(base)])
+    check(cfg)
+    assert scenario.overrides(base) and to_plain(cfg) != to_plain(base)

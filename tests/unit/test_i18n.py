@@ -78,11 +78,11 @@ def test_update_keeps_translations_adds_new_texts_and_drops_old(
     assert catalogue.update_catalogue("zh").untranslated == []
     assert po.read_text(encoding="utf-8") == before, "make i18n changed an up-to-date catalogue"
 
-    template = _template_from(tmp_path, 'print(_("{n} runs failed", n=3))\n')
+    template = _template_from(tmp_path, 'print(_("{n} widgets failed", n=3))\n')
     template.delete("replies")
     monkeypatch.setattr(catalogue, "extract_messages", lambda: template)
     update = catalogue.update_catalogue("zh")
-    assert update.untranslated == ["{n} runs failed"]
+    assert update.untranslated == ["{n} widgets failed"]
     assert update.dropped == ["replies"]
     assert '"replies"' not in po.read_text(encoding="utf-8")
     assert 'msgstr "30 日留存率"' in po.read_text(encoding="utf-8")
@@ -92,7 +92,9 @@ def test_translator() -> None:
     _ = translator("zh")
     assert _("30-day retention") == "30 日留存率"
     assert _("a text with no translation") == "a text with no translation"
-    assert _("{n} runs failed", n=3) == "3 runs failed"
+    assert _("{n} widgets failed", n=3) == "3 widgets failed"
+    failed = _("{n} runs failed: see {path}", n=3, path="errors.json")
+    assert failed == "3 次运行失败：见 errors.json"
     assert translator("en")("30-day retention") == "30-day retention"
     assert N_("members at the end") == "members at the end"
 

@@ -76,7 +76,7 @@ def test_even_spreads_spending(paced: dict[str, Any]) -> None:
     assert spent(m).iloc[DAYS // 2] == pytest.approx(TOTAL / 2, abs=AD)  # half by mid-run
     assert s["cost_total"] <= TOTAL and m["budget_held_back"].sum() > 0
     # held back is not run out: the total refuses only when what is left is below one ad
-    assert s["budget_exhausted_day"] == -1 or s["budget_exhausted_day"] > DAYS * (1 - AD / TOTAL)
+    assert s["budget_exhausted_day"] is None or s["budget_exhausted_day"] > DAYS * (1 - AD / TOTAL)
 
 
 def test_front_spends_more_in_the_first_half(paced: dict[str, Any]) -> None:
@@ -127,7 +127,7 @@ def test_full_playbook_keeps_its_unpaced_budget() -> None:
 
 def test_a_budget_on_the_baseline_costs_nothing() -> None:
     r = run([*SMOKE, "playbook=baseline", "budget=5000"])
-    assert r.summary["cost_total"] == 0 and r.summary["budget_exhausted_day"] == -1
+    assert r.summary["cost_total"] == 0 and r.summary["budget_exhausted_day"] is None
     assert (r.metrics["budget_left"] == 5000).all()
     assert r.metrics["budget_allowed"].iloc[-1] == pytest.approx(5000)
 
