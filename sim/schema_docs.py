@@ -27,6 +27,7 @@ from typing import Any
 
 from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
+from sim.community import CommunitySpec
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
 from sim.kpis import ChurnDefinition
@@ -127,6 +128,9 @@ def model_tables() -> dict[str, str]:
         "start": param_table([("start", StartParams)]),
         "churn": param_table([("churn", ChurnDefinition)]),
         "drivers": param_table([("drivers", DriversParams)]),
+        "community": param_table(
+            [("community", CommunitySpec), ("community.segments.<name>", SegmentParams)]
+        ),
         "behaviour.segments": param_table(
             [
                 ("behaviour.segments", SegmentsParams),
