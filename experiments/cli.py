@@ -92,6 +92,11 @@ COMMANDS: dict[str, Command] = {
         "list the ready playbooks (strategy bundles), one line each",
         hydra=False,
     ),
+    "init": Command(
+        "experiments.commands.init",
+        "write a project folder of your own (community, two plans, README): commsim init DIR",
+        hydra=False,
+    ),
     "validate": Command(
         "experiments.commands.validate",
         "reproduce known published results (Bass, Fibich-Gibori, Kempe et al.,\n"

@@ -90,6 +90,16 @@ def config_dir_option(args: Sequence[str]) -> tuple[Path | None, list[str]]:
     return (project.check_config_dir(given[0]) if given else None), rest
 
 
+def with_override(args: Sequence[str], override: str) -> list[str]:
+    """``args`` with ``override`` beside the other overrides (Hydra's parser takes one run
+    of overrides, not overrides on both sides of a flag such as ``--cfg job``)."""
+    args = list(args)
+    for i, arg in enumerate(args):
+        if not arg.startswith("-") and ("=" in arg or arg.startswith("~")):
+            return [*args[:i], override, *args[i:]]
+    return [*args, override]
+
+
 def user_overrides(args: Sequence[str]) -> list[str] | None:
     """The config overrides of a command line, or None when Hydra flags are present."""
     if any(a in HYDRA_FLAGS or a.startswith("--") for a in args):
@@ -143,7 +153,7 @@ def run_app(
         folder, args = config_dir_option(args)
         project.use_config_dir(folder)
         if folder is not None:
-            args = [*args, project.searchpath_override(folder)]
+            args = with_override(args, project.searchpath_override(folder))
         if rewrite is not None:
             args = rewrite(args)
         cfg = precompose(config_name, args)
