@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +251,33 @@ def test_a_user_playbook_runs_on_ray(folder: Path, monkeypatch: pytest.MonkeyPat
     key = {r.summary["seed"]: r.summary["cost_total"] for r in serial}
     assert {r.summary["seed"]: r.summary["cost_total"] for r in results} == key
     assert all(v > 0 for v in key.values())
+
+
+def test_the_classroom_page_takes_a_user_playbook(folder: Path) -> None:
+    from experiments.classroom.model import preset_levers
+    from experiments.commands.ui import parse_options, solara_env
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    options = parse_options(["-cd", str(folder), "playbook=my_weekly_live", f"port={port}"])
+    assert options.playbook == "my_weekly_live" and options.config_dir == folder.resolve()
+    assert solara_env(options)["COMMSIM_CONFIG_DIR"] == str(folder.resolve())
+    assert preset_levers("my_weekly_live")["weekly_qa"]
+    with pytest.raises(ConfigError, match="my_points_lite"):
+        parse_options(["-cd", str(folder), "playbook=my_nope", f"port={port}"])
+
+
+def test_a_hydra_sweep_runs_the_users_playbooks(folder: Path, tmp_path: Path) -> None:
+    proc = commsim(
+        "run",
+        "-m",
+        f"--config-dir={folder}",
+        "community=my_community",
+        "playbook=my_weekly_live,my_points_lite",
+        "community.n=200",
+        "days=5",
+        f"hydra.sweep.dir={tmp_path}",
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.glob("*/summary.json")) == ["summary.json"] * 2
