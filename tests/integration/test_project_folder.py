@@ -281,3 +281,15 @@ def test_a_hydra_sweep_runs_the_users_playbooks(folder: Path, tmp_path: Path) ->
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sorted(p.name for p in tmp_path.glob("*/summary.json")) == ["summary.json"] * 2
+
+
+def test_a_calibrated_baseline_keeps_the_communitys_segments(folder: Path) -> None:
+    from experiments.calibration.baseline import baseline
+    from sim.runner import to_plain
+
+    base = to_plain(compose(["community=my_community", *SMALL], config_dir=folder))
+    _, body, args = baseline(compose([]), base, {"acquisition.q": 0.05}, [])
+    assert set(body["community"]["segments"]) == {"regulars", "occasional"}
+    cfg = compose(args)  # the baseline as overrides, without the folder
+    assert set(cfg.community.segments) == {"regulars", "occasional"}
+    assert cfg.community.segments.regulars.visit == 1.4
