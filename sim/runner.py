@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from sim import project
@@ -86,6 +87,13 @@ def compose(
             return hydra_compose(config_name=config_name, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise hydra_error(exc, overrides) from None
+    except yaml.YAMLError as exc:  # a config file (often the user's own) that does not parse
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.name}, line {mark.line + 1}" if mark is not None else "a config file"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(
+            where, problem, "the YAML does not parse: check the indentation and brackets there"
+        ) from None
 
 
 def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:

@@ -293,3 +293,12 @@ def test_a_calibrated_baseline_keeps_the_communitys_segments(folder: Path) -> No
     cfg = compose(args)  # the baseline as overrides, without the folder
     assert set(cfg.community.segments) == {"regulars", "occasional"}
     assert cfg.community.segments.regulars.visit == 1.4
+
+
+def test_a_broken_user_file_is_named(folder: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    (broken / "playbook" / "my_broken.yaml").write_text("strategies:\n  events: [\n")
+    proc = commsim("run", f"--config-dir={broken}", "playbook=my_broken", *SMALL)
+    assert proc.returncode == 2, proc.stderr
+    assert "my_broken.yaml" in proc.stderr and "Traceback" not in proc.stderr
