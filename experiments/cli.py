@@ -10,7 +10,8 @@ Commands (``commsim <command> --help`` describes each):
     calibrate    fit uncertain parameters to a real interaction log
     history      read an interaction log and describe it: daily users, people, a summary
     ui           the classroom web page (Mesa/Solara)
-    playbooks    the ready playbooks, one line each
+    playbooks    the ready playbooks, one line each (and yours, with --config-dir=DIR)
+    init         write a project folder of your own (community, two plans, README)
     validate     reproduce known published results and print expected vs simulated
 
 Each command is a module of ``experiments.commands`` with a ``main(args) -> int``.
@@ -91,6 +92,11 @@ COMMANDS: dict[str, Command] = {
     "playbooks": Command(
         "experiments.commands.playbooks",
         "list the ready playbooks (strategy bundles), one line each",
+        hydra=False,
+    ),
+    "init": Command(
+        "experiments.commands.init",
+        "write a project folder of your own (community, two plans, README): commsim init DIR",
         hydra=False,
     ),
     "validate": Command(

@@ -1,4 +1,13 @@
-"""The ``community=`` config group: which social graph the simulated people live on."""
+"""The ``community=`` config group: which social graph the simulated people live on, and
+optionally who they are.
+
+A community file may declare its own segments (personas), ``segments: {name: {share: ...,
+visit: ...}}`` with the fields of ``behaviour.segments.groups.<name>``
+(``agents.segments.SegmentParams``). They replace the built-in personas of
+``behaviour.segments.groups`` entirely, unless ``keep_builtin_segments: true`` adds them to
+those (a segment of the same name then takes the community's values). ``sim.config`` checks
+each segment's values and applies them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.params import param
 from sim.errors import ConfigError
 from sim.graphs import (
     SocialGraph,
@@ -40,13 +50,26 @@ KINDS: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
     "file": {"path": (str, None, None), "format": (str, None, None)},
 }
 
+#: keys every kind takes: the community's own segments (checked by ``sim.config``)
+SEGMENT_KEYS = ("segments", "keep_builtin_segments")
+
 
 @dataclass(frozen=True)
 class CommunitySpec:
-    """A checked ``community`` section: the kind and its parameters."""
+    """A checked ``community`` section: the kind, its parameters, and the community's own
+    segments, if it declares them (name -> ``SegmentParams`` values, checked by
+    ``sim.config``)."""
 
     kind: str
     params: dict[str, Any] = field(default_factory=dict)
+    segments: Mapping[str, Mapping[str, Any]] | None = None
+    keep_builtin_segments: bool = param(
+        False,
+        unit="-",
+        source="-",
+        doc="with community.segments: keep the built-in personas of behaviour.segments.groups "
+        "and add these (true), or use only these (false)",
+    )
 
     @property
     def n(self) -> int:
@@ -76,12 +99,17 @@ def parse_community(values: Mapping[str, Any] | None) -> CommunitySpec:
     if kind not in KINDS:
         raise ConfigError("community", kind, f"use one of: {', '.join(KINDS)}")
     spec = KINDS[kind]
+    segments = _check_segments(values.pop("segments", None))
+    keep = values.pop("keep_builtin_segments", False)
+    if not isinstance(keep, bool):
+        raise ConfigError("community.keep_builtin_segments", keep, "use true or false")
     for key in values:
         if key not in spec and key != "name":
+            takes = [*spec, *SEGMENT_KEYS]
             raise ConfigError(
                 f"community.{key}",
                 values[key],
-                f"unknown key for community={kind}; it takes: {', '.join(spec) or 'no parameters'}",
+                f"unknown key for community={kind}; it takes: {', '.join(takes)}",
             )
     params = {k: _check(f"community.{k}", values.get(k), *spec[k]) for k in spec}
     if kind in ("ring", "ws") and params["k"] % 2:
@@ -94,7 +122,20 @@ def parse_community(values: Mapping[str, Any] | None) -> CommunitySpec:
         params["blocks"] = _check_blocks(params["blocks"])
     if kind == "file":
         _check_path(params["path"])
-    return CommunitySpec(kind=kind, params=params)
+    return CommunitySpec(kind=kind, params=params, segments=segments, keep_builtin_segments=keep)
+
+
+def _check_segments(value: Any) -> dict[str, Mapping[str, Any]] | None:
+    """``community.segments``: None or a mapping of segment name -> mapping of values."""
+    if value is None or (isinstance(value, Mapping) and not value):
+        return None
+    fix = "give segment name -> its values, e.g. {regulars: {share: 0.3, visit: 1.4}}"
+    if not isinstance(value, Mapping):
+        raise ConfigError("community.segments", value, fix)
+    for name, values in value.items():
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"community.segments.{name}", values, fix)
+    return {str(name): dict(values) for name, values in value.items()}
 
 
 def _check(key: str, value: Any, typ: type, low: float | None, high: float | None) -> Any:

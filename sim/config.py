@@ -246,19 +246,45 @@ def parse_segments(values: Mapping[str, Any] | None) -> SegmentsParams:
         raise ConfigError(
             "behaviour.segments.groups", groups_in, "give a mapping of segment name -> parameters"
         )
+    groups = parse_groups(groups_in, "behaviour.segments.groups")
+    return SegmentsParams(assign=assign, groups=groups or None)
+
+
+def parse_groups(values: Mapping[str, Any], prefix: str) -> dict[str, SegmentParams]:
+    """Segment name -> its checked :class:`SegmentParams` (``prefix``: the key of the
+    mapping, ``behaviour.segments.groups`` or ``community.segments``)."""
     groups = {
-        str(name): parse_params(SegmentParams, g, f"behaviour.segments.groups.{name}")
-        for name, g in groups_in.items()
+        str(name): parse_params(SegmentParams, g, f"{prefix}.{name}") for name, g in values.items()
     }
+    check_groups(groups, prefix)
+    return groups
+
+
+def check_groups(groups: Mapping[str, SegmentParams], key: str) -> None:
+    """At least one positive share, at most 100 segments."""
     if groups and sum(g.share for g in groups.values()) <= 0:
         raise ConfigError(
-            "behaviour.segments.groups",
+            key,
             {k: g.share for k, g in groups.items()},
             "give at least one segment a positive share",
         )
     if len(groups) > 100:
-        raise ConfigError("behaviour.segments.groups", len(groups), "use at most 100 segments")
-    return SegmentsParams(assign=assign, groups=groups or None)
+        raise ConfigError(key, len(groups), "use at most 100 segments")
+
+
+def community_segments(behaviour: BehaviourParams, community: CommunitySpec) -> BehaviourParams:
+    """The behaviour with the community's own segments (``community.segments``), if it
+    declares them: they replace ``behaviour.segments.groups`` (the built-in personas), or,
+    with ``community.keep_builtin_segments: true``, join them (a segment of the same name
+    takes the community's values)."""
+    if not community.segments:
+        return behaviour
+    own = parse_groups(community.segments, "community.segments")
+    kept = dict(behaviour.segments.groups or {}) if community.keep_builtin_segments else {}
+    groups = {**kept, **own}
+    check_groups(groups, "community.segments")
+    segments = dataclasses.replace(behaviour.segments, groups=groups)
+    return dataclasses.replace(behaviour, segments=segments)
 
 
 def parse_crises(values: Any, days: int) -> tuple[Crisis, ...]:
@@ -332,7 +358,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             f"sets the joins of acquisition.rule=bass (not {acquisition.rule}); use "
             "acquisition.rule=bass or leave start.new_per_week at 0",
         )
-    behaviour = parse_behaviour(cfg.get("behaviour"))
+    behaviour = community_segments(parse_behaviour(cfg.get("behaviour")), community)
     if behaviour.segments.assign == "block" and community.kind != "sbm":
         raise ConfigError(
             "behaviour.segments.assign",

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
+from sim import project
 from sim.config import SimConfig, parse_config
 from sim.errors import ConfigError
 from sim.io import write_csv, write_json, write_parquet, write_text
@@ -53,8 +55,19 @@ class RunResult:
     out_dir: Path | None = None
 
 
-def compose(overrides: Sequence[str] = (), config_name: str = CONFIG_NAME) -> DictConfig:
+def compose(
+    overrides: Sequence[str] = (),
+    config_name: str = CONFIG_NAME,
+    config_dir: str | Path | None = None,
+) -> DictConfig:
     """Compose commsim's Hydra config with command-line style overrides.
+
+    Args:
+        overrides: Hydra overrides, as on the command line.
+        config_name: the primary config in ``configs/`` (``config``, ``compare``...).
+        config_dir: a project folder whose groups (``playbook/``, ``community/``...) are
+            added to the package's (default: this process's, ``sim.project.config_dir``;
+            ``commsim <command> --config-dir=DIR`` sets it).
 
     Raises:
         ConfigError: for an unknown group option or key, naming it and the choices.
@@ -66,6 +79,9 @@ def compose(overrides: Sequence[str] = (), config_name: str = CONFIG_NAME) -> Di
     from omegaconf.errors import OmegaConfBaseException
 
     overrides = list(overrides)
+    folder = project.config_dir() if config_dir is None else project.check_config_dir(config_dir)
+    if folder is not None and not any(o.startswith("hydra.searchpath=") for o in overrides):
+        overrides.append(project.searchpath_override(folder))
     try:
         if GlobalHydra.instance().is_initialized():
             return hydra_compose(config_name=config_name, overrides=overrides)
@@ -73,6 +89,13 @@ def compose(overrides: Sequence[str] = (), config_name: str = CONFIG_NAME) -> Di
             return hydra_compose(config_name=config_name, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise hydra_error(exc, overrides) from None
+    except yaml.YAMLError as exc:  # a config file (often the user's own) that does not parse
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.name}, line {mark.line + 1}" if mark is not None else "a config file"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(
+            where, problem, "the YAML does not parse: check the indentation and brackets there"
+        ) from None
 
 
 def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
@@ -83,6 +106,10 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
         if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
             value = value[1:-1]  # named as typed (commsim quotes values beyond ASCII)
         group = key.split(".")[0]
+        if f"Could not find '{group}/{value}'" in text and "/" not in key:
+            return ConfigError(
+                key, value, f"no such {group}; use one of: {project.options_text(group)}"
+            )
         if f"'{key}/" in text or f"Could not find '{group}/{value}'" in text:
             return ConfigError(key, value, text.replace("\n", " ").replace("\t", " "))
         if f"'{key}'" in text or f"Key '{key.split('.')[-1]}'" in text:
@@ -125,7 +152,9 @@ def to_plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     return plain  # type: ignore[return-value]
 
 
-def build_model(overrides: Sequence[str] = ()) -> CommunityModel:
+def build_model(
+    overrides: Sequence[str] = (), config_dir: str | Path | None = None
+) -> CommunityModel:
     """A checked model with its playbook's strategies attached, at day 0.
 
     >>> from sim import build_model
@@ -134,11 +163,12 @@ def build_model(overrides: Sequence[str] = ()) -> CommunityModel:
 
     Args:
         overrides: Hydra overrides, as on the command line.
+        config_dir: a project folder (its playbooks and communities), as ``--config-dir``.
 
     Raises:
         ConfigError: for any bad key, strategies included, before any simulated day.
     """
-    return model_from_config(compose(overrides))
+    return model_from_config(compose(overrides, config_dir=config_dir))
 
 
 def model_from_config(cfg: DictConfig | dict[str, Any]) -> CommunityModel:
@@ -152,6 +182,7 @@ def run(
     *,
     out_dir: str | Path | None = None,
     progress: bool | None = None,
+    config_dir: str | Path | None = None,
 ) -> RunResult:
     """Run one simulation from command-line style overrides (the same as ``commsim run``).
 
@@ -160,8 +191,9 @@ def run(
         out_dir: if given, write ``metrics.parquet``, ``summary.json``, ``config.yaml``,
             ``seed.json``, ``members.parquet`` and ``level_transitions.parquet`` there.
         progress: show a progress bar (default: when the run takes more than 2 seconds).
+        config_dir: a project folder (its playbooks and communities), as ``--config-dir``.
     """
-    return run_config(compose(overrides), out_dir=out_dir, progress=progress)
+    return run_config(compose(overrides, config_dir=config_dir), out_dir=out_dir, progress=progress)
 
 
 #: the top-level keys that set a lever of the budget strategy (``strategies.budget.*``)

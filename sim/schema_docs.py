@@ -27,6 +27,7 @@ from typing import Any
 
 from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
+from sim.community import CommunitySpec
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
 from sim.kpis import ChurnDefinition, Targets
@@ -128,6 +129,9 @@ def model_tables() -> dict[str, str]:
         "churn": param_table([("churn", ChurnDefinition)]),
         "targets": param_table([("targets", Targets)]),
         "drivers": param_table([("drivers", DriversParams)]),
+        "community": param_table(
+            [("community", CommunitySpec), ("community.segments.<name>", SegmentParams)]
+        ),
         "behaviour.segments": param_table(
             [
                 ("behaviour.segments", SegmentsParams),

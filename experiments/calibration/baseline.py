@@ -26,6 +26,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from experiments.calibration.settings import CALIBRATE_KEYS
+from sim.community import SEGMENT_KEYS
 from sim.io import write_text
 
 #: keys a calibration sets itself (never carried over from the command line)
@@ -80,6 +81,7 @@ def baseline(
                 value = OmegaConf.to_container(value, resolve=True)
             _set(body, key, value)
         args.append(item)
+    own = {k: community.pop(k) for k in SEGMENT_KEYS if k in community}  # a file's segments
     fixed = {f"community.{k}": v for k, v in community.items() if v is not None}
     fixed.update({"days": int(base["days"]), "initial_members": int(base["initial_members"])})
     start_date = base.get("drivers", {}).get("start_date")
@@ -88,6 +90,10 @@ def baseline(
     for key, value in {**fixed, **values}.items():
         _set(body, key, value)
         args.append(f"{key}={_text(value)}")
+    for key, value in own.items():  # not keys of the kind's file: added with +
+        if value:
+            _set(body, f"community.{key}", value)
+            args.append(f"+community.{key}={_text(value)}")
     return groups, body, args
 
 
@@ -101,6 +107,8 @@ def _set(tree: dict[str, Any], key: str, value: Any) -> None:
 def _text(value: Any) -> str:
     if isinstance(value, list | tuple):  # one word on the command line: no spaces
         return "[" + ",".join(_text(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{_text(k)}:{_text(v)}" for k, v in value.items()) + "}"
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str) and any(c in value for c in " ,[]{}=:'\""):

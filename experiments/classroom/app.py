@@ -7,7 +7,8 @@ social network (members coloured by level, prospects faded, churned members grey
 charts. Large type and high contrast, for a projector.
 
 Options come from the environment (``commsim ui`` sets them): ``COMMSIM_UI_PLAYBOOK``,
-``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``.
+``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``, and ``COMMSIM_CONFIG_DIR`` (a project folder whose
+playbooks join the presets).
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ from experiments.classroom.model import (
     preset_levers,
 )
 from experiments.commands.playbooks import playbooks
+from sim.project import use_config_dir
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
+use_config_dir(os.environ.get("COMMSIM_CONFIG_DIR") or None)  # commsim ui --config-dir=DIR
 PLAYBOOK = os.environ.get("COMMSIM_UI_PLAYBOOK", "baseline")
 SEED = int(os.environ.get("COMMSIM_UI_SEED", "0"))
 N_PEOPLE = int(os.environ.get("COMMSIM_UI_N", "1000"))

@@ -48,6 +48,7 @@ from experiments.runs.jobs import Job, config_keys
 from experiments.runs.scenarios import BASE, Scenario
 from experiments.runs.scenarios import load as load_scenarios
 from experiments.runs.store import RunStore
+from sim import project
 from sim.errors import ConfigError
 from sim.io import write_csv, write_json
 from sim.kpis import DEFAULT_KPIS, kpi
@@ -93,11 +94,6 @@ def on_off(value: Any, key: str) -> bool:
     raise ConfigError(key, value, "use on or off")
 
 
-def config_dir(cfg: DictConfig | dict) -> Path | None:
-    """The project folder given with ``--config-dir`` (None: the built-in configs only)."""
-    return None
-
-
 def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
     """Validate the compare keys; returns them as plain values."""
     books = list(cfg.get("playbooks") or [])
@@ -132,7 +128,7 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
         raise ConfigError("currency", currency, "give the currency's symbol or code, e.g. ¥ or EUR")
     return {
         "playbooks": books,
-        "scenarios": load_scenarios(list(cfg.get("scenarios") or [BASE]), config_dir(cfg)),
+        "scenarios": load_scenarios(list(cfg.get("scenarios") or [BASE]), project.config_dir()),
         "lang": check_lang(cfg.get("lang")),
         "currency": currency or "",
         "check_assumptions": on_off(cfg.get("check_assumptions", "on"), "check_assumptions"),

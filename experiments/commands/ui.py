@@ -2,7 +2,8 @@
 
 Checks the options, prints the address, then runs ``solara run`` on ``experiments/classroom/app.py``
 (beside this file) in a child process, passing the options through environment variables
-(``COMMSIM_UI_PLAYBOOK``, ``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``). Ctrl+C stops it.
+(``COMMSIM_UI_PLAYBOOK``, ``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``, ``COMMSIM_CONFIG_DIR``).
+Ctrl+C stops it.
 
 Options (all ``key=value``):
     playbook     the preset the page opens with (default baseline; ``commsim playbooks``)
@@ -10,6 +11,8 @@ Options (all ``key=value``):
     host         the address to listen on (default 127.0.0.1: this machine only)
     seed         the starting seed (default 0)
     community.n  people in the network, 100..3000 (default 1000)
+
+``--config-dir=DIR`` (a project folder, ``commsim init DIR``) adds its playbooks to the presets.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from types import FrameType
 
 from experiments.classroom.model import MAX_PEOPLE, MIN_PEOPLE
 from experiments.commands.playbooks import playbooks
+from experiments.runs.hydra_app import config_dir_option
+from sim import project
 from sim.errors import ConfigError
 
 APP = Path(__file__).resolve().parent.parent / "classroom" / "app.py"
@@ -42,6 +47,7 @@ class UiOptions:
     host: str = "127.0.0.1"
     seed: int = 0
     n_people: int = 1000
+    config_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -60,7 +66,10 @@ def _whole(key: str, value: str, low: int, high: int, fix: str) -> int:
 
 
 def parse_options(args: Sequence[str]) -> UiOptions:
-    """Check ``key=value`` arguments; raises ConfigError naming the key, value and fix."""
+    """Check ``key=value`` arguments (and ``--config-dir=DIR``, which becomes this
+    process's project folder); raises ConfigError naming the key, value and fix."""
+    folder, args = config_dir_option(args)
+    project.use_config_dir(folder)
     given: dict[str, str] = {}
     for arg in args:
         key, sep, value = arg.partition("=")
@@ -91,7 +100,7 @@ def parse_options(args: Sequence[str]) -> UiOptions:
         MAX_PEOPLE,
         f"the page draws everyone: use {MIN_PEOPLE}..{MAX_PEOPLE}",
     )
-    options = UiOptions(playbook, port, given.get("host", "127.0.0.1"), seed, n_people)
+    options = UiOptions(playbook, port, given.get("host", "127.0.0.1"), seed, n_people, folder)
     check_port_free(options.host, options.port)
     return options
 
@@ -138,6 +147,7 @@ def solara_env(options: UiOptions) -> dict[str, str]:
         "COMMSIM_UI_PLAYBOOK": options.playbook,
         "COMMSIM_UI_SEED": str(options.seed),
         "COMMSIM_UI_N": str(options.n_people),
+        "COMMSIM_CONFIG_DIR": str(options.config_dir or ""),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         # Mesa's ComponentsView trips solara's hook linter; the page does not use it
         "PYTHONWARNINGS": "ignore::UserWarning:solara.validate_hooks",

@@ -6,6 +6,11 @@ removes before the simulation's check (:func:`sim_config`). Hydra gives
 ``hydra.run.dir=DIR``, ``-m`` sweeps and ``--cfg job``; outputs go to
 ``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir). A bad config fails
 before any simulated day with exit code 2 and no traceback.
+
+``--config-dir=DIR`` (or ``--config-dir DIR``, ``-cd DIR``) names the user's project folder
+(:func:`config_dir_option`): it becomes this process's folder (``sim.project``) and the
+override ``hydra.searchpath=['file:///abs/DIR']``, so Hydra's jobs, the checks before them
+and every job they start compose with the folder's playbooks and communities.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.errors import CommsimError
+from sim import project
+from sim.errors import CommsimError, ConfigError
 from sim.runner import compose, to_plain
 
 Job = Callable[[DictConfig, Path, list[str]], Any]
@@ -46,6 +52,52 @@ HYDRA_FLAGS = (
     "-r",
     "--experimental-rerun",
 )
+
+
+CONFIG_DIR_FLAGS = ("--config-dir", "-cd")
+
+
+def config_dir_option(args: Sequence[str]) -> tuple[Path | None, list[str]]:
+    """The project folder of a command line and the other arguments.
+
+    ``--config-dir=DIR``, ``--config-dir DIR`` and ``-cd DIR`` are accepted; the folder
+    is checked (``sim.project.check_config_dir``) and made absolute (jobs may run elsewhere).
+
+    Raises:
+        ConfigError: naming ``--config-dir``: no folder given, given twice, not a folder.
+    """
+    rest: list[str] = []
+    given: list[str] = []
+    items = iter(args)
+    for arg in items:
+        flag, sep, value = arg.partition("=")
+        if flag not in CONFIG_DIR_FLAGS:
+            rest.append(arg)
+            continue
+        if not sep:
+            value = next(items, "")
+            if not value or value.startswith("-"):
+                raise ConfigError(
+                    project.FLAG, value or None, "give your project folder: --config-dir=DIR"
+                )
+        given.append(value)
+    if len(given) > 1:
+        raise ConfigError(project.FLAG, given, "give one project folder")
+    if any(a.startswith("hydra.searchpath=") for a in rest) and given:
+        raise ConfigError(
+            "hydra.searchpath", given[0], "give --config-dir=DIR or hydra.searchpath, not both"
+        )
+    return (project.check_config_dir(given[0]) if given else None), rest
+
+
+def with_override(args: Sequence[str], override: str) -> list[str]:
+    """``args`` with ``override`` beside the other overrides (Hydra's parser takes one run
+    of overrides, not overrides on both sides of a flag such as ``--cfg job``)."""
+    args = list(args)
+    for i, arg in enumerate(args):
+        if not arg.startswith("-") and ("=" in arg or arg.startswith("~")):
+            return [*args[:i], override, *args[i:]]
+    return [*args, override]
 
 
 def user_overrides(args: Sequence[str]) -> list[str] | None:
@@ -98,6 +150,10 @@ def run_app(
     """
     name = name or config_name
     try:
+        folder, args = config_dir_option(args)
+        project.use_config_dir(folder)
+        if folder is not None:
+            args = with_override(args, project.searchpath_override(folder))
         if rewrite is not None:
             args = rewrite(args)
         cfg = precompose(config_name, args)

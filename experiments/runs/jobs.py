@@ -3,6 +3,11 @@
 A job is a list of overrides (playbook, seed, levers...). Its key is a hash of the fully
 resolved config (including the seed), so a finished run is recognised on a rerun whatever
 order or folder the jobs come in.
+
+A job carries the project folder of the command that made it (``--config-dir``,
+``sim.project.config_dir``) to whichever process runs it: serial, a joblib worker or a Ray
+worker composes its config with that folder's playbooks and communities. The key hashes
+the composed config, not the folder's path.
 """
 
 from __future__ import annotations
@@ -20,12 +25,22 @@ from typing import Any
 import pandas as pd
 
 
+def _current_config_dir() -> str | None:
+    """The project folder of this process, as an absolute path (None without one)."""
+    from sim.project import config_dir
+
+    folder = config_dir()
+    return None if folder is None else str(folder)
+
+
 @dataclass(frozen=True)
 class Job:
-    """One simulation to run: overrides plus labels that identify it in the results."""
+    """One simulation to run: overrides plus labels that identify it in the results, and
+    the project folder its config is composed with (default: this process's)."""
 
     overrides: tuple[str, ...]
     labels: tuple[tuple[str, Any], ...] = ()
+    config_dir: str | None = field(default_factory=_current_config_dir)
     salt: str = ""  # part of the key: tells apart runs of one config (a scenario's name)
 
     @property
@@ -151,7 +166,7 @@ def run_job(job: Job) -> JobResult:
     start = time.perf_counter()
     overrides = [*job.overrides, "run.progress=off", "run.handles=off"]
     try:
-        cfg = compose(overrides)
+        cfg = compose(overrides, config_dir=job.config_dir)
         key = plain_key(to_plain(cfg), job.salt)
         result = run_config(cfg)
     except Exception as exc:  # a crashed run is reported, not hidden

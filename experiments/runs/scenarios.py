@@ -1,8 +1,7 @@
 """Scenarios: named sets of assumptions about the world that every plan is run under.
 
 A scenario is a YAML file in ``configs/scenario/`` (the built-in ones) or in the
-``scenario/`` folder of a project (``--config-dir=DIR``; a project's file of the same name
-wins). It names what it changes in two ways:
+``scenario/`` folder of a project (``--config-dir=DIR``; ``sim.project``). It names what it changes in two ways:
 
 - ``set``: config keys and the values they take (``crises``, ``drivers.shocks``...);
 - ``scale``: config keys and a factor on the value the run would otherwise have
@@ -109,7 +108,7 @@ def _folders(config_dir: Path | None) -> list[Path | Any]:
 
 
 def available(config_dir: Path | None = None) -> dict[str, str]:
-    """Scenario name -> description: the built-in ones, then the project's (which win)."""
+    """Scenario name -> description: the built-in ones, then the project's."""
     out: dict[str, str] = {BASE: "the world as configured"}
     for folder in _folders(config_dir):
         for item in sorted(folder.iterdir(), key=lambda p: p.name):
