@@ -1,7 +1,8 @@
 """Scenarios: named sets of assumptions about the world that every plan is run under.
 
 A scenario is a YAML file in ``configs/scenario/`` (the built-in ones) or in the
-``scenario/`` folder of a project (``--config-dir=DIR``; ``sim.project``). It names what it changes in two ways:
+``scenario/`` folder of a project (``--config-dir=DIR``; ``sim.project``). It names what it
+changes in two ways:
 
 - ``set``: config keys and the values they take (``crises``, ``drivers.shocks``...);
 - ``scale``: config keys and a factor on the value the run would otherwise have
