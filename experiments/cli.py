@@ -25,8 +25,8 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from experiments.i18n.args import quote_non_ascii
 from sim.errors import CommsimError, ConfigError
+from sim.overrides import quote_non_ascii
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def dispatch(name: str, args: Sequence[str]) -> int:
     """Run one command; ``--help`` prints its description (then Hydra's help: every key).
 
     A command Hydra runs gets its values beyond ASCII quoted (``playbook=直播沙龙`` as
-    ``playbook='直播沙龙'``: :func:`~experiments.i18n.args.quote_non_ascii`), which Hydra's
+    ``playbook='直播沙龙'``: :func:`~sim.overrides.quote_non_ascii`), which Hydra's
     grammar needs; the others read ``key=value`` themselves and get the arguments as typed.
     """
     command = COMMANDS[name]
@@ -154,12 +154,22 @@ def dispatch(name: str, args: Sequence[str]) -> int:
     return int(command.main()(args) or 0)
 
 
+def leading_config_dir(argv: list[str]) -> list[str]:
+    """``commsim --config-dir=DIR compare ...`` as ``commsim compare --config-dir=DIR ...``."""
+    if len(argv) >= 2 and argv[0].startswith("--config-dir="):
+        return [argv[1], argv[0], *argv[2:]]
+    if len(argv) >= 3 and argv[0] in ("--config-dir", "-cd"):
+        return [argv[2], *argv[:2], *argv[3:]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``commsim`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0 if argv else 2
+    argv = leading_config_dir(argv)
     command, rest = argv[0], argv[1:]
     if command not in COMMANDS:
         return fail(

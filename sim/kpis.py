@@ -355,6 +355,25 @@ def kpi(name: Any, key: str = "kpi") -> KPI:
     return KPIS[name]
 
 
+def run_kpi(name: Any, key: str = "kpi") -> KPI:
+    """A KPI that one run gives on its own (not one paired with a baseline's run).
+
+    Raises:
+        ConfigError: naming ``key`` for an unknown KPI, or a paired one (``incremental_*``,
+            the costs per extra member), which only ``commsim compare`` computes.
+    """
+    found = kpi(name, key)
+    if found.paired:
+        singles = ", ".join(k for k, v in KPIS.items() if not v.paired)
+        raise ConfigError(
+            key,
+            name,
+            "is measured against a baseline's run, which only commsim compare has; use one of: "
+            + singles,
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Targets:
     """``targets.*``: the goals some KPIs measure against."""

@@ -119,6 +119,23 @@ def phase_table() -> str:
     return "\n".join(lines)
 
 
+def kpi_table() -> str:
+    """Every KPI of ``sim.kpis.KPIS``: key, name, better, unit, how it is computed."""
+    from sim.kpis import KPIS
+
+    lines = ["| KPI | name | better | unit | how |", "|---|---|---|---|---|"]
+    for k in KPIS.values():
+        how = k.how or (f"{k.reduce.value} of the daily `{k.metric}`" if k.metric else "")
+        better = "higher" if k.direction.value == "max" else "lower"
+        lines.append(f"| `{k.name}` | {k.label} | {better} | {k.unit} | {how} |")
+    return "\n".join(lines)
+
+
+def experiments_tables() -> dict[str, str]:
+    """Every generated table of ``docs/experiments.md``, by marker name."""
+    return {"kpis": kpi_table()}
+
+
 def model_tables() -> dict[str, str]:
     """Every generated table of ``docs/model.md``, by marker name."""
     tables = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 
+from sim.schema_docs import experiments_tables, model_tables, param_table
 from sim.schema_docs import main as write_docs
-from sim.schema_docs import model_tables, param_table
 
 
 def strategy_tables() -> dict[str, str]:
@@ -34,7 +34,14 @@ def strategy_tables() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """``--write``: rewrite the tables of both docs; ``--check`` (default): exit 1 if stale."""
-    return write_docs(argv, {"model.md": model_tables, "strategies.md": strategy_tables})
+    return write_docs(
+        argv,
+        {
+            "model.md": model_tables,
+            "strategies.md": strategy_tables,
+            "experiments.md": experiments_tables,
+        },
+    )
 
 
 if __name__ == "__main__":

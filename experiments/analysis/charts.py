@@ -56,7 +56,8 @@ def curves_plot(runs: pd.DataFrame, books: list[str], lab: Labels, path: Path) -
             wide = part.pivot_table(index="day", columns="rep", values=col)
             stats = np.array([mean_ci(row) for row in wide.to_numpy()])
             ax.plot(wide.index, stats[:, 0], label=book, lw=1.6)
-            ax.fill_between(wide.index, stats[:, 1], stats[:, 2], alpha=0.2)
+            low = np.maximum(stats[:, 1], 0.0)  # every panel counts something: never below 0
+            ax.fill_between(wide.index, low, stats[:, 2], alpha=0.2)
         ax.set_title(title)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)

@@ -298,7 +298,7 @@ def sensitivity_caveat(
             for job in base:
                 labels = (("check", key), ("end", end), *job.labels)
                 rest = [o for o in job.overrides if o.split("=", 1)[0].lstrip("+~") != key]
-                jobs.append(Job((*rest, f"++{key}={value!r}"), labels, job.salt))
+                jobs.append(Job((*rest, f"++{key}={value!r}"), labels, job.config_dir, job.salt))
     _, rows, _ = run_jobs(store, jobs, options, progress)
     if rows.empty or "check" not in rows:
         return None

@@ -61,23 +61,32 @@ def _img(path: Path | None, alt: str) -> str:
 
 
 def _cell(lab: Labels, kpi: str, row: pd.Series | None) -> str:
+    """A mean with its unit, and its 95% interval in brackets below it."""
     _ = lab.t
     if row is None or pd.isna(row["mean"]):
         return _("n/a") if kpi != "budget_exhausted_day" else _("never")
-    text = lab.value(kpi, row["mean"], sign=kpi.startswith("incremental"))
+    text = html.escape(lab.value(kpi, row["mean"], sign=kpi.startswith("incremental")))
     if row["ci_low"] != row["ci_high"] and not pd.isna(row["ci_low"]):
-        ci = html.escape(lab.interval(kpi, row["ci_low"], row["ci_high"]))
-        text += f'<br><span class="ci">{ci}</span>'
+        low = lab.value(kpi, row["ci_low"], units=False)
+        high = lab.value(kpi, row["ci_high"], units=False)
+        text += f'<br><span class="ci">[{html.escape(low)}, {html.escape(high)}]</span>'
     return text
 
 
-def _table(head: list[str], rows: list[list[str]], first_is_name: bool = True) -> str:
+def _table(
+    head: list[str], rows: list[list[str]], first_is_name: bool = True, text: int = 0
+) -> str:
+    """An HTML table of cells already escaped; the first ``text`` columns are text."""
     out = ['<table class="t"><thead><tr>']
     out += [f"<th>{html.escape(h)}</th>" for h in head]
     out.append("</tr></thead><tbody>")
     for row in rows:
         cells = [
-            f'<td class="name">{c}</td>' if i == 0 and first_is_name else f"<td>{c}</td>"
+            f'<td class="name">{c}</td>'
+            if i == 0 and first_is_name
+            else f'<td class="text">{c}</td>'
+            if i < text
+            else f"<td>{c}</td>"
             for i, c in enumerate(row)
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
@@ -154,8 +163,8 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
             ),
         )
         + "</ul>"
-        + _table(head, rows)
-        + _table([_("scenario"), _("what it assumes"), _("settings")], scen)
+        + _table(head, rows, text=5)
+        + _table([_("scenario"), _("what it assumes"), _("settings")], scen, text=3)
     )
 
 
@@ -194,7 +203,7 @@ def segment_grid(segments: pd.DataFrame, options: dict[str, Any], lab: Labels) -
             cells = [_cell(lab, k, index.get((seg, book, k))) for k in SEGMENT_COLUMNS]
             rows.append([html.escape(str(seg)), html.escape(book), *cells])
     head = [_("segment"), _("plan"), *[lab.kpi(k) for k in SEGMENT_COLUMNS]]
-    return _table(head, rows)
+    return _table(head, rows, text=2)
 
 
 def p_value(p: float, lab: Labels) -> str:
@@ -233,7 +242,7 @@ def tests_table(differences: pd.DataFrame, lab: Labels) -> str:
         _("Wilcoxon p"),
         _("effect size d_z"),
     ]
-    return _table(head, rows, first_is_name=False)
+    return _table(head, rows, first_is_name=False, text=3)
 
 
 def definitions(kpis: list[str], lab: Labels) -> str:
@@ -248,7 +257,7 @@ def definitions(kpis: list[str], lab: Labels) -> str:
         for k in kpis
         if k in KPIS
     ]
-    return _table([_("KPI"), _("key"), _("definition")], rows)
+    return _table([_("KPI"), _("key"), _("definition")], rows, text=3)
 
 
 def write_report(result: Any, options: dict[str, Any], overrides: list[str] | None = None) -> Path:
@@ -351,6 +360,7 @@ table.t th, table.t td {{ padding: 0.3em 0.7em; border-bottom: 1px solid #ddd;
   text-align: right; vertical-align: top; }}
 table.t th {{ background: #f4f4f4; }}
 table.t td.name {{ text-align: left; font-weight: 600; }}
+table.t td.text, table.t th {{ text-align: left; }}
 .ci {{ color: #666; font-size: 0.85em; }}
 img {{ max-width: 100%; display: block; margin: 1em 0; }}
 .note {{ color: #555; font-size: 0.9em; }}

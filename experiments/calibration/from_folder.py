@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from experiments.calibration.logs.options import quote
-from experiments.i18n.args import unquote
 from sim.errors import ConfigError
+from sim.overrides import unquote
 
 KEY = "from"
 #: compare's key: ``posterior=on`` draws each replication's fitted values from the sample

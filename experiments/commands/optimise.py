@@ -25,14 +25,14 @@ from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, as_overrides, parse_space
 from sim.errors import ConfigError
 from sim.io import write_csv, write_text
-from sim.kpis import Direction, kpi
+from sim.kpis import Direction, run_kpi
 
 #: optimise's own top-level keys (configs/optimise.yaml); the rest is the simulation's
 OPTIMISE_KEYS = ("search", "executor", "workers")
 
 
 def _maximise(name: str) -> bool:
-    return kpi(name, "search.kpi").direction is Direction.MAX
+    return run_kpi(name, "search.kpi").direction is Direction.MAX
 
 
 def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
         else dict(cfg["search"])
     )
     assert isinstance(s, dict)
-    kpi(s.get("kpi"), "search.kpi")
+    run_kpi(s.get("kpi"), "search.kpi")
     for key, low in (("n_trials", 1), ("reps", 1)):
         if not isinstance(s.get(key), int) or s[key] < low:
             raise ConfigError(f"search.{key}", s.get(key), f"give a whole number >= {low}")

@@ -25,7 +25,7 @@ from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, parse_space
 from sim.errors import ConfigError
 from sim.io import write_csv
-from sim.kpis import kpi
+from sim.kpis import run_kpi
 
 #: sensitivity's own top-level keys (configs/sensitivity.yaml); the rest is the simulation's
 SENSITIVITY_KEYS = ("uncertainty", "executor", "workers")
@@ -39,7 +39,7 @@ def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
         else dict(cfg["uncertainty"])
     )
     assert isinstance(u, dict)
-    kpi(u.get("kpi"), "uncertainty.kpi")
+    run_kpi(u.get("kpi"), "uncertainty.kpi")
     for key, low in (
         ("morris_trajectories", 2),
         ("morris_levels", 2),

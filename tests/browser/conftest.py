@@ -138,7 +138,7 @@ def save_screenshot(request: pytest.FixtureRequest, record_property: Any) -> Any
         ARTIFACTS.mkdir(exist_ok=True)
         path = (ARTIFACTS / name).resolve()
         assert driver.save_screenshot(str(path)), f"could not write {path}"
-        print(f"\nscreenshot of the classroom page: {path}")
+        print(f"\nscreenshot: {path}")
         record_property("screenshot", str(path))
         request.config.stash.setdefault(SCREENSHOTS, []).append(path)
         return path

@@ -48,8 +48,12 @@ def test_compare_writes_every_output(twice) -> None:
         "ranking.csv",
         "runs_summary.csv",
         "report.html",
+        "segments.csv",
+        "summary.xlsx",
+        "decision.json",
         "plots/curves.png",
-        "plots/cost_benefit.png",
+        "plots/effects.png",
+        "plots/cost.png",
         "plots/channels.png",
     ):
         assert (out / name).is_file(), name
@@ -124,6 +128,7 @@ def test_compare_cli_prints_table(tmp_path: Path) -> None:
             "reps=2",
             *SMALL,
             "executor=serial",
+            "lang=en",
             f"hydra.run.dir={tmp_path}",
         ],
         capture_output=True,
@@ -131,7 +136,8 @@ def test_compare_cli_prints_table(tmp_path: Path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "members_final" in proc.stdout and "report.html" in proc.stdout
+    assert "members at the end" in proc.stdout and "report.html" in proc.stdout
+    assert "No plan beats the baseline (baseline)" in proc.stdout
     bad = subprocess.run(
         [*COMMSIM, "compare", "playbooks=[nope]", f"hydra.run.dir={tmp_path}"],
         capture_output=True,

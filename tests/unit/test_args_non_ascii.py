@@ -14,7 +14,7 @@ from hydra.core.override_parser.types import QuotedString
 from hydra.errors import OverrideParseException
 
 from experiments.cli import COMMANDS, dispatch, main
-from experiments.i18n.args import quote, quote_non_ascii, unquote
+from sim.overrides import quote, quote_non_ascii, unquote
 
 
 def parsed(arg: str) -> Any:

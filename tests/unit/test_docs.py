@@ -21,7 +21,7 @@ from agents.segments import SegmentParams, SegmentsParams
 from sim.config import SECTIONS
 from sim.metrics import REPORTERS
 from sim.population import FIELDS, INTERNAL
-from sim.schema_docs import fill, model_tables
+from sim.schema_docs import experiments_tables, fill, model_tables
 from strategies.schema_docs import strategy_tables
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -38,7 +38,11 @@ def backticked(name: str) -> bool:
 
 def test_generated_tables_are_up_to_date() -> None:
     """The parameter and phase tables are what ``make docs`` writes from the declarations."""
-    for name, make in (("model.md", model_tables), ("strategies.md", strategy_tables)):
+    for name, make in (
+        ("model.md", model_tables),
+        ("strategies.md", strategy_tables),
+        ("experiments.md", experiments_tables),
+    ):
         text = (DOCS / name).read_text(encoding="utf-8")
         assert fill(text, make(), name) == text, (
             f"docs/{name} is out of date with the parameter declarations: run `make docs`"

@@ -135,3 +135,20 @@ def test_check_lang() -> None:
         with pytest.raises(ConfigError, match="report.lang") as info:
             check_lang(bad, key="report.lang")
         assert "en, zh" in str(info.value)
+
+
+def test_no_marked_text_hides_in_an_f_string() -> None:
+    """Babel's extractor reads no call inside an f-string: a ``_(...)`` there would never
+    reach the catalogue, so the text must be translated outside and formatted in."""
+    import ast
+
+    hidden = []
+    for package in ("agents", "sim", "strategies", "experiments"):
+        for path in Path(package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.JoinedStr):
+                    for part in ast.walk(node):
+                        func = getattr(part, "func", None)
+                        if isinstance(func, ast.Name) and func.id in ("_", "N_"):
+                            hidden.append(f"{path}:{node.lineno}")
+    assert not hidden, f"_() inside an f-string (invisible to `make i18n`): {hidden}"

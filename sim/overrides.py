@@ -12,9 +12,10 @@ and is not quoted already, so Hydra reads back the text as typed:
   values), function calls (``choice(a,直播)``) and sweeps (``-m playbook=a,直播``);
 - an ASCII argument, a flag and an element already quoted are left as they are.
 
-``commsim`` applies it to the commands Hydra runs (``hydra=True`` in
-``experiments.cli.COMMANDS``); the other commands read ``key=value`` themselves and get
-the arguments as typed.
+``commsim`` applies it to the command lines of the commands Hydra runs (``hydra=True`` in
+``experiments.cli.COMMANDS``; the other commands read ``key=value`` themselves and get
+the arguments as typed), and ``sim.runner.compose`` to every override it is given, so
+overrides that commsim writes itself (``playbook=<name>`` of each job) work too.
 """
 
 from __future__ import annotations
