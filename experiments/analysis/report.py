@@ -37,6 +37,8 @@ GLANCE = [
     "incremental_roi",
     "budget_exhausted_day",
 ]
+#: the budget's pacing as a person reads it (``strategies.budget.pacing``)
+PACING = {"even": N_("spread evenly"), "front": N_("front-loaded"), "asap": N_("spent at once")}
 #: the by-segment columns
 SEGMENT_COLUMNS = [
     "members_final",
@@ -112,7 +114,8 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
     from experiments.commands.compare import COMPARE_KEYS
     from experiments.commands.playbooks import playbooks
     from experiments.runs.hydra_app import strip_keys
-    from sim.runner import compose
+    from sim.runner import compose, to_plain, with_budget_keys
+    from strategies.budget import BudgetLevers
 
     _ = lab.t
     given = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
@@ -121,13 +124,15 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
     rows = []
     for book in options["playbooks"]:
         cfg = compose([*given, f"playbook={book}"])
-        budget = (cfg.get("strategies") or {}).get("budget")
-        money = (
-            f"{lab.value('cost_total', budget.get('total'))}"
-            + (f" ({budget.get('pacing')})" if budget.get("pacing") else "")
-            if budget
-            else _("none")
-        )
+        plain = to_plain(cfg)
+        strategies, _renames = with_budget_keys(plain.get("strategies") or {}, plain)
+        budget = strategies.get("budget")
+        if budget:
+            money = lab.value("cost_total", budget.get("total"))
+            pacing = budget.get("pacing") or BudgetLevers().pacing
+            money += " (" + _(PACING.get(pacing, pacing)) + ")"
+        else:
+            money = _("none")
         crises = ", ".join(
             _("day {day}: {share} of members, severity {severity}").format(**c)
             for c in (cfg.get("crises") or [])
@@ -136,7 +141,7 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
             [
                 html.escape(book),
                 html.escape(described.get(book, "")),
-                html.escape(", ".join(sorted((cfg.get("strategies") or {}).keys())) or "-"),
+                html.escape(", ".join(sorted(strategies)) or "-"),
                 html.escape(money),
                 html.escape(crises or _("none")),
             ]
