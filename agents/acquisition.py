@@ -42,19 +42,22 @@ class AcquisitionParams:
         doc="which joining rule: bass, cascade or threshold",
     )
     p: float = param(
-        0.0005,
+        0.0004,
         unit="1/day",
         low=0.0,
         high=1.0,
-        source="assumption (Bass p ~0.03/yr in Sultan et al. 1990, faster online)",
+        source="assumption (Bass p ~0.03/yr in Sultan et al. 1990, faster online: "
+        "0.15/yr); with q, a third of the graph joins in a year "
+        "(docs/model.md, Plausible defaults)",
         doc="outside reach: daily chance a prospect joins on its own",
     )
     q: float = param(
-        0.08,
+        0.004,
         unit="1/day",
         low=0.0,
         high=1.0,
-        source="assumption (Bass q/p ~ 10-100, Sultan et al. 1990)",
+        source="assumption (Bass q/p ~ 10-100, Sultan et al. 1990: q/p = 10); "
+        "a minority of the graph joins in a year (docs/model.md, Plausible defaults)",
         doc="bass word of mouth: extra daily chance when every neighbour is a member",
     )
     w: float = param(

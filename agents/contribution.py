@@ -33,11 +33,12 @@ class ContributionParams:
 
     enabled: bool = param(True, unit="-", source="-", doc="switch posting and replying on or off")
     post_base: float = param(
-        0.012,
+        0.03,
         unit="1/visit",
         low=0.0,
         high=1.0,
-        source="assumption",
+        source="assumption (about 90% of members never post, Nielsen 2006; "
+        "docs/model.md, Plausible defaults)",
         doc="posting chance of a typical visitor",
     )
     reply_base: float = param(

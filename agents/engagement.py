@@ -37,19 +37,21 @@ class VisitParams:
 
     enabled: bool = param(True, unit="-", source="-", doc="switch visits on or off")
     base: float = param(
-        0.05,
+        0.01,
         unit="1/day",
         low=0.0,
         high=1.0,
-        source="assumption (occasional visitors, Nielsen 2006)",
+        source="assumption (uncommitted members go quiet: weekly actives 5-25% of "
+        "members, docs/model.md, Plausible defaults)",
         doc="visit chance of a member with no commitment",
     )
     slope: float = param(
-        0.55,
+        0.35,
         unit="1/day",
         low=0.0,
         high=1.0,
-        source="assumption (daily actives ~ 60% of committed members)",
+        source="assumption (DAU/MAU 10-25%, weekly actives 5-25% of members, "
+        "docs/model.md, Plausible defaults)",
         doc="extra visit chance at full commitment",
     )
 

@@ -31,20 +31,22 @@ class HeterogeneityParams:
     """``behaviour.heterogeneity.*``: per-person engagement propensity and one-off visitors."""
 
     shape: float = param(
-        0.0,
+        0.5,
         unit="-",
         low=0.0,
         high=1000.0,
-        source="Fader, Hardie & Lee 2005 (BG/NBD: Gamma-distributed rates); 0: off",
+        source="Fader, Hardie & Lee 2005 (BG/NBD: Gamma-distributed rates); 0.5: most "
+        "members go quiet, monthly actives 10-40% of members "
+        "(docs/model.md, Plausible defaults); 0: off",
         doc="shape k of each person's Gamma(k, 1/k) visit propensity (mean 1; 0: everyone 1)",
     )
     one_off_share: float = param(
-        0.0,
+        0.29,
         unit="share",
         low=0.0,
         high=1.0,
-        source="assumption (most people in a log act once or a few times; "
-        "Panciera et al. 2009); 0: off",
+        source="calibrated on CollegeMsg (docs/calibration.md, section 9); most people "
+        "in a log act once or a few times (Panciera et al. 2009); 0: off",
         doc="share of people who, once joined, hardly come back",
     )
     one_off_visit: float = param(

@@ -31,6 +31,7 @@ from sim.community import CommunitySpec
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
 from sim.kpis import ChurnDefinition, Targets
+from sim.plausible import targets_table
 from sim.start import StartParams
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -140,6 +141,7 @@ def model_tables() -> dict[str, str]:
     """Every generated table of ``docs/model.md``, by marker name."""
     tables = {
         "phases": phase_table(),
+        "plausible": targets_table(),
         "run": param_table([("run", RunOptions)]),
         "acquisition": param_table([("acquisition", AcquisitionParams)]),
         "start": param_table([("start", StartParams)]),

@@ -14,8 +14,11 @@ actives, new members a week, age. :func:`synthetic_start` builds day 0 from them
 3. **Commitment.** Monthly-only and dormant members have none. The weekly actives share
    one commitment, chosen (by bisection on the model's own visit rule, each person with
    their segment's visit multiplier and their propensity, ``behaviour.heterogeneity``;
-   none of them is a one-off visitor) so that the expected weekly actives after the first
-   simulated week, the week's newcomers included, equal ``weekly_active``.
+   none of them is a one-off visitor; recent visitors are the frequent ones, so the
+   members' drawn propensities are reordered among them, the highest to the weekly
+   actives and the lowest to the dormant: ``match_propensity``) so that the expected
+   weekly actives after the first simulated week, the week's newcomers included, equal
+   ``weekly_active``.
 4. **Activity.** A month's visits at the visit chance just found, and the posts and replies
    those visits bring at the person's own propensity; levels follow from them.
 5. **Joins.** With ``new_per_week``, the configured outside reach ``acquisition.p`` and word
@@ -188,6 +191,8 @@ def synthetic_start(model: CommunityModel) -> tuple[StartState, np.ndarray]:
     people = model.place_people(StartState(tenure, idle, zeros > 0, zeros, zeros, zeros, zeros))
     mult = np.ones(len(people))
     if b.visits.enabled:
+        if b.heterogeneity.propensity_on:
+            match_propensity(model, people, idle, rng)
         mult = model.segments.visit[model.pop.segment[people]] * model.pop.propensity[people]
         model.pop.one_off[people] = False  # recency drawn, not observed: all engaged
     commitment = np.zeros(len(tenure))
@@ -201,6 +206,19 @@ def synthetic_start(model: CommunityModel) -> tuple[StartState, np.ndarray]:
     posts = np.rint(activity).astype(np.int32)
     state = StartState(tenure, idle, zeros > 0, commitment, activity, visits_month, posts)
     return state, people
+
+
+def match_propensity(
+    model: CommunityModel, people: np.ndarray, idle: np.ndarray, rng: np.random.Generator
+) -> None:
+    """Recent visitors are the frequent ones: the members' drawn propensities, reordered
+    among them so that the weekly actives hold the highest, the monthly-only the next and
+    the dormant the lowest (in random order within each group; the distribution is kept)."""
+    pop = model.pop
+    ranked = np.sort(pop.propensity[people])[::-1]
+    group = np.select([idle < 7, idle < 30], [0, 1], 2)
+    order = np.lexsort((rng.random(len(people)), group))
+    pop.propensity[people[order]] = ranked
 
 
 def _contribution_rate(

@@ -23,6 +23,12 @@ DATA = REPO.parent / "shared" / "data"
 #: days; later overrides (``days=90``, ``community.n=1000``...) win over it
 SMOKE = ["+experiment=smoke", "days=30"]
 
+#: a community that fills within the year (the growth of the defaults before
+#: docs/model.md's "Plausible defaults", as in the smoke config): tests of directions and
+#: facts that need a large, fast-growing community set it; the default community grows
+#: slower (about a third of the graph joins in a year)
+FILLS = ["acquisition.p=0.0005", "acquisition.q=0.08"]
+
 #: what the ``make_model`` fixture returns
 Builder = Callable[..., CommunityModel]
 

@@ -114,7 +114,7 @@ def model_params(playbook: str, seed: int, n_people: int) -> dict[str, Any]:
             "value": lev["welcome_replies"],
         },
         "word_of_mouth": Slider(
-            "Word of mouth q (per day)", lev["word_of_mouth"], 0.0, 0.3, 0.01, dtype=float
+            "Word of mouth q (per day)", lev["word_of_mouth"], 0.0, 0.3, 0.001, dtype=float
         ),
     }
 
@@ -262,7 +262,7 @@ def run_summary(model: ClassroomModel) -> str:
         f"{onoff[bool(lev['monthly_meetup'])]}; points {onoff[bool(lev['points'])]}; "
         f"moderation {lev['moderation']}; welcome replies "
         f"{onoff[bool(lev['welcome_replies'])]}; word of mouth q "
-        f"{float(lev['word_of_mouth']):.2f}. Change levers in the sidebar, then press Reset."
+        f"{float(lev['word_of_mouth']):.3f}. Change levers in the sidebar, then press Reset."
     )
 
 

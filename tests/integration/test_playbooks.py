@@ -6,6 +6,7 @@ import pytest
 
 from experiments.commands.playbooks import playbooks
 from sim import run
+from tests.conftest import FILLS
 
 REQUIRED = [
     "baseline",
@@ -28,7 +29,8 @@ REQUIRED = [
     "knowledge_sessions_offline",
     "full_playbook",
 ]
-SMALL = ["community.n=1500", "days=150", "run.progress=off", "run.handles=off"]
+#: a small community that fills within the run (FILLS), so every playbook's levers act
+SMALL = ["community.n=1500", "days=150", "run.progress=off", "run.handles=off", *FILLS]
 
 
 def test_required_playbooks_ship_with_descriptions() -> None:

@@ -67,7 +67,7 @@ def test_default_behaviour_copies_no_default() -> None:
 
 def test_a_stale_table_is_caught() -> None:
     text = (DOCS / "model.md").read_text(encoding="utf-8")
-    stale = text.replace("| `behaviour.visits.base` | 0.05 |", "| `behaviour.visits.base` | 0.5 |")
+    stale = text.replace("| `behaviour.visits.base` | 0.01 |", "| `behaviour.visits.base` | 0.5 |")
     assert stale != text
     assert fill(stale, model_tables(), "model.md") == text
 

@@ -140,7 +140,8 @@ def test_reach_multiplies_outside_reach_of_the_acquisition_in_force():
 
 def test_no_reach_and_no_activity_on_shock_days():
     shock = "+drivers.shocks=[{start:5,end:9,reach:0,activity:0}]"
-    model = build(*SMOKE, "days=12", "acquisition.q=0", shock)
+    # 100 members: with the default (low) visit chances some visit every day but the shock days
+    model = build(*SMOKE, "days=12", "acquisition.q=0", "initial_members=100", shock)
     model.run()
     frame = model.recorder.frame().set_index("day")
     assert (frame.loc[5:9, "new_members"] == 0).all()

@@ -11,6 +11,7 @@ from sim.start import StartState
 from tests.conftest import SMOKE, build
 
 ON = ["behaviour.heterogeneity.shape=0.4", "behaviour.heterogeneity.one_off_share=0.6"]
+OFF = ["behaviour.heterogeneity.shape=0", "behaviour.heterogeneity.one_off_share=0"]
 
 
 def test_propensity_is_gamma_with_mean_one_and_shape_k():
@@ -28,13 +29,19 @@ def test_one_off_share_is_the_share_drawn():
     assert flags.mean() == pytest.approx(0.65, abs=0.01)
 
 
-def test_off_by_default_draws_nothing_and_changes_nothing():
-    off = build(*SMOKE)
+def test_on_by_default():
+    """The defaults spread propensities and make some people one-off (Plausible defaults)."""
+    default = build(*SMOKE)
+    assert default.pop.propensity.std() > 0.5 and 0.15 < default.pop.one_off.mean() < 0.45
+
+
+def test_off_draws_nothing_and_changes_nothing():
+    off = build(*SMOKE, *OFF)
     on = build(*SMOKE, *ON)
     assert (off.pop.propensity == 1.0).all() and not off.pop.one_off.any()
     assert on.pop.propensity.std() > 0.5 and on.pop.one_off.mean() > 0.4
     # heterogeneity off consumes no random numbers: the generator is where it would be
-    explicit = build(*SMOKE, "behaviour.heterogeneity.one_off_visit=0.3")
+    explicit = build(*SMOKE, *OFF, "behaviour.heterogeneity.one_off_visit=0.3")
     state = off.rng.bit_generator.state
     assert explicit.rng.bit_generator.state == state
     assert on.rng.bit_generator.state != state  # switched on, it draws

@@ -1,4 +1,9 @@
-"""Facts that must emerge from the member model with default parameters (several seeds)."""
+"""Facts that must emerge from the member model with default parameters (several seeds).
+
+The default community filling within the year (``tests.conftest.FILLS``): the peak and
+decay of activity, a crisis's spread and Joyce & Kraut's effect need a community that has
+grown; the default one grows all year (docs/model.md, Plausible defaults).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import numpy as np
 import pytest
 
 from sim import run
+from tests.conftest import FILLS
 from tests.unit.test_model import SWITCHES, content_stays_fresh
 
 pytestmark = [pytest.mark.slow, pytest.mark.validation]
@@ -18,12 +24,12 @@ CRISIS = "crises=[{day:120,share:0.3,severity:0.8}]"
 
 @pytest.fixture(scope="module")
 def baseline() -> list:
-    return [run(["run.progress=off", f"seed={s}"]) for s in SEEDS]
+    return [run(["run.progress=off", f"seed={s}", *FILLS]) for s in SEEDS]
 
 
 @pytest.fixture(scope="module")
 def with_crisis() -> list:
-    return [run(["run.progress=off", f"seed={s}", CRISIS]) for s in SEEDS]
+    return [run(["run.progress=off", f"seed={s}", CRISIS, *FILLS]) for s in SEEDS]
 
 
 def test_participation_is_heavily_unequal(baseline: list) -> None:

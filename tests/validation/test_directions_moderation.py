@@ -14,15 +14,17 @@ import numpy as np
 import pytest
 
 from sim import run
+from tests.conftest import FILLS
 
 pytestmark = [pytest.mark.slow, pytest.mark.validation]
 
 
 @cache
 def summary_means(playbook: str, n_seeds: int = 6) -> dict[str, float]:
-    """Mean KPIs of a playbook over seeds 0.. on the default community (cached)."""
+    """Mean KPIs of a playbook over seeds 0.. on the default community filling within the
+    year (``FILLS``; cached)."""
     runs = [
-        run([f"playbook={playbook}", f"seed={s}", "run.progress=off"]).summary
+        run([f"playbook={playbook}", f"seed={s}", "run.progress=off", *FILLS]).summary
         for s in range(n_seeds)
     ]
     return {
