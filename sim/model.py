@@ -415,15 +415,16 @@ class CommunityModel(mesa.Model):
         """The people who take the entries of a start state (see ``_place_start``).
 
         Raises:
-            ConfigError: (``key``) when the community is not larger than the start state.
+            ConfigError: (``key``) when the community is smaller than the start state (as
+                large: everyone the community can reach has joined, as a fit may find).
         """
         k = len(state)
-        if k >= self.n_people:
+        if k > self.n_people:
             raise ConfigError(
                 key,
                 k,
                 f"the start state has {k:,} people but the community only {self.n_people:,}; "
-                f"raise community.n above {k:,} (the market beyond today's members)",
+                f"raise community.n to {k:,} or more (the market beyond today's members)",
             )
         people = np.empty(k, dtype=np.int64)
         if self.config.initial_placement == "degree":

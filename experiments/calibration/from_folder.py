@@ -11,9 +11,9 @@ of the run), so that dated outside drivers line up with the calendar. ``from`` i
 command's key, never the simulation's: it is gone before Hydra composes the config.
 
 The community keeps the fitted ``community.n``: the population the log implies, the people
-of the state included; the rest are the market still to reach. It must be larger than the
-people of the state (members and those who left), or the command stops, naming
-``community.n`` and the fix.
+of the state included; the rest are the market still to reach. It must hold at least the
+people of the state (members and those who left; as many when a fit finds the whole market
+joined), or the command stops, naming ``community.n`` and the fix.
 
 ``commsim compare from=DIR posterior=on`` (a calibration by ``calibration.method=abc``,
 which writes ``posterior.parquet``) leaves the baseline's fitted values out: each
@@ -155,7 +155,8 @@ def folder_baseline(folder: Path) -> list[str]:
 
 
 def check_capacity(start: Path, baseline: Sequence[str], user: Sequence[str]) -> None:
-    """The community (``community.n``) must hold more people than the start state.
+    """The community (``community.n``) must hold at least the people of the start state
+    (exactly as many: everyone it can reach has joined, as a fit may find).
 
     A graph file (``community=file``) decides its size itself; the model checks it then.
     """
@@ -169,14 +170,14 @@ def check_capacity(start: Path, baseline: Sequence[str], user: Sequence[str]) ->
     except ValueError:
         return  # not a number: the config check names it
     people = pq.ParquetFile(start).metadata.num_rows
-    if n <= people:
+    if n < people:
         fitted = "given" if any(_key(a) == "community.n" for a in user) else "fitted"
         raise ConfigError(
             "community.n",
             n,
             f"the start state ({start}) holds {people:,} people (members and those who "
-            f"left) and the community ({fitted}) must hold more: the rest are the market "
-            f"still to reach; give community.n={2 * people} or more",
+            f"left) and the community ({fitted}) must hold at least as many (the rest are "
+            f"the market still to reach); give community.n={2 * people} or more",
         )
 
 

@@ -101,5 +101,5 @@ def test_run_with_an_unknown_playbook_beyond_ascii_names_it(
     assert main(["run", "playbook=直播沙龙", "days=5"]) == 2
     error = capsys.readouterr().err
     assert "playbook='直播沙龙' is not valid" in error
-    assert "Could not find 'playbook/直播沙龙'" in error
+    assert "no such playbook" in error and "Could not find" not in error
     assert "Lexer" not in error

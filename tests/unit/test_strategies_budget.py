@@ -139,15 +139,19 @@ def test_a_budget_caps_points() -> None:
 
 def test_a_paced_refusal_pauses_the_points_scheme_without_ending_it() -> None:
     model = model_from_config(
-        compose([*SMOKE, "playbook=points", "community.n=1000", "days=120", "budget=400"])
+        compose([*SMOKE, "playbook=points", "community.n=1000", "days=120", "budget=250"])
     ).run()
     m = model.recorder.frame()
     (scheme,) = [s for s in model.strategies if isinstance(s, Incentives)]
     first = int(m.index[m["budget_held_back"] > 0][0])  # the pacing's first refusal
-    assert first < 120 and model.budget_exhausted_day == -1
-    assert scheme.halted_day_ is None  # paused the day after a refusal, never stopped
-    assert m["incentives_rewards"].iloc[-1] > m["incentives_rewards"].iloc[first]
-    assert m["cost"].sum() <= 400 and (spent(m) <= m["budget_allowed"] + 1e-9).all()
+    out = model.budget_exhausted_day  # the total runs out near the end (allowed ~ total)
+    assert first < 120 and (out == -1 or out > first + 3)
+    # paused the day after a paced refusal, stopped only once the total ran out
+    assert scheme.halted_day_ is None or (out > 0 and scheme.halted_day_ > out)
+    assert (
+        m["incentives_rewards"].iloc[out if out > 0 else -1] > m["incentives_rewards"].iloc[first]
+    )
+    assert m["cost"].sum() <= 250 and (spent(m) <= m["budget_allowed"] + 1e-9).all()
 
 
 def test_a_held_back_crisis_response_comes_later_and_weaker() -> None:
