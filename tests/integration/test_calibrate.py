@@ -155,7 +155,7 @@ def test_calibrated_baseline_runs_and_compares(smoke_fit: Path, tmp_path: Path) 
     assert summary["n_people"] == n and summary["days"] == 20
     p = report["parameters"]["acquisition.p"]["value"]
     assert f"p: {p}" in (tmp_path / "run" / "config.yaml").read_text()
-    what_if = ["playbooks=[baseline,weekly_qa]", "reps=2", "days=20"]
+    what_if = ["playbooks=[baseline,weekly_qa]", "reps=2", "days=20", "check_assumptions=off"]
     proc = commsim(
         "compare", *base, *what_if, "executor=serial", f"hydra.run.dir={tmp_path / 'cmp'}"
     )

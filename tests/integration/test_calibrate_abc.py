@@ -91,6 +91,7 @@ def compare(folder: Path, out: Path, *extra: str) -> subprocess.CompletedProcess
         "reps=3",
         "days=20",
         "executor=serial",
+        "check_assumptions=off",
         f"hydra.run.dir={out}",
         *extra,
     )

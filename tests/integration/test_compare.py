@@ -26,6 +26,7 @@ def options(**kw) -> dict:
             f"playbooks=[{','.join(kw.pop('books', ['baseline', 'weekly_qa']))}]",
             f"reps={kw.pop('reps', 3)}",
             "executor=serial",
+            "check_assumptions=off",
         ],
         config_name="compare",
     )

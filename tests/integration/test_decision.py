@@ -137,6 +137,7 @@ def test_english_report_and_identical_numbers_with_joblib(
         "reps=3",
         *SMALL,
         "lang=en",
+        "check_assumptions=off",
         "executor=joblib",
         "workers=2",
         f"hydra.run.dir={tmp_path}",

@@ -124,6 +124,7 @@ def test_compare_serial_and_joblib_give_identical_numbers(folder: Path, tmp_path
             "community=my_community",
             BOOKS,
             "reps=2",
+            "check_assumptions=off",
             f"executor={executor}",
             "workers=2",
             *SMALL,

@@ -77,6 +77,7 @@ def test_compare_from_the_folder(calibrated: Path, tmp_path: Path) -> None:
         "reps=2",
         "days=10",
         "executor=serial",
+        "check_assumptions=off",
         f"hydra.run.dir={tmp_path}",
     )
     assert proc.returncode == 0, proc.stderr
