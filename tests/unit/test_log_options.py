@@ -136,12 +136,12 @@ def test_from_folder_errors_name_the_key_and_the_fix(tmp_path: Path) -> None:
     assert info.value.key == "from"
 
 
-def test_the_community_must_hold_more_than_the_state(tmp_path: Path) -> None:
-    folder = calibration_folder(tmp_path, people=50)
-    with pytest.raises(ConfigError, match="holds 50 people.*community.n=100") as info:
-        expand_from([f"from={folder}"])
+def test_the_community_must_hold_the_state(tmp_path: Path) -> None:
+    folder = calibration_folder(tmp_path, people=51)
+    with pytest.raises(ConfigError, match="holds 51 people.*community.n=102") as info:
+        expand_from([f"from={folder}"])  # the baseline's community.n=50
     assert info.value.key == "community.n"
-    assert "community.n=51" in expand_from([f"from={folder}", "community.n=51"])
+    assert "community.n=51" in expand_from([f"from={folder}", "community.n=51"])  # all joined
 
 
 def test_calibrate_reads_a_log_with_its_options(tmp_path: Path) -> None:

@@ -62,8 +62,9 @@ def test_degree_placement_puts_the_most_active_on_hubs(tmp_path):
 def test_a_start_file_must_fit_in_the_community(tmp_path):
     path = _state().write(tmp_path / "start.parquet")
     with pytest.raises(ConfigError) as err:
-        build(*SMOKE, f"start.path={path}", "community=complete", "community.n=5")
+        build(*SMOKE, f"start.path={path}", "community=complete", "community.n=4")
     assert err.value.key == "start.path" and "community.n" in err.value.fix
+    build(*SMOKE, f"start.path={path}", "community=complete", "community.n=5")  # all joined
 
 
 def test_a_bad_start_file_is_refused(tmp_path):
