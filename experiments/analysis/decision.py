@@ -30,7 +30,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.analysis.labels import Labels
-from experiments.analysis.stats import incremental, mean_ci
+from experiments.analysis.stats import bounded_ci, incremental
 from experiments.i18n import N_
 from sim.kpis import KPIS, Direction
 
@@ -110,6 +110,14 @@ class Decision:
                     baseline=self.baseline, effect=effect, interval=lab.interval(k, lo, hi)
                 ),
             ]
+            if lo <= 0 <= hi and lo != hi:
+                out.append(
+                    _(
+                        "The interval includes no effect at all: with these replications the "
+                        "plan cannot yet be told apart from the baseline; add replications "
+                        "(reps=) before deciding."
+                    )
+                )
         if self.cost_per_extra is not None and self.best != self.baseline:
             c, clo, chi = self.cost_per_extra
             out.append(
@@ -190,7 +198,7 @@ def _better(kpi: str) -> float:
 
 
 def _ci(values: Any) -> tuple[float, float, float]:
-    return mean_ci(pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float))
+    return bounded_ci(pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float))
 
 
 def order_plans(summary: pd.DataFrame, kpi: str, plans: Sequence[str]) -> tuple[list[str], dict]:

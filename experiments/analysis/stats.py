@@ -45,6 +45,15 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return m, m - half, m + half
 
 
+def bounded_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """:func:`mean_ci`, with the low end at 0 when no value is below 0 (a count, a cost:
+    the t-interval of a few replications can reach below what the quantity can be)."""
+    m, lo, hi = mean_ci(values, level)
+    if len(values) and np.nanmin(values, initial=np.inf) >= 0 and lo < 0:
+        lo = 0.0
+    return m, lo, hi
+
+
 def summary_table(
     runs: pd.DataFrame, kpis: Sequence[str], by: Sequence[str] = ("scenario", "playbook")
 ) -> pd.DataFrame:
@@ -55,7 +64,7 @@ def summary_table(
         keys = dict(zip(by, group if isinstance(group, tuple) else (group,), strict=True))
         for kpi in kpis:
             values = pd.to_numeric(part[kpi], errors="coerce").to_numpy(dtype=float)
-            m, lo, hi = mean_ci(values)
+            m, lo, hi = bounded_ci(values)
             n = int(np.count_nonzero(~np.isnan(values)))
             rows.append({**keys, "kpi": kpi, "n": n, "mean": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
