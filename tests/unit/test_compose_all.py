@@ -180,3 +180,16 @@ def test_scenario_loads_composes_and_checks(name: str) -> None:
     cfg = compose(["+experiment=smoke", "days=120", *scenario.overrides(base)])
     check(cfg)
     assert scenario.overrides(base) and to_plain(cfg) != to_plain(base)
+
+
+def test_the_uncertainty_ranges_bracket_the_defaults() -> None:
+    """The caveat of a comparison and `commsim sensitivity` vary each uncertain parameter
+    over its range (configs/uncertainty/default.yaml): the default must lie inside it."""
+    from omegaconf import OmegaConf
+
+    from experiments.analysis.decision import uncertain_ranges
+
+    cfg = compose([])
+    for key, (low, high) in uncertain_ranges().items():
+        value = OmegaConf.select(cfg, key)
+        assert low <= value <= high, f"{key}: default {value} outside [{low}, {high}]"
