@@ -307,7 +307,7 @@ def sensitivity_caveat(
                 labels = (("check", key), ("end", end), *job.labels)
                 rest = [o for o in job.overrides if o.split("=", 1)[0].lstrip("+~") != key]
                 jobs.append(Job((*rest, f"++{key}={value!r}"), labels, job.config_dir, job.salt))
-    _, rows, _ = run_jobs(store, jobs, options, progress)
+    _, rows, _ = run_jobs(store, jobs, options, progress, "checks of the assumptions")
     if rows.empty or "check" not in rows:
         return None
     if KPIS[d.kpi].paired:

@@ -214,7 +214,11 @@ def posterior_draws(options: dict[str, Any], base: Sequence[str]) -> list[list[s
 
 
 def run_jobs(
-    store: RunStore, jobs: list[Job], options: dict[str, Any], progress: bool | None
+    store: RunStore,
+    jobs: list[Job],
+    options: dict[str, Any],
+    progress: bool | None,
+    what: str = "runs",
 ) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
     """Run (or resume) ``jobs`` into ``store``; returns their daily table, their summary rows
     and their keys. A job's key is its resolved config and its scenario's name."""
@@ -222,7 +226,7 @@ def run_jobs(
     done = store.done_keys()
     todo = [job for job in jobs if keys[job] not in done]
     if len(todo) < len(jobs):
-        print(f"resuming: {len(jobs) - len(todo)} of {len(jobs)} runs already done", flush=True)
+        print(f"{what}: {len(jobs) - len(todo)} of {len(jobs)} already done", flush=True)
     execute(
         todo,
         executor=options["executor"],

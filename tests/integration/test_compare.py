@@ -101,7 +101,7 @@ def test_rerun_in_the_same_folder_resumes(tmp_path: Path, capsys) -> None:
     compare(options(books=["baseline"], reps=2), SMALL, tmp_path, progress=False)
     first = sorted(p.name for p in (tmp_path / "runs").glob("*.json"))
     result = compare(options(books=["baseline"], reps=3), SMALL, tmp_path, progress=False)
-    assert "resuming: 2 of 3" in capsys.readouterr().out
+    assert "runs: 2 of 3 already done" in capsys.readouterr().out
     assert len(result.per_run) == 3
     assert set(first) <= {p.name for p in (tmp_path / "runs").glob("*.json")}
 
