@@ -365,7 +365,8 @@ table.t th, table.t td {{ padding: 0.3em 0.7em; border-bottom: 1px solid #ddd;
   text-align: right; vertical-align: top; }}
 table.t th {{ background: #f4f4f4; }}
 table.t td.name {{ text-align: left; font-weight: 600; }}
-table.t td.text, table.t th {{ text-align: left; }}
+table.t td {{ white-space: nowrap; }}
+table.t td.text, table.t th {{ text-align: left; white-space: normal; }}
 .ci {{ color: #666; font-size: 0.85em; }}
 img {{ max-width: 100%; display: block; margin: 1em 0; }}
 .note {{ color: #555; font-size: 0.9em; }}
