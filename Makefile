@@ -25,13 +25,14 @@ fonts:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk ) || \
 	  echo "make fonts: could not install Debian's fonts-noto-cjk; a plot in Chinese will say so"
 
-# the browser test drives Debian's chromium (never a downloaded browser): install it when missing
+# the whole suite on two workers (pytest-xdist; a test file's tests stay on one worker, so
+# its module fixtures are built once); the browser test drives Debian's chromium (never a downloaded browser): install it when missing
 test: $(STAMP) fonts
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  ( $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver ) || \
 	  echo "make test: could not install Debian's chromium and chromium-driver; the browser test will say so"
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # fast feedback: the unit tier (no slow test; under a minute), on two workers (pytest-xdist)
 unit: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
         if tier == "validation" and not slow:
             raise pytest.UsageError(f"{item.nodeid}: tests in tests/validation are marked slow")
+
+
+#: when this run started: the screenshots written since are this run's
+_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    """Name the browser tests' screenshots of this run at its end (``make test`` output),
+    also when pytest-xdist's workers took them."""
+    folder = Path(__file__).resolve().parents[1] / "test-artifacts"
+    for path in sorted(folder.glob("*.png")) if folder.is_dir() else []:
+        if path.stat().st_mtime >= _STARTED:
+            terminalreporter.write_line(f"browser test screenshot: {path}")

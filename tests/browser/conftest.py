@@ -34,7 +34,6 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--window-size=1920,1080",
 )
-SCREENSHOTS = pytest.StashKey[list[Path]]()
 
 
 def free_port() -> int:
@@ -140,13 +139,6 @@ def save_screenshot(request: pytest.FixtureRequest, record_property: Any) -> Any
         assert driver.save_screenshot(str(path)), f"could not write {path}"
         print(f"\nscreenshot: {path}")
         record_property("screenshot", str(path))
-        request.config.stash.setdefault(SCREENSHOTS, []).append(path)
         return path
 
     return save
-
-
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Name the screenshots at the end of the run (``make test`` output)."""
-    for path in config.stash.get(SCREENSHOTS, []):
-        terminalreporter.write_line(f"browser test screenshot: {path}")
