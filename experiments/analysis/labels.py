@@ -63,8 +63,8 @@ class Labels:
         value = float(value)
         if digits is None:
             digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-            if 0 < abs(value) < 1:
-                digits = 3
+            if 0 < abs(value) < 1:  # two significant digits at least: 0.012, 0.000002
+                digits = max(3, min(12, 1 - math.floor(math.log10(abs(value)))))
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
         return format_decimal(round(value, digits), format=pattern, locale=self.locale)
 
