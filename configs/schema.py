@@ -41,7 +41,7 @@ from agents.params import param_defaults
 from agents.segments import SegmentsParams
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
-from sim.kpis import ChurnDefinition, Targets
+from sim.kpi_settings import ChurnDefinition, Targets
 from sim.start import StartParams
 from strategies.catalogue import strategy_classes
 

@@ -27,7 +27,7 @@ from sim.community import CommunitySpec, parse_community
 from sim.drivers import DriversParams
 from sim.drivers_check import parse_drivers
 from sim.errors import ConfigError
-from sim.kpis import ChurnDefinition, Targets, parse_churn, parse_targets
+from sim.kpi_settings import ChurnDefinition, Targets, parse_churn, parse_targets
 from sim.start import StartParams, check_start
 
 T = TypeVar("T")

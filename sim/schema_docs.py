@@ -30,7 +30,7 @@ from agents.segments import SegmentParams, SegmentsParams
 from sim.community import CommunitySpec
 from sim.config import SECTIONS, RunOptions
 from sim.drivers import DriversParams
-from sim.kpis import ChurnDefinition, Targets
+from sim.kpi_settings import ChurnDefinition, Targets
 from sim.plausible import targets_table
 from sim.start import StartParams
 

@@ -151,12 +151,12 @@ def summarise(model: Any, metrics: pd.DataFrame) -> dict[str, Any]:
 def segment_summary(model: Any) -> pd.DataFrame:
     """The people KPIs by segment: one row per segment (``segments.csv`` of a comparison)."""
     pop, end = model.pop, int(model.day)
+    idle = end - pop.last_visit
     rows = []
     for code, name in enumerate(model.segments.names):
         mask = pop.segment == code
         joined = mask & (pop.state != PROSPECT)
         member = mask & (pop.state == MEMBER)
-        idle = end - pop.last_visit
         rows.append(
             {
                 "segment": name,

@@ -228,17 +228,14 @@ def decide(
     ranked, rank = order_plans(summary, kpi, plans)
     best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None
-    if runner == best:
-        runner = None
     own = per[(per["playbook"] == best) & (per["scenario"] == first)]
+    base = per[(per["playbook"] == baseline) & (per["scenario"] == first)]
     if KPIS[kpi].paired:
         effect = _ci(own[kpi])
     else:
-        base = per[(per["playbook"] == baseline) & (per["scenario"] == first)].set_index("rep")
-        d = own.set_index("rep")[kpi].astype(float) - base[kpi].astype(float)
+        d = own.set_index("rep")[kpi].astype(float) - base.set_index("rep")[kpi].astype(float)
         effect = _ci(d.dropna())
-    base_rows = per[(per["playbook"] == baseline) & (per["scenario"] == first)]
-    base_mean = float(pd.to_numeric(base_rows[kpi], errors="coerce").mean())
+    base_mean = float(pd.to_numeric(base[kpi], errors="coerce").mean())
     spent = float(pd.to_numeric(own["cost_total"], errors="coerce").sum()) > 0
     out = own["budget_exhausted_day"].dropna()
     decision = Decision(

@@ -64,14 +64,12 @@ class Scenario:
 
 
 def scaled(value: Any, factor: float, key: str, name: str) -> Any:
-    """``value * factor`` (each element of a list of numbers)."""
-    if isinstance(value, bool) or value is None:
-        value = None
-    elif isinstance(value, int | float):
-        out = value * factor
-        return int(round(out)) if isinstance(value, int) and not isinstance(value, bool) else out
-    elif isinstance(value, Sequence) and all(isinstance(v, int | float) for v in value):
-        return [v * factor for v in value]
+    """``value * factor`` (each element of a list of numbers; a whole number stays whole)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(round(value * factor)) if isinstance(value, int) else value * factor
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            return [v * factor for v in value]
     raise ConfigError(
         f"scenario {name}: scale.{key}",
         value,

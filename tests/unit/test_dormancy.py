@@ -8,7 +8,7 @@ import pytest
 from agents.states import MEMBER
 from sim import run
 from sim.errors import ConfigError
-from sim.kpis import parse_churn
+from sim.kpi_settings import parse_churn
 from tests.conftest import SMOKE, build
 
 
