@@ -1,141 +1,177 @@
 """The classroom page in a real browser: ``commsim ui`` served, Chromium driving it.
 
-The page is driven only through its own controls (Mesa's Step and Reset buttons, the
-sidebar levers, the preset menu), like a teacher at the front of the class.
+The page is driven only through its own controls, like a teacher at the front of the
+class: Play, a preset chosen while playing, another network, a click on a person, the
+speed at its fastest until the last day, the CSV download; in English and in Chinese, in
+the light and the dark theme, at a projector's 1600x1000 and at 1280x720 and 1024x768.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from experiments.classroom import browser as page
+
 pytestmark = pytest.mark.slow
 
-STEPS = 10
+DAYS = 80  # the run's length here (days=80 on the command line): the finish comes soon
 
 
-def body_text(driver: Any) -> str:
+@pytest.fixture(scope="module")
+def url(chromium_paths: tuple[str, str]) -> Iterator[str]:
+    with page.served(["playbook=weekly_qa", f"days={DAYS}"]) as address:
+        yield address
+
+
+@pytest.fixture
+def driver(tmp_path: Path, chromium_paths: tuple[str, str]) -> Iterator[Any]:
+    d = page.chromium(1600, 1000, downloads=tmp_path)
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+def choose(driver: Any, css: str, option: str) -> None:
+    """Pick ``option`` (its shown text) in the drop-down with class ``css``."""
     from selenium.webdriver.common.by import By
 
-    return str(driver.find_element(By.TAG_NAME, "body").text)
-
-
-def wait_for(driver: Any, check: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    """Poll ``check`` until true; fail naming ``what`` with the page's text."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            if check():
-                return
-        except Exception:  # the page re-renders under us: try again
-            pass
-        time.sleep(0.2)
-    pytest.fail(
-        f"the page never showed {what} within {timeout:.0f} s; it shows:\n"
-        f"{body_text(driver)[:2000]}"
+    item = (
+        "//div[contains(@class, 'v-menu__content') and contains(@class, 'menuable__content__active')]"
+        f"//div[contains(@class, 'v-list-item__title') and normalize-space(.)='{option}']"
     )
+    opened = [0.0]
 
-
-def wait_for_text(driver: Any, text: str, timeout: float = 60.0) -> None:
-    wait_for(driver, lambda: text in body_text(driver), repr(text), timeout)
-
-
-def button(driver: Any, label: str) -> Any:
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.XPATH, f"//button[normalize-space(.)='{label}']")
-
-
-def element_png(driver: Any, css: str) -> bytes:
-    """What an element looks like on screen, as PNG bytes."""
-    from selenium.webdriver.common.by import By
-
-    element = driver.find_element(By.CSS_SELECTOR, css)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    return bytes(element.screenshot_as_png)
-
-
-def open_page(driver: Any, url: str) -> None:
-    driver.get(url)
-    wait_for_text(driver, "Step: 0", timeout=90)
-    wait_for(driver, lambda: len(element_png(driver, ".commsim-charts img")) > 1000, "the charts")
-
-
-def test_step_through_the_page(ui_url: str, browser: Any, save_screenshot: Any) -> None:
-    from selenium.webdriver.common.by import By
-
-    open_page(browser, ui_url)
-    assert "Day 0 of 365" in body_text(browser)
-    charts_before = element_png(browser, ".commsim-charts img")
-    network_before = element_png(browser, ".commsim-network img")
-    for step in range(1, STEPS + 1):
-        button(browser, "Step").click()
-        wait_for_text(browser, f"Step: {step}")
-    text = body_text(browser)
-    assert f"Day {STEPS} of 365" in text
-    assert "Step: 0" not in text
-    wait_for(
-        browser,
-        lambda: element_png(browser, ".commsim-charts img") != charts_before,
-        "the charts changing after the steps",
-    )
-    wait_for(
-        browser,
-        lambda: element_png(browser, ".commsim-network img") != network_before,
-        "the network recoloured after the steps",
-    )
-    top = browser.find_element(By.CSS_SELECTOR, ".commsim-preset")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", top)
-    path = save_screenshot(browser, "ui.png")
-    assert path.stat().st_size > 10_000
-
-
-def test_a_lever_applies_on_reset(ui_url: str, browser: Any) -> None:
-    from selenium.webdriver.common.by import By
-
-    open_page(browser, ui_url)
-    assert "points off" in body_text(browser)
-    button(browser, "Step").click()
-    wait_for_text(browser, "Step: 1")
-    browser.find_element(By.XPATH, "//label[normalize-space(.)='Points and badges']").click()
-    button(browser, "Reset").click()
-    wait_for_text(browser, "points on")
-    text = body_text(browser)
-    assert "Step: 0" in text and "Day 0 of 365" in text
-    assert "+strategies.incentives._target_=strategies.incentives.Incentives" in text
-
-
-def test_a_preset_sets_the_levers(ui_url: str, browser: Any) -> None:
-    from selenium.webdriver.common.by import By
-
-    open_page(browser, ui_url)
-    title = "//div[contains(@class, 'v-list-item__title') and normalize-space(.)='seed_degree']"
-
-    opened = [0.0]  # when the menu was last asked to open
-
-    def choose_preset() -> bool:
-        """Open the preset menu (again after 3 s if it never showed) and click seed_degree
-        once it is shown (the menu renders asynchronously: a click can land before it
-        exists)."""
-        items = [e for e in browser.find_elements(By.XPATH, title) if e.is_displayed()]
+    def pick() -> bool:
+        items = [e for e in driver.find_elements(By.XPATH, item) if e.is_displayed()]
         if not items:
             if time.monotonic() - opened[0] > 3.0:
-                browser.find_element(By.CSS_SELECTOR, ".commsim-preset .v-input__slot").click()
+                page.find(driver, f".{css} .v-input__slot").click()
                 opened[0] = time.monotonic()
             return False
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", items[0])
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", items[0])
         items[0].click()
         return True
 
-    wait_for(browser, choose_preset, "the seed_degree preset in the menu")
-    wait_for_text(browser, "invite at launch 50 by degree")
-    assert "weekly Q&A off" in body_text(browser)
-    button(browser, "Step").click()
-    wait_for_text(browser, "Step: 1")
-    button(browser, "Reset").click()  # rebuilt from the sidebar, which holds the preset's levers
-    wait_for_text(browser, "Step: 0")
-    text = body_text(browser)
-    assert "commsim run playbook=seed_degree" in text and "weekly Q&A off" in text
+    page.wait_for(driver, pick, f"{option!r} in the {css} menu")
+
+
+def label(driver: Any) -> str:
+    return str(page.play_button(driver).get_attribute("aria-label"))
+
+
+def click_a_person(driver: Any) -> str:
+    """Click around the network until a person's panel opens; returns its text."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = page.find(driver, ".commsim-network canvas")
+    w, h = canvas.size["width"], canvas.size["height"]
+    for fx in (0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65):
+        for fy in (0.5, 0.45, 0.55, 0.4, 0.6):
+            ActionChains(driver).move_to_element_with_offset(
+                canvas, int((fx - 0.5) * w), int((fy - 0.5) * h)
+            ).click().perform()
+            time.sleep(0.3)
+            panel = driver.find_elements("css selector", ".commsim-person")
+            if panel and panel[0].is_displayed() and panel[0].text.strip():
+                return str(panel[0].text)
+    raise AssertionError("no click on the network opened a person's panel")
+
+
+def test_a_lesson_on_the_page(url: str, driver: Any, tmp_path: Path, save_screenshot: Any) -> None:
+    page.open_page(driver, url)
+    assert page.find(driver, ".commsim-day").text == "Day 0"
+    assert label(driver) == "Play"
+
+    # Play: the days go by, drawn one after the other
+    page.play(driver)
+    page.wait_for(driver, lambda: page.day(driver) >= 3, "day 3 while playing")
+    save_screenshot(driver, "ui.png")
+
+    # a preset chosen while playing: paused, applied, reset to day 0; Play works again
+    choose(driver, "commsim-preset", "seed_degree")
+    page.wait_for(driver, lambda: "commsim run playbook=seed_degree" in page.text(driver),
+                  "the seed_degree run")
+    page.wait_for(driver, lambda: page.day(driver) == 0 and label(driver) == "Play",
+                  "day 0, paused, after the preset")
+    page.play(driver)
+    page.wait_for(driver, lambda: page.day(driver) >= 2, "day 2 after the preset")
+    page.play_button(driver).click()
+    page.wait_for(driver, lambda: label(driver) == "Play", "paused")
+
+    # another network: the page rebuilds on it
+    choose(driver, "commsim-network-choice", "small world")
+    page.wait_for(driver, lambda: "community=ws" in page.text(driver), "the small-world run")
+    assert page.day(driver) == 0
+
+    # a person: click in the network
+    page.play(driver)
+    page.wait_for(driver, lambda: page.day(driver) >= 5, "day 5 on the small world")
+    page.play_button(driver).click()
+    info = click_a_person(driver)
+    assert "Person" in info and "Friends" in info and "Posts" in info
+    save_screenshot(driver, "ui_person.png")
+
+    # as fast as possible, to the last day: it stops there and says so
+    page.set_speed(driver, fastest=True)
+    page.play(driver)
+    page.wait_for(driver, lambda: page.find(driver, ".commsim-finished").is_displayed(),
+                  "the finished message", timeout=120)
+    assert page.day(driver) == DAYS
+    assert label(driver) == "Play"
+    assert str(DAYS) in page.find(driver, ".commsim-finished").text
+    frames = page.drawn(driver)
+    assert [f["day"] for f in frames[-5:]] == list(range(DAYS - 4, DAYS + 1))  # every day drawn
+    save_screenshot(driver, "ui_finished.png")
+
+    # the day series as CSV, for Excel (byte-order mark), one row per day
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.XPATH, "//button[contains(., 'Download the days')]").click()
+    csv = page.wait_for(driver, lambda: next(iter(tmp_path.glob("*.csv")), None), "the CSV")
+    time.sleep(0.5)
+    data = csv.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("day,") and len(lines) == DAYS + 2  # header, days 0..DAYS
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
+def test_fits_small_screens(url: str, size: tuple[int, int], save_screenshot: Any) -> None:
+    driver = page.chromium(*size)
+    try:
+        page.open_page(driver, url)
+        width, height = size
+        for css in (".commsim-play", ".commsim-speed", ".commsim-network canvas",
+                    ".commsim-charts canvas", ".commsim-day"):
+            box = driver.execute_script(
+                "return arguments[0].getBoundingClientRect().toJSON()", page.find(driver, css)
+            )
+            assert box["right"] <= width + 1 and box["bottom"] <= height + 1, (css, box)
+            assert box["width"] > 0 and box["height"] > 0, (css, box)
+        save_screenshot(driver, f"ui_{width}x{height}.png")
+    finally:
+        driver.quit()
+
+
+def test_chinese_and_dark(chromium_paths: tuple[str, str], save_screenshot: Any) -> None:
+    with page.served(["lang=zh", "days=30"]) as address:
+        driver = page.chromium(1600, 1000)
+        try:
+            page.open_page(driver, address)
+            assert page.find(driver, ".commsim-day").text == "第 0 天"
+            assert page.play_button(driver).get_attribute("aria-label") == "Play"
+            assert "播放" in page.play_button(driver).text
+            page.find(driver, ".commsim-theme button, .v-btn--icon[aria-label]")
+            driver.execute_script(
+                "document.querySelector('.v-application').classList.remove('theme--light');"
+                "document.querySelector('.v-application').classList.add('theme--dark');"
+            )
+            save_screenshot(driver, "ui_zh.png")
+        finally:
+            driver.quit()
