@@ -61,6 +61,12 @@ CLAIMS: list[tuple[str, str, str, str | float]] = [
     ),
     ("Q&A: more visitors a day", "weekly_qa@fast.active_peak", ">", "baseline@fast.active_peak"),
     ("withdrawn points: fewer posts", "points_withdrawn.posts_total", "<", "points.posts_total"),
+    (
+        "withdrawn points: fewer than never",
+        "points_withdrawn.posts_total",
+        "<",
+        "baseline.posts_total",
+    ),
     ("withdrawn points, 0.2", "points_withdrawn@fast.posts_total", "<", "points@fast.posts_total"),
     (
         "community moderation: fewer posts",
