@@ -37,11 +37,11 @@ NETWORK_LABELS = {
 }
 #: the charts' titles, the button's text and the legend
 CHARTS_LABELS = {
-    "members": N_("members"),
-    "active": N_("active"),
-    "posts": N_("posts per day"),
-    "sentiment": N_("sentiment"),
-    "levels": N_("members by level"),
+    "members": N_("Members"),
+    "active": N_("Active"),
+    "posts": N_("Posts per day"),
+    "sentiment": N_("Sentiment"),
+    "levels": N_("Members by level"),
     "day": N_("day"),
     "png": N_("Download PNG"),
     "previous": N_("previous: {label}"),
