@@ -145,7 +145,7 @@ function render({ model, el }) {
     ctx.font = FONT + "px " + s.font;
     const left = 14 + Math.max(...yt.map((v) => ctx.measureText(fmt(v)).width),
       ctx.measureText((model.get("labels") || {}).day || "day").width);
-    const x = bx + left, y = by + TITLE + 12, w = bw - left - 10, h = bh - TITLE - 12 - FONT - 10;
+    const x = bx + left, y = by + TITLE + 12, w = bw - left - 18, h = bh - TITLE - 12 - FONT - 10;
     if (w < 20 || h < 20) return;
     const m = frame(x, y, w, h, xmax, yt[0], yt[yt.length - 1], t, yt);
     ctx.save(); ctx.beginPath(); ctx.rect(x, y - 2, w + 2, h + 4); ctx.clip();

@@ -7,13 +7,13 @@ const NAMES = ["prospect", "newcomer", "lurker", "contributor", "core", "churned
 const SIZE = [0.7, 1.0, 1.0, 1.25, 1.6, 0.85]; // radius factor per state
 const THEMES = {
   light: {
-    bg: "#ffffff", fg: "#111111", tie: "rgba(0,0,0,0.07)", brought: "rgba(40,40,40,0.45)",
+    bg: "#ffffff", fg: "#111111", tie: "0,0,0", brought: "40,40,40",
     recent: "#CC79A7", ring: "#000000",
     node: ["#D9D9D9", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#6B6B6B"],
   },
   dark: {
-    bg: "#1b1b1b", fg: "#f2f2f2", tie: "rgba(255,255,255,0.08)",
-    brought: "rgba(230,230,230,0.42)", recent: "#F0E442", ring: "#ffffff",
+    bg: "#1b1b1b", fg: "#f2f2f2", tie: "255,255,255",
+    brought: "230,230,230", recent: "#F0E442", ring: "#ffffff",
     node: ["#4A4A4A", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#9A9A9A"],
   },
 };
@@ -107,7 +107,7 @@ function render({ model, el: root }) {
       s.px[i] = ox + pos[2 * i] * side;
       s.py[i] = oy + (1 - pos[2 * i + 1]) * side;
     }
-    s.r = Math.min(6, Math.max(1.6, 0.2 * Math.sqrt((side * side) / Math.max(1, s.n))));
+    s.r = Math.min(6, Math.max(1.1, 0.2 * Math.sqrt((side * side) / Math.max(1, s.n))));
     s.bgDirty = true;
   }
 
@@ -117,7 +117,9 @@ function render({ model, el: root }) {
     const b = bg.getContext("2d", { alpha: false });
     b.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
     b.fillStyle = t.bg; b.fillRect(0, 0, s.w, s.h);
-    b.strokeStyle = t.tie; b.lineWidth = 0.7;
+    // fainter when there are many ties, so the people stay readable
+    const alpha = 0.08 * Math.sqrt(Math.min(1, 2000 / Math.max(1, s.ties.length / 2)));
+    b.strokeStyle = "rgba(" + t.tie + "," + alpha.toFixed(3) + ")"; b.lineWidth = 0.7;
     b.beginPath();
     const T = s.ties, px = s.px, py = s.py, n = s.n;
     for (let k = 0; k + 1 < T.length; k += 2) {
@@ -133,6 +135,7 @@ function render({ model, el: root }) {
     const px = s.px, py = s.py, n = Math.min(s.n, st.length, ref.length);
     const hasJoin = jd.length >= n;
     for (const recent of [false, true]) {
+      let count = 0;
       ctx.beginPath();
       for (let i = 0; i < n; i++) {
         const r = ref[i];
@@ -140,9 +143,11 @@ function render({ model, el: root }) {
         const isRecent = hasJoin && jd[i] >= 0 && day - jd[i] < 7;
         if (isRecent !== recent) continue;
         ctx.moveTo(px[r], py[r]); ctx.lineTo(px[i], py[i]);
+        count++;
       }
-      ctx.strokeStyle = recent ? t.recent : t.brought;
-      ctx.lineWidth = recent ? 2.5 : 1;
+      const alpha = 0.45 * Math.sqrt(Math.min(1, 600 / Math.max(1, count)));
+      ctx.strokeStyle = recent ? t.recent : "rgba(" + t.brought + "," + alpha.toFixed(3) + ")";
+      ctx.lineWidth = recent ? Math.max(1.2, 2.5 * Math.sqrt(Math.min(1, 150 / Math.max(1, count)))) : 1;
       ctx.stroke();
     }
   }
