@@ -124,8 +124,9 @@ function render({ model, el }) {
     return top;
   }
 
-  function ticks(top) {
-    const step = niceStep(Math.max(top, 1), 4), out = [];
+  function ticks(top, count) {
+    top = Math.max(top, 4); // an empty chart still has whole-number ticks
+    const step = niceStep(top, count), out = [];
     const max = Math.max(step, Math.ceil(top / step) * step);
     for (let v = 0; v <= max + 1e-9; v += step) out.push(v);
     return out;
@@ -141,11 +142,12 @@ function render({ model, el }) {
   function panel(D, box, xmax, spec, t) {
     const [bx, by, bw, bh] = box;
     title(bx + 6, by + 4, spec.title);
-    const yt = spec.ticks;
+    const h = bh - TITLE - 12 - FONT - 10;
+    const yt = spec.ticks(h < 130 ? 2 : 4); // fewer ticks on a short panel: readable labels
     ctx.font = FONT + "px " + s.font;
     const left = 14 + Math.max(...yt.map((v) => ctx.measureText(fmt(v)).width),
       ctx.measureText((model.get("labels") || {}).day || "day").width);
-    const x = bx + left, y = by + TITLE + 12, w = bw - left - 18, h = bh - TITLE - 12 - FONT - 10;
+    const x = bx + left, y = by + TITLE + 12, w = bw - left - 18;
     if (w < 20 || h < 20) return;
     const m = frame(x, y, w, h, xmax, yt[0], yt[yt.length - 1], t, yt);
     ctx.save(); ctx.beginPath(); ctx.rect(x, y - 2, w + 2, h + 4); ctx.clip();
@@ -239,17 +241,17 @@ function render({ model, el }) {
     const pw = s.w / 2, ph = (s.h - lh) / 2;
     const specs = [
       { title: [[L.members || "members", t.fg], ["  ·  ", t.axis], [L.active || "active", t.active]],
-        ticks: ticks(maxOf(D, ["members", "active"], xmax)),
+        ticks: (c) => ticks(maxOf(D, ["members", "active"], xmax), c),
         draw: (m) => { drawLine(D, m, "active", t.active, xmax); drawLine(D, m, "members", t.fg, xmax); } },
-      { title: [[L.posts || "posts", t.fg]], ticks: ticks(maxOf(D, ["posts"], xmax)),
+      { title: [[L.posts || "posts", t.fg]], ticks: (c) => ticks(maxOf(D, ["posts"], xmax), c),
         draw: (m) => drawLine(D, m, "posts", t.posts, xmax) },
-      { title: [[L.sentiment || "sentiment", t.fg]], ticks: [-1, -0.5, 0, 0.5, 1],
+      { title: [[L.sentiment || "sentiment", t.fg]], ticks: (c) => (c < 4 ? [-1, 0, 1] : [-1, -0.5, 0, 0.5, 1]),
         draw: (m) => {
           ctx.setLineDash([5, 4]); ctx.strokeStyle = t.axis; ctx.lineWidth = 1.2; ctx.beginPath();
           ctx.moveTo(m.sx(0), m.sy(0)); ctx.lineTo(m.sx(xmax), m.sy(0)); ctx.stroke();
           ctx.setLineDash([]); drawLine(D, m, "sentiment", t.sentiment, xmax);
         } },
-      { title: [[L.levels || "members by level", t.fg]], ticks: ticks(maxOf(D, ["members"], xmax)),
+      { title: [[L.levels || "members by level", t.fg]], ticks: (c) => ticks(maxOf(D, ["members"], xmax), c),
         draw: (m) => drawLevels(D, m) },
     ];
     specs.forEach((spec, k) => panel(D, [(k % 2) * pw, Math.floor(k / 2) * ph, pw, ph], xmax, spec, t));
