@@ -41,7 +41,7 @@ from experiments.classroom.model import (
     preset_levers,
 )
 from experiments.classroom.player import Player
-from experiments.classroom.widgets import ChartsWidget, NetworkWidget, StatusWidget, page_labels
+from experiments.classroom.widgets import ChartsWidget, NetworkWidget, StatusWidget, default_labels
 from experiments.commands.playbooks import playbooks
 from experiments.i18n import LANGS, Translate, translator
 from sim.errors import CommsimError
@@ -169,7 +169,7 @@ def Page() -> None:
 
     solara.use_effect(first_load, [])
 
-    labels = page_labels(_)
+    labels = default_labels(_)
     for widget, name in ((network, "network"), (charts, "charts"), (status, "status")):
         widget.labels = labels[name]
         widget.dark = bool(dark)

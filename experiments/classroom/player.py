@@ -28,25 +28,12 @@ import numpy as np
 
 from experiments.classroom import frames
 from experiments.classroom.model import ClassroomModel
+from experiments.classroom.widgets import CHART_COLUMNS, pack_table
 
 #: how long the loop waits for the browser's acknowledgement before drawing on regardless
 ACK_TIMEOUT = 2.0
 #: earlier runs the charts keep (faded) for comparison
 KEEP_RUNS = 3
-#: columns of the charts' table, in order (see ``frames.day_row``)
-CHART_COLUMNS = (
-    "day",
-    "members",
-    "active",
-    "posts",
-    "sentiment",
-    "newcomer",
-    "lurker",
-    "contributor",
-    "core",
-)
-
-
 class Player:
     """Steps one :class:`ClassroomModel` and sends each day to the page's widgets.
 
@@ -80,7 +67,7 @@ class Player:
         self._graph: tuple[int, int] | None = None
         self._rows: list[list[float]] = []
         self._referrer = b""
-        network.on_msg(self._on_message)
+        network.on_drawn(self._on_drawn)
         network.observe(self._on_select, names="selected")
 
     # ----------------------------------------------------------------- the model
@@ -100,13 +87,15 @@ class Player:
             self._rows = []
             self._referrer = b""
             graph = (id(model.csr), model.n_people)
-            with self.network.hold_sync():
-                if graph != self._graph:
-                    self.network.positions = frames.positions32(model).tobytes()
-                    self.network.ties = frames.tie_pairs(model).tobytes()
-                    self._graph = graph
-                self.network.selected = -1
-                self.network.info = {}
+            if graph != self._graph:
+                self.network.set_graph(frames.positions32(model), frames.tie_pairs(model))
+                self._graph = graph
+            else:
+                with self.network.hold_sync():
+                    self.network.selected = -1
+                    self.network.info = {}
+            with self._drawn:
+                self._drawn_day = -1
             self.status.finished = False
             self._push()
 
@@ -184,11 +173,10 @@ class Player:
                     self.on_stop()
 
     # ----------------------------------------------------------------- the browser
-    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and "drawn" in content:
-            with self._drawn:
-                self._drawn_day = int(content["drawn"])
-                self._drawn.notify_all()
+    def _on_drawn(self, day: int) -> None:
+        with self._drawn:
+            self._drawn_day = max(self._drawn_day, day)
+            self._drawn.notify_all()
 
     def _wait_drawn(self, day: int) -> None:
         """Wait until the browser has drawn ``day`` (or :data:`ACK_TIMEOUT` passed)."""
@@ -217,19 +205,22 @@ class Player:
         assert model is not None
         row = frames.day_row(model)
         self._rows.append([float(row[name]) for name in CHART_COLUMNS])
-        referrer = frames.referrers(model).tobytes()
+        referrer = frames.referrers(model)
+        changed = referrer.tobytes() != self._referrer
+        if changed:
+            self._referrer = referrer.tobytes()
         with self.network.hold_sync():
-            self.network.state = frames.state_codes(model).tobytes()
-            if referrer != self._referrer:
-                self.network.referrer = referrer
-                self._referrer = referrer
-            self.network.join_day = frames.join_days(model).tobytes()
-            self.network.day = model.day
+            self.network.push_day(
+                model.day,
+                frames.state_codes(model),
+                referrer if changed else None,
+                frames.join_days(model),
+            )
             if self.network.selected >= 0:
                 self._show_person(int(self.network.selected))
         with self.charts.hold_sync():
             self.charts.days = int(model.config.days)
-            self.charts.table = np.asarray(self._rows, dtype=np.float32).tobytes()
+            self.charts.table = pack_table(self._rows)
         with self.status.hold_sync():
             self.status.day = model.day
             self.status.days = int(model.config.days)
