@@ -1,22 +1,31 @@
-"""``commsim ui [playbook=NAME] [port=P]``: serve the classroom page on localhost.
+"""``commsim ui [playbook=NAME] [port=P] [lang=zh] [Hydra overrides]``: serve the classroom page.
 
-Checks the options, prints the address, then runs ``solara run`` on ``experiments/classroom/app.py``
-(beside this file) in a child process, passing the options through environment variables
-(``COMMSIM_UI_PLAYBOOK``, ``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``, ``COMMSIM_CONFIG_DIR``).
-Ctrl+C stops it.
+Checks the options (composing the page's first run once, so a bad override fails here,
+naming the key, value and fix), prints the address, then runs ``solara run`` on
+``experiments/classroom/app.py`` in a child process, passing the options through
+environment variables (``COMMSIM_UI_PLAYBOOK``, ``COMMSIM_UI_SEED``, ``COMMSIM_UI_N``,
+``COMMSIM_UI_LANG``, ``COMMSIM_UI_NETWORK``, ``COMMSIM_UI_GRAPH_FILE``,
+``COMMSIM_UI_OVERRIDES`` (a JSON list), ``COMMSIM_CONFIG_DIR``). Ctrl+C stops it.
 
 Options (all ``key=value``):
     playbook     the preset the page opens with (default baseline; ``commsim playbooks``)
     port         the port to serve on (default 8765)
     host         the address to listen on (default 127.0.0.1: this machine only)
     seed         the starting seed (default 0)
-    community.n  people in the network, 100..3000 (default 1000)
+    lang         the page's language: en or zh (default: the locale's)
+    community.n  people in the network, 100..5000 (default 1000)
+    community    the network the page opens with: ring, ws (small world), holme_kim
+                 (power law, the default) or file with community.path=FILE (a graph file
+                 of at most 5,000 people, then offered on the page as "Graph file")
+    any other    a Hydra override applied to every run of the page, after its levers
+                 (``acquisition.p=0.001``, ``community.k=4``...), as ``commsim run`` takes it
 
 ``--config-dir=DIR`` (a project folder, ``commsim init DIR``) adds its playbooks to the presets.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -28,14 +37,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from experiments.classroom.model import MAX_PEOPLE, MIN_PEOPLE
+from experiments.classroom.model import ClassroomPlan
+from experiments.classroom.networks import (
+    DEFAULT_NETWORK,
+    MAX_PEOPLE,
+    NETWORK_OF_COMMUNITY,
+    check_people,
+)
 from experiments.commands.playbooks import playbooks
+from experiments.i18n import check_lang
 from experiments.runs.hydra_app import config_dir_option
 from sim import project
 from sim.errors import ConfigError
 
 APP = Path(__file__).resolve().parent.parent / "classroom" / "app.py"
-KEYS = ("playbook", "port", "host", "seed", "community.n")
+KEYS = ("playbook", "port", "host", "seed", "lang", "community.n", "community", "community.path")
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,10 @@ class UiOptions:
     seed: int = 0
     n_people: int = 1000
     config_dir: Path | None = None
+    lang: str = "en"
+    network: str = DEFAULT_NETWORK
+    graph_file: str | None = None
+    overrides: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -65,22 +85,70 @@ def _whole(key: str, value: str, low: int, high: int, fix: str) -> int:
     return number
 
 
-def parse_options(args: Sequence[str]) -> UiOptions:
-    """Check ``key=value`` arguments (and ``--config-dir=DIR``, which becomes this
-    process's project folder); raises ConfigError naming the key, value and fix."""
-    folder, args = config_dir_option(args)
-    project.use_config_dir(folder)
+def _split(args: Sequence[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The page's own options (:data:`KEYS`) and the further Hydra overrides."""
     given: dict[str, str] = {}
+    extra: list[str] = []
     for arg in args:
         key, sep, value = arg.partition("=")
-        if not sep or key not in KEYS:
+        if key in KEYS and sep:
+            given[key] = value
+        elif sep or arg.startswith("~"):
+            extra.append(arg)
+        else:
             raise ConfigError(
                 "ui",
                 arg,
-                f"use key=value with a key of: {', '.join(KEYS)} "
-                "(e.g. commsim ui playbook=weekly_qa port=8766)",
+                f"use key=value with a key of: {', '.join(KEYS)} or a config key "
+                "(e.g. commsim ui playbook=weekly_qa port=8766 acquisition.q=0.02)",
             )
-        given[key] = value
+    return given, tuple(extra)
+
+
+def _network(given: dict[str, str]) -> tuple[str, str | None]:
+    """The network the page opens with, and the graph file (``community=file``)."""
+    community = given.get("community", "holme_kim")
+    path = given.get("community.path")
+    if community == "file":
+        if not path:
+            raise ConfigError("community.path", path, "give the graph file: community.path=FILE")
+        if "community.n" in given:
+            raise ConfigError(
+                "community.n", given["community.n"], "a graph file has its own people"
+            )
+        return "file", str(Path(path).expanduser().resolve())
+    if path is not None:
+        raise ConfigError("community.path", path, "add community=file to draw a graph file")
+    if community not in NETWORK_OF_COMMUNITY:
+        choices = ", ".join([*NETWORK_OF_COMMUNITY, "file"])
+        raise ConfigError("community", community, f"the page offers: {choices}")
+    return NETWORK_OF_COMMUNITY[community], None
+
+
+def _check_graph_file(path: str) -> None:
+    """A graph file the page can draw: at most MAX_PEOPLE people."""
+    from sim.graphs.loaders import load_graph
+
+    n = load_graph(path).n
+    if n > MAX_PEOPLE:
+        raise ConfigError(
+            "community.path",
+            path,
+            f"the page draws everyone: this graph has {n} people; use one of at most "
+            f"{MAX_PEOPLE} (commsim run for larger ones)",
+        )
+
+
+def parse_options(args: Sequence[str]) -> UiOptions:
+    """Check ``key=value`` arguments (and ``--config-dir=DIR``, which becomes this
+    process's project folder); raises ConfigError naming the key, value and fix.
+
+    Any key but the page's own is a Hydra override; the page's first run is composed
+    once here, so a bad key or value fails before serving.
+    """
+    folder, args = config_dir_option(args)
+    project.use_config_dir(folder)
+    given, extra = _split(args)
     books = playbooks()
     playbook = given.get("playbook", "baseline")
     if playbook not in books:
@@ -93,14 +161,27 @@ def parse_options(args: Sequence[str]) -> UiOptions:
         "give a port number from 1 to 65535, e.g. port=8766",
     )
     seed = _whole("seed", given.get("seed", "0"), 0, 2**32 - 1, "give a whole number >= 0")
-    n_people = _whole(
-        "community.n",
-        given.get("community.n", "1000"),
-        MIN_PEOPLE,
-        MAX_PEOPLE,
-        f"the page draws everyone: use {MIN_PEOPLE}..{MAX_PEOPLE}",
+    lang = check_lang(given.get("lang"))
+    network, graph_file = _network(given)
+    n_people = check_people("community.n", given.get("community.n", "1000"))
+    plan = ClassroomPlan.from_levers(
+        playbook, seed, n_people, network=network, extra=extra, graph_file=graph_file
     )
-    options = UiOptions(playbook, port, given.get("host", "127.0.0.1"), seed, n_people, folder)
+    plan.prepare()
+    if graph_file:
+        _check_graph_file(graph_file)
+    options = UiOptions(
+        playbook,
+        port,
+        given.get("host", "127.0.0.1"),
+        seed,
+        n_people,
+        folder,
+        lang,
+        network,
+        graph_file,
+        extra,
+    )
     check_port_free(options.host, options.port)
     return options
 
@@ -147,6 +228,10 @@ def solara_env(options: UiOptions) -> dict[str, str]:
         "COMMSIM_UI_PLAYBOOK": options.playbook,
         "COMMSIM_UI_SEED": str(options.seed),
         "COMMSIM_UI_N": str(options.n_people),
+        "COMMSIM_UI_LANG": options.lang,
+        "COMMSIM_UI_NETWORK": options.network,
+        "COMMSIM_UI_GRAPH_FILE": options.graph_file or "",
+        "COMMSIM_UI_OVERRIDES": json.dumps(list(options.overrides)),
         "COMMSIM_CONFIG_DIR": str(options.config_dir or ""),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         # Mesa's ComponentsView trips solara's hook linter; the page does not use it

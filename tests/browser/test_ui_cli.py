@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -10,13 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.classroom.layout import spring_layout
+from experiments.classroom.layout import circle_layout, layout_positions, spring_layout
 from experiments.classroom.model import (
     LEVERS,
     ClassroomModel,
+    ClassroomPlan,
+    available_networks,
     lever_overrides,
     preset_levers,
 )
+from experiments.classroom.networks import FACEBOOK
 from experiments.commands.playbooks import playbooks
 from experiments.commands.ui import UiOptions, parse_options, solara_command, solara_env
 from sim import ConfigError, run
@@ -32,7 +36,12 @@ COMMSIM = [sys.executable, "-m", "experiments.cli"]
         ("port=0", "port"),
         ("port=70000", "port"),
         ("community.n=20", "community.n"),
-        ("colour=red", "ui"),
+        ("community.n=6000", "community.n"),
+        ("lang=fr", "lang"),
+        ("colour=red", "colour"),
+        ("acquisition.p=2", "acquisition.p"),
+        ("community=sbm", "community"),
+        ("community.path=edges.txt", "community.path"),
         ("weekly_qa", "ui"),
     ],
 )
@@ -41,6 +50,14 @@ def test_bad_option_exits_2_with_the_fix(arg: str, key: str) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert f"commsim: error: {key}=" in proc.stderr
+    if key == "colour":
+        assert "no such key" in proc.stderr
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def test_port_in_use_is_refused() -> None:
@@ -53,11 +70,20 @@ def test_port_in_use_is_refused() -> None:
 
 
 def test_options_reach_solara() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    options = parse_options(["playbook=points", "community.n=500", "seed=3", f"port={port}"])
-    assert options == UiOptions(playbook="points", port=port, seed=3, n_people=500)
+    port = _free_port()
+    options = parse_options(
+        ["playbook=points", "community.n=500", "seed=3", f"port={port}", "lang=zh"]
+        + ["community=ws", "acquisition.p=0.001", "community.k=4"]
+    )
+    assert options == UiOptions(
+        playbook="points",
+        port=port,
+        seed=3,
+        n_people=500,
+        lang="zh",
+        network="small_world",
+        overrides=("acquisition.p=0.001", "community.k=4"),
+    )
     assert options.url == f"http://127.0.0.1:{port}/"
     command = solara_command(options)
     assert command[1:4] == ["-m", "solara", "run"]
@@ -69,6 +95,22 @@ def test_options_reach_solara() -> None:
         "3",
         "500",
     )
+    assert (env["COMMSIM_UI_LANG"], env["COMMSIM_UI_NETWORK"]) == ("zh", "small_world")
+    assert json.loads(env["COMMSIM_UI_OVERRIDES"]) == ["acquisition.p=0.001", "community.k=4"]
+    assert env["COMMSIM_UI_GRAPH_FILE"] == ""
+
+
+def test_a_graph_file_becomes_the_file_network(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    edges = tmp_path / "edges.txt"
+    edges.write_text("".join(f"{i} {(i + 1) % 150}\n" for i in range(150)))
+    options = parse_options(["community=file", f"community.path={edges}", f"port={_free_port()}"])
+    assert (options.network, options.graph_file) == ("file", str(edges.resolve()))
+    assert solara_env(options)["COMMSIM_UI_GRAPH_FILE"] == str(edges.resolve())
+    assert "file" in available_networks(options.graph_file)
+    model = ClassroomModel.from_levers(days=3, network="file", graph_file=options.graph_file)
+    assert model.n_people == 150
+    with pytest.raises(ConfigError, match="community.n"):
+        parse_options(["community=file", f"community.path={edges}", "community.n=200"])
 
 
 def test_every_playbook_gives_the_page_its_levers() -> None:
@@ -114,7 +156,13 @@ def test_bad_levers_are_named() -> None:
     with pytest.raises(ConfigError, match="moderation"):
         ClassroomModel.from_levers(n_people=200, moderation="strict")
     with pytest.raises(ConfigError, match="n_people"):
-        ClassroomModel.from_levers(n_people=5000)
+        ClassroomModel.from_levers(n_people=6000)
+    with pytest.raises(ConfigError, match="community.n=20"):
+        ClassroomModel.from_levers(n_people=200, extra=("community.n=20",))
+    with pytest.raises(ConfigError, match="colour"):
+        ClassroomModel.from_levers(n_people=200, extra=("colour=red",))
+    with pytest.raises(ConfigError, match="network"):
+        ClassroomModel.from_levers(n_people=200, network="file")
     with pytest.raises(ConfigError, match="playbook"):
         ClassroomModel.from_levers(playbook="moon", n_people=200)
 
@@ -126,3 +174,40 @@ def test_layout_spreads_people_and_is_reproducible() -> None:
     assert a.shape == (500, 2) and np.isfinite(a).all()
     np.testing.assert_array_equal(a, b)
     assert np.unique(np.round(a, 4), axis=0).shape[0] == 500  # nobody on top of another
+
+
+@pytest.mark.parametrize(
+    ("network", "community"),
+    [("ring", "ring"), ("small_world", "ws"), ("power_law", "holme_kim")],
+)
+def test_networks_and_extra_overrides_reach_the_run(network: str, community: str) -> None:
+    plan = ClassroomPlan.from_levers(
+        n_people=300, days=5, network=network, extra=("acquisition.p=0.001",)
+    )
+    assert f"community={community}" in plan.overrides
+    assert plan.overrides[-1] == "acquisition.p=0.001"
+    assert plan.command_line.endswith("acquisition.p=0.001")
+    settings, _ = plan.prepare()
+    assert settings.community.kind == community
+    assert settings.acquisition.p == 0.001
+
+
+def test_ring_networks_are_drawn_on_a_circle_in_index_order() -> None:
+    model = ClassroomModel.from_levers(n_people=200, days=3, network="small_world")
+    np.testing.assert_array_equal(model.positions, circle_layout(200))
+    assert model.positions.min() >= 0 and model.positions.max() <= 1
+
+
+@pytest.mark.skipif(not FACEBOOK.is_file(), reason="the ego-Facebook graph is not here")
+def test_the_facebook_network_has_the_files_people() -> None:
+    model = ClassroomModel.from_levers(n_people=200, days=3, network="facebook")
+    assert model.n_people == 4039
+    assert "community=file" in model.command_line
+
+
+def test_layout_is_cached_and_leaves_the_simulation_alone() -> None:
+    model = ClassroomModel.from_levers(n_people=300, days=3)
+    state = model.rng.bit_generator.state
+    again = layout_positions(model.csr, seed=0)
+    assert again is model.positions  # computed once per graph
+    assert model.rng.bit_generator.state == state
