@@ -25,14 +25,14 @@ import solara
 
 from experiments.classroom import frames, texts
 from experiments.classroom.controls import (
+    CHOICE_LABELS,
     DEFAULT_SPEED,
-    SpeedControl,
     CommunityControls,
     LeverControls,
     PageSettings,
+    SpeedControl,
     build_model,
     choice,
-    speed_label,
 )
 from experiments.classroom.model import (
     DEFAULT_NETWORK,
@@ -65,21 +65,29 @@ LANG_NAMES = {"en": "English", "zh": "中文"}
 
 CSS = """
 .commsim-page { display: flex; gap: 12px; align-items: flex-start; padding: 6px 10px; }
-.commsim-controls { flex: 0 0 290px; max-height: calc(100vh - 12px); overflow-y: auto;
-  padding-right: 6px; }
+.commsim-controls { flex: 0 0 300px; max-height: calc(100vh - 12px); overflow-y: auto;
+  overflow-x: hidden; padding-right: 8px; }
 .commsim-main { flex: 1 1 auto; min-width: 0; }
 .commsim-views { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.1fr);
   gap: 10px; align-items: start; }
 .commsim-controls .v-input, .commsim-controls .v-label { font-size: 15px !important; }
-.commsim-controls .v-input { margin-top: 4px; }
+.commsim-controls .v-input { margin-top: 10px; }
+.commsim-controls .v-input__slider { margin-top: 30px; }
+.commsim-controls .v-messages { min-height: 18px; }
+.commsim-controls .v-input--checkbox { margin-top: 0; }
+.commsim-controls .v-input--checkbox .v-messages { display: none; }
+.commsim-controls .v-slider__thumb-label { font-size: 13px; width: auto !important;
+  min-width: 36px; padding: 0 4px; border-radius: 6px !important;
+  transform: translate(-50%, -115%) !important; }
+.commsim-controls .v-slider__thumb-label > * { transform: none !important; }
 .commsim-controls .v-btn { font-size: 15px !important; }
-.commsim-buttons { display: flex; gap: 6px; flex-wrap: wrap; }
-.commsim-preset-text { font-size: 15px; line-height: 1.35; margin: 2px 0 6px 0; }
-.commsim-run, .commsim-command { font-size: 13px; opacity: 0.85; word-break: break-all; }
+.commsim-buttons { display: flex; gap: 6px; flex-wrap: wrap; margin: 6px 0; }
+.commsim-run, .commsim-command { display: block; font-size: 13px; opacity: 0.85;
+  word-break: break-all; margin-top: 4px; }
 .commsim-command { font-family: monospace; }
-.commsim-error { color: #d32f2f; font-size: 15px; font-weight: 600; }
+.commsim-error { display: block; color: #e53935; font-size: 15px; font-weight: 600; }
 .commsim-about { font-size: 17px; line-height: 1.5; max-width: 60em; }
-.commsim-title { font-size: 18px; font-weight: 700; }
+.commsim-title { display: block; font-size: 17px; font-weight: 700; }
 @media (max-width: 1100px) { .commsim-controls { flex-basis: 250px; } }
 """
 
@@ -89,8 +97,12 @@ def run_label(model: ClassroomModel, _: Translate) -> str:
     preset = preset_levers(model.playbook)
     changed = [k for k, v in model.plan.levers.items() if preset.get(k) != v]
     tail = ", ".join(changed[:2]) + ("…" if len(changed) > 2 else "")
-    return _("{playbook}, seed {seed}, day {day}", playbook=model.playbook, seed=model.config.seed,
-             day=model.day) + (f" ({tail})" if tail else "")
+    return _(
+        "{playbook}, seed {seed}, day {day}",
+        playbook=model.playbook,
+        seed=model.config.seed,
+        day=model.day,
+    ) + (f" ({tail})" if tail else "")
 
 
 def run_summary(model: ClassroomModel, _: Translate) -> str:
@@ -100,14 +112,14 @@ def run_summary(model: ClassroomModel, _: Translate) -> str:
     return _(
         "This run: {people} people, seed {seed}; weekly Q&A {qa}; meetup {meetup}; points "
         "{points}; moderation {moderation}; welcome replies {welcome}; word of mouth q {q}.",
-        people=f"{model.n_people:,}",
+        people=format(model.n_people, ","),
         seed=model.config.seed,
         qa=onoff[bool(lev["weekly_qa"])],
         meetup=onoff[bool(lev["monthly_meetup"])],
         points=onoff[bool(lev["points"])],
-        moderation=lev["moderation"],
+        moderation=_(CHOICE_LABELS[lev["moderation"]]),
         welcome=onoff[bool(lev["welcome_replies"])],
-        q=f"{float(lev['word_of_mouth']):.3f}",
+        q=format(float(lev["word_of_mouth"]), ".3f"),
     )
 
 
@@ -127,7 +139,7 @@ def Page() -> None:
     settings = solara.use_reactive(START)
     playing = solara.use_reactive(False)
     error = solara.use_reactive("")
-    speed = solara.use_reactive(DEFAULT_SPEED)
+    speed: solara.Reactive[float | None] = solara.use_reactive(DEFAULT_SPEED)
     version = solara.use_reactive(0)  # bumps when a model is loaded: re-renders the texts
     network, charts, status = solara.use_memo(
         lambda: (NetworkWidget(), ChartsWidget(), StatusWidget()), []
@@ -153,7 +165,7 @@ def Page() -> None:
         player.pause()
         playing.value = False
         try:
-            model = build_model(new)
+            model = build_model(new, GRAPH_FILE)
         except CommsimError as exc:
             error.value = str(exc)
             return
@@ -240,10 +252,15 @@ def Page() -> None:
                 solara.Text(error.value, classes=["commsim-error"])
             CommunityControls(settings.value, apply, NETWORKS, _)
             LeverControls(settings.value, apply, _)
-            choice(_("Language"), lang.value, {k: LANG_NAMES[k] for k in LANGS},
-                   lambda v: lang.set(v), "commsim-lang")
-            with solara.Row():
-                solara.lab.ThemeToggle()
+            choice(
+                _("Language"),
+                lang.value,
+                {k: LANG_NAMES[k] for k in LANGS},
+                lambda v: lang.set(v),
+                "commsim-lang",
+            )
+            with solara.Row(classes=["commsim-theme"]):
+                solara.lab.ThemeToggle(enable_auto=False)
                 solara.FileDownload(
                     lambda: days_csv(player.model),
                     filename="commsim-days.csv",
@@ -260,8 +277,10 @@ def Page() -> None:
                     if model is not None and version.value >= 0:
                         solara.Text(run_summary(model, _), classes=["commsim-run"])
                         solara.Text(
-                            _("Same run on the command line: {command}",
-                              command=model.command_line),
+                            _(
+                                "Same run on the command line: {command}",
+                                command=model.command_line,
+                            ),
                             classes=["commsim-command"],
                         )
                 with solara.lab.Tab(_("About this model")):

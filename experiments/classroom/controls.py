@@ -94,15 +94,20 @@ class PageSettings:
             ) from None
 
 
-def build_model(settings: PageSettings) -> ClassroomModel:
-    """The model of the settings (composed and checked; raises ConfigError on bad input)."""
+def build_model(settings: PageSettings, graph_file: str | None = None) -> ClassroomModel:
+    """The model of the settings (composed and checked; raises ConfigError on bad input).
+
+    ``graph_file`` is the graph file given on the command line (the ``file`` network).
+    """
+    levers: dict[str, Any] = {k: settings.levers.get(k) for k in LEVERS}
     return ClassroomModel.from_levers(
         playbook=settings.playbook,
         seed=settings.seed,
         n_people=settings.n_people,
         network=settings.network,
         extra=settings.extra_overrides(),
-        **{k: settings.levers.get(k) for k in LEVERS},
+        graph_file=graph_file,
+        **levers,
     )
 
 
@@ -110,7 +115,7 @@ def speed_label(speed: float | None, _: Translate) -> str:
     """A speed as the slider shows it."""
     if speed is None:
         return _("as fast as possible")
-    return _("{n} days/s", n=f"{speed:g}")
+    return _("{n} days/s", n=format(speed, "g"))
 
 
 def choice(
@@ -177,6 +182,7 @@ def LeverControls(
         max=200,
         step=10,
         on_value=setter("seeding_k"),
+        thumb_label="always",
     )
     for name in ("weekly_qa", "monthly_meetup", "points", "welcome_replies"):
         solara.Checkbox(label=_(LEVER_LABELS[name]), value=bool(lev[name]), on_value=setter(name))
@@ -194,6 +200,7 @@ def LeverControls(
         max=0.3,
         step=0.001,
         on_value=setter("word_of_mouth"),
+        thumb_label="always",
     )
 
 
@@ -219,6 +226,7 @@ def CommunityControls(
         max=MAX_PEOPLE,
         step=100,
         on_value=lambda v: change(replace(settings, n_people=int(v))),
+        thumb_label="always",
     )
     solara.InputInt(
         _("Random seed"),

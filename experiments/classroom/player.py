@@ -34,6 +34,8 @@ from experiments.classroom.widgets import CHART_COLUMNS, pack_table
 ACK_TIMEOUT = 2.0
 #: earlier runs the charts keep (faded) for comparison
 KEEP_RUNS = 3
+
+
 class Player:
     """Steps one :class:`ClassroomModel` and sends each day to the page's widgets.
 

@@ -42,7 +42,8 @@ def choose(driver: Any, css: str, option: str) -> None:
     from selenium.webdriver.common.by import By
 
     item = (
-        "//div[contains(@class, 'v-menu__content') and contains(@class, 'menuable__content__active')]"
+        "//div[contains(@class, 'v-menu__content')"
+        " and contains(@class, 'menuable__content__active')]"
         f"//div[contains(@class, 'v-list-item__title') and normalize-space(.)='{option}']"
     )
     opened = [0.0]
@@ -65,22 +66,32 @@ def label(driver: Any) -> str:
     return str(page.play_button(driver).get_attribute("aria-label"))
 
 
-def click_a_person(driver: Any) -> str:
-    """Click around the network until a person's panel opens; returns its text."""
+def click_a_person(driver: Any, person: int = 0) -> str:
+    """Click where the network draws ``person``; returns the text of the panel that opens."""
     from selenium.webdriver.common.action_chains import ActionChains
 
     canvas = page.find(driver, ".commsim-network canvas")
+    x, y = driver.execute_script(
+        "return arguments[0].commsimPersonAt(arguments[1])", canvas, person
+    )
     w, h = canvas.size["width"], canvas.size["height"]
-    for fx in (0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65):
-        for fy in (0.5, 0.45, 0.55, 0.4, 0.6):
-            ActionChains(driver).move_to_element_with_offset(
-                canvas, int((fx - 0.5) * w), int((fy - 0.5) * h)
-            ).click().perform()
-            time.sleep(0.3)
-            panel = driver.find_elements("css selector", ".commsim-person")
-            if panel and panel[0].is_displayed() and panel[0].text.strip():
-                return str(panel[0].text)
-    raise AssertionError("no click on the network opened a person's panel")
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, int(round(x - w / 2)), int(round(y - h / 2))
+    ).click().perform()
+    panel = page.wait_for(
+        driver,
+        lambda: next(
+            (
+                p
+                for p in driver.find_elements("css selector", ".commsim-person")
+                if p.is_displayed() and p.text.strip()
+            ),
+            None,
+        ),
+        "a person's panel after the click",
+        timeout=20,
+    )
+    return str(panel.text)
 
 
 def test_a_lesson_on_the_page(url: str, driver: Any, tmp_path: Path, save_screenshot: Any) -> None:
@@ -95,17 +106,23 @@ def test_a_lesson_on_the_page(url: str, driver: Any, tmp_path: Path, save_screen
 
     # a preset chosen while playing: paused, applied, reset to day 0; Play works again
     choose(driver, "commsim-preset", "seed_degree")
-    page.wait_for(driver, lambda: "commsim run playbook=seed_degree" in page.text(driver),
-                  "the seed_degree run")
-    page.wait_for(driver, lambda: page.day(driver) == 0 and label(driver) == "Play",
-                  "day 0, paused, after the preset")
+    page.wait_for(
+        driver,
+        lambda: "commsim run playbook=seed_degree" in page.text(driver),
+        "the seed_degree run",
+    )
+    page.wait_for(
+        driver,
+        lambda: page.day(driver) == 0 and label(driver) == "Play",
+        "day 0, paused, after the preset",
+    )
     page.play(driver)
     page.wait_for(driver, lambda: page.day(driver) >= 2, "day 2 after the preset")
     page.play_button(driver).click()
     page.wait_for(driver, lambda: label(driver) == "Play", "paused")
 
     # another network: the page rebuilds on it
-    choose(driver, "commsim-network-choice", "small world")
+    choose(driver, "commsim-network-choice", "Small world")
     page.wait_for(driver, lambda: "community=ws" in page.text(driver), "the small-world run")
     assert page.day(driver) == 0
 
@@ -114,14 +131,18 @@ def test_a_lesson_on_the_page(url: str, driver: Any, tmp_path: Path, save_screen
     page.wait_for(driver, lambda: page.day(driver) >= 5, "day 5 on the small world")
     page.play_button(driver).click()
     info = click_a_person(driver)
-    assert "Person" in info and "Friends" in info and "Posts" in info
+    assert "Person 0" in info and "Friends" in info and "Posts" in info
     save_screenshot(driver, "ui_person.png")
 
     # as fast as possible, to the last day: it stops there and says so
     page.set_speed(driver, fastest=True)
     page.play(driver)
-    page.wait_for(driver, lambda: page.find(driver, ".commsim-finished").is_displayed(),
-                  "the finished message", timeout=120)
+    page.wait_for(
+        driver,
+        lambda: page.find(driver, ".commsim-finished").is_displayed(),
+        "the finished message",
+        timeout=120,
+    )
     assert page.day(driver) == DAYS
     assert label(driver) == "Play"
     assert str(DAYS) in page.find(driver, ".commsim-finished").text
@@ -147,8 +168,13 @@ def test_fits_small_screens(url: str, size: tuple[int, int], save_screenshot: An
     try:
         page.open_page(driver, url)
         width, height = size
-        for css in (".commsim-play", ".commsim-speed", ".commsim-network canvas",
-                    ".commsim-charts canvas", ".commsim-day"):
+        for css in (
+            ".commsim-play",
+            ".commsim-speed",
+            ".commsim-network canvas",
+            ".commsim-charts canvas",
+            ".commsim-day",
+        ):
             box = driver.execute_script(
                 "return arguments[0].getBoundingClientRect().toJSON()", page.find(driver, css)
             )
@@ -159,6 +185,13 @@ def test_fits_small_screens(url: str, size: tuple[int, int], save_screenshot: An
         driver.quit()
 
 
+def luminance(css_colour: str) -> float:
+    """Relative luminance (0 black .. 1 white) of a CSS ``rgb(...)``/``rgba(...)`` colour."""
+    inside = css_colour[css_colour.index("(") + 1 : css_colour.index(")")]
+    r, g, b = (float(v) / 255 for v in inside.split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def test_chinese_and_dark(chromium_paths: tuple[str, str], save_screenshot: Any) -> None:
     with page.served(["lang=zh", "days=30"]) as address:
         driver = page.chromium(1600, 1000)
@@ -167,11 +200,33 @@ def test_chinese_and_dark(chromium_paths: tuple[str, str], save_screenshot: Any)
             assert page.find(driver, ".commsim-day").text == "第 0 天"
             assert page.play_button(driver).get_attribute("aria-label") == "Play"
             assert "播放" in page.play_button(driver).text
-            page.find(driver, ".commsim-theme button, .v-btn--icon[aria-label]")
-            driver.execute_script(
-                "document.querySelector('.v-application').classList.remove('theme--light');"
-                "document.querySelector('.v-application').classList.add('theme--dark');"
+            page.play(driver)
+            page.wait_for(driver, lambda: page.day(driver) >= 3, "第 3 天")
+            page.play_button(driver).click()
+            # the dark theme: every text light on dark
+            page.find(driver, ".commsim-theme button").click()
+            page.wait_for(
+                driver, lambda: page.find(driver, ".commsim-status.commsim-dark"), "the dark theme"
             )
-            save_screenshot(driver, "ui_zh.png")
+            style = "return getComputedStyle(arguments[0]).color"
+            for css in (".commsim-day", ".commsim-controls .v-label", ".commsim-legend"):
+                colour = driver.execute_script(style, page.find(driver, css))
+                assert luminance(colour) > 0.6, (css, colour)
+            save_screenshot(driver, "ui_zh_dark.png")
+            # the About tab, in Chinese
+            from selenium.webdriver.common.by import By
+
+            tab = [
+                t
+                for t in driver.find_elements(By.CSS_SELECTOR, ".v-tab")
+                if t.text == "关于这个模型"
+            ]
+            tab[0].click()
+            page.wait_for(
+                driver,
+                lambda: "社群" in page.find(driver, ".commsim-about").text,
+                "the About panel in Chinese",
+            )
+            save_screenshot(driver, "ui_zh_about.png")
         finally:
             driver.quit()

@@ -268,6 +268,9 @@ function render({ model, el: root }) {
     schedule();
   });
 
+  // where person i is drawn, in CSS pixels from the canvas's top left (a hook for tests)
+  canvas.commsimPersonAt = (i) => (i >= 0 && i < s.n ? [s.px[i], s.py[i]] : null);
+
   const onData = () => { s.dataDirty = true; schedule(); };
   const onGraph = () => { s.friends = null; layout(); onData(); };
   const onTheme = () => {
