@@ -41,6 +41,7 @@ unit: $(STAMP)
 # the parameter and phase tables of docs/model.md and docs/strategies.md, from the code
 docs: $(STAMP)
 	$(BIN)/python -m strategies.schema_docs --write
+	$(BIN)/python -m experiments.classroom.facts --write
 
 # the translation catalogues (experiments/i18n/locale) from the code, keeping the translations
 i18n: $(STAMP)

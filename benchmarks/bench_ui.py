@@ -8,7 +8,10 @@ median is printed, with the minimum and maximum):
 1. 1,000 people, one tab (target: >= 15 days/s);
 2. 5,000 people, one tab (target: >= 5 days/s);
 3. 1,000 people, two tabs on the same server, playing at once (target: >= 5 days/s each;
-   the slower tab counts).
+   the slower tab counts). Each tab is its own browser window, both visible, as on two
+   students' screens.
+
+Every day must be drawn: a day missing from ``window.commsimFrames`` stops the benchmark.
 
     python benchmarks/bench_ui.py
     python benchmarks/bench_ui.py --seconds 10 --repeats 1
@@ -27,8 +30,17 @@ from experiments.classroom import browser
 TARGETS = {"1,000 people": 15.0, "5,000 people": 5.0, "1,000 people, two tabs": 5.0}
 
 
+def skipped(frames: list[dict[str, float]]) -> int:
+    """Days the page never drew between its first and last drawn day (0: every day)."""
+    days = {int(f["day"]) for f in frames}
+    return (max(days) - min(days) + 1 - len(days)) if days else 0
+
+
 def measure(drivers: list[Any], url: str, seconds: float) -> list[float]:
-    """Days per second of each page, playing at the same time for ``seconds``."""
+    """Days per second of each page, playing at the same time for ``seconds``.
+
+    Raises SystemExit when a page skipped a day (the figure would not be every day drawn).
+    """
     for driver in drivers:
         browser.open_page(driver, url)
         driver.execute_script("window.commsimFrames = []")
@@ -36,7 +48,11 @@ def measure(drivers: list[Any], url: str, seconds: float) -> list[float]:
     for driver in drivers:
         browser.play(driver)
     time.sleep(seconds)
-    rates = [browser.days_per_second(browser.drawn(driver)) for driver in drivers]
+    frames = [browser.drawn(driver) for driver in drivers]
+    missing = [skipped(f) for f in frames]
+    if any(missing):
+        raise SystemExit(f"days not drawn while playing: {missing}")
+    rates = [browser.days_per_second(f) for f in frames]
     for driver in drivers:
         button = browser.play_button(driver)
         if button.get_attribute("aria-label") == "Pause":

@@ -9,7 +9,7 @@ Commands (``commsim <command> --help`` describes each):
     robustness   regret and share of wins of playbooks across sampled scenarios
     calibrate    fit uncertain parameters to a real interaction log
     history      read an interaction log and describe it: daily users, people, a summary
-    ui           the classroom web page (Mesa/Solara)
+    ui           the classroom web page (drawn in the browser)
     playbooks    the ready playbooks, one line each (and yours, with --config-dir=DIR)
     init         write a project folder of your own (community, two plans, README)
     validate     reproduce known published results and print expected vs simulated
@@ -86,7 +86,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "ui": Command(
         "experiments.commands.ui",
-        "the classroom web page (Mesa/Solara): commsim ui [playbook=NAME] [port=P]",
+        "the classroom web page: commsim ui [playbook=NAME] [lang=zh] [port=P] [overrides]",
         hydra=False,
     ),
     "playbooks": Command(

@@ -32,6 +32,8 @@ from experiments.classroom.widgets import CHART_COLUMNS, pack_table
 
 #: how long the loop waits for the browser's acknowledgement before drawing on regardless
 ACK_TIMEOUT = 2.0
+#: unanswered days in a row after which the loop takes the browser for gone and pauses
+MAX_MISSES = 3
 #: earlier runs the charts keep (faded) for comparison
 KEEP_RUNS = 3
 
@@ -155,7 +157,8 @@ class Player:
             self._push()
 
     def _loop(self, context: Any) -> None:
-        while not self._stop.is_set() and not self.finished:
+        misses = 0
+        while not self._stop.is_set() and not self.finished and misses < MAX_MISSES:
             start = time.monotonic()
             with self._lock:
                 if self._stop.is_set():
@@ -164,10 +167,10 @@ class Player:
                 self.model.step()
                 day = self.model.day
                 self._push()
-            self._wait_drawn(day)
+            misses = 0 if self._wait_drawn(day) else misses + 1
             if self.speed is not None:
                 self._stop.wait(max(0.0, 1.0 / self.speed - (time.monotonic() - start)))
-        if self.finished and not self._stop.is_set() and self.on_stop is not None:
+        if not self._stop.is_set() and self.on_stop is not None:  # the last day, or no browser
             if context is None:
                 self.on_stop()
             else:
@@ -180,15 +183,16 @@ class Player:
             self._drawn_day = max(self._drawn_day, day)
             self._drawn.notify_all()
 
-    def _wait_drawn(self, day: int) -> None:
-        """Wait until the browser has drawn ``day`` (or :data:`ACK_TIMEOUT` passed)."""
+    def _wait_drawn(self, day: int) -> bool:
+        """Wait until the browser has drawn ``day``; False after :data:`ACK_TIMEOUT`."""
         end = time.monotonic() + ACK_TIMEOUT
         with self._drawn:
             while self._drawn_day < day and not self._stop.is_set():
                 left = end - time.monotonic()
                 if left <= 0:
-                    return
+                    return False
                 self._drawn.wait(left)
+        return True
 
     def _on_select(self, change: dict[str, Any]) -> None:
         with self._lock:
