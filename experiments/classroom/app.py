@@ -72,8 +72,10 @@ CSS = """
   gap: 10px; align-items: start; }
 .commsim-controls .v-input, .commsim-controls .v-label { font-size: 15px !important; }
 .commsim-controls .v-input { margin-top: 10px; }
-.commsim-controls .v-input__slider { margin-top: 30px; }
+.commsim-controls .v-input__slider { margin-top: 40px; }
 .commsim-controls .v-messages { min-height: 18px; }
+.commsim-controls .v-messages__message { line-height: 1.25; }
+.commsim-controls .v-text-field__details { margin-bottom: 10px; }
 .commsim-controls .v-input--checkbox { margin-top: 0; }
 .commsim-controls .v-input--checkbox .v-messages { display: none; }
 .commsim-controls .v-slider__thumb-label { font-size: 13px; width: auto !important;

@@ -58,6 +58,8 @@ FAST_PRESETS = (
 )
 SEEDS = (1, 2, 3)
 SEED_PRESETS = ("baseline", "weekly_qa")
+#: the networks on which the lesson shows the spread (at word of mouth FAST_Q)
+SPREAD_NETWORKS = ("ring", "small_world")
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,10 @@ class Run:
 
     Attributes:
         key: the name the texts use (``baseline``, ``weekly_qa@fast``: word of mouth
-            :data:`FAST_Q`, ``baseline@seed1``).
+            :data:`FAST_Q`, ``baseline@seed1``, ``baseline@ring``: the ring at FAST_Q).
         playbook: the preset.
         seed: the run's seed.
-        levers: levers of ``ClassroomModel.from_levers`` (e.g. ``word_of_mouth``).
+        levers: keywords of ``ClassroomModel.from_levers`` (``word_of_mouth``, ``network``).
     """
 
     key: str
@@ -86,6 +88,10 @@ def declared_runs() -> list[Run]:
     runs.append(Run("baseline@slow", "baseline", levers={"word_of_mouth": SLOW_Q}))
     runs += [Run(f"{name}@fast", name, levers={"word_of_mouth": FAST_Q}) for name in FAST_PRESETS]
     runs += [Run(f"{name}@seed{s}", name, seed=s) for name in SEED_PRESETS for s in SEEDS]
+    runs += [
+        Run(f"baseline@{net}", "baseline", levers={"word_of_mouth": FAST_Q, "network": net})
+        for net in SPREAD_NETWORKS
+    ]
     return runs
 
 

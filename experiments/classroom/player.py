@@ -70,7 +70,7 @@ class Player:
         self._thread: threading.Thread | None = None
         self._graph: tuple[int, int] | None = None
         self._rows: list[list[float]] = []
-        self._referrer = b""
+        self._sent: dict[str, bytes] = {}  # the arrays last sent, to send only changes
         network.on_drawn(self._on_drawn)
         network.observe(self._on_select, names="selected")
 
@@ -89,7 +89,7 @@ class Player:
                 self._keep(label)
             self.model = model
             self._rows = []
-            self._referrer = b""
+            self._sent = {}
             graph = (id(model.csr), model.n_people)
             if graph != self._graph:
                 self.network.set_graph(frames.positions32(model), frames.tie_pairs(model))
@@ -211,17 +211,9 @@ class Player:
         assert model is not None
         row = frames.day_row(model)
         self._rows.append([float(row[name]) for name in CHART_COLUMNS])
-        referrer = frames.referrers(model)
-        changed = referrer.tobytes() != self._referrer
-        if changed:
-            self._referrer = referrer.tobytes()
+        referrer, joined = self._changed(frames.referrers(model), frames.join_days(model))
         with self.network.hold_sync():
-            self.network.push_day(
-                model.day,
-                frames.state_codes(model),
-                referrer if changed else None,
-                frames.join_days(model),
-            )
+            self.network.push_day(model.day, frames.state_codes(model), referrer, joined)
             if self.network.selected >= 0:
                 self._show_person(int(self.network.selected))
         with self.charts.hold_sync():
@@ -235,6 +227,15 @@ class Player:
             self.status.posts = int(row["posts"])
             self.status.sentiment = float(row["sentiment"])
             self.status.finished = self.finished
+
+    def _changed(self, referrer: np.ndarray, joined: np.ndarray) -> tuple[Any, Any]:
+        """Who brought whom and the join days, each ``None`` when unchanged since sent."""
+        out = []
+        for name, values in (("referrer", referrer), ("join_day", joined)):
+            raw = values.tobytes()
+            out.append(None if self._sent.get(name) == raw else values)
+            self._sent[name] = raw
+        return out[0], out[1]
 
     def close(self) -> None:
         """Stop the loop for good (the page's session ended)."""

@@ -150,8 +150,15 @@ def test_a_lesson_on_the_page(url: str, driver: Any, tmp_path: Path, save_screen
     assert [f["day"] for f in frames[-5:]] == list(range(DAYS - 4, DAYS + 1))  # every day drawn
     save_screenshot(driver, "ui_finished.png")
 
-    # the day series as CSV, for Excel (byte-order mark), one row per day
+    # the charts as a picture
     from selenium.webdriver.common.by import By
+
+    page.find(driver, ".commsim-png").click()
+    png = page.wait_for(driver, lambda: next(iter(tmp_path.glob("*.png")), None), "the PNG")
+    time.sleep(0.5)
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5_000
+
+    # the day series as CSV, for Excel (byte-order mark), one row per day
 
     driver.find_element(By.XPATH, "//button[contains(., 'Download the days')]").click()
     csv = page.wait_for(driver, lambda: next(iter(tmp_path.glob("*.csv")), None), "the CSV")
@@ -230,3 +237,27 @@ def test_chinese_and_dark(chromium_paths: tuple[str, str], save_screenshot: Any)
             save_screenshot(driver, "ui_zh_about.png")
         finally:
             driver.quit()
+
+
+def more_settings(driver: Any, typed: str) -> None:
+    """Type ``typed`` into *More settings* and press Enter."""
+    from selenium.webdriver.common.keys import Keys
+
+    box = page.find(driver, ".commsim-overrides input")
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(typed)
+    time.sleep(0.5)  # as a person types: the field takes the text before Enter
+    box.send_keys(Keys.ENTER)
+
+
+def test_any_command_line_setting_is_reachable(url: str, driver: Any) -> None:
+    page.open_page(driver, url)
+    more_settings(driver, "days=40 community.n=100")
+    page.wait_for(driver, lambda: "This run: 100 people" in page.text(driver), "100 people")
+    assert "of 40" in page.find(driver, ".commsim-status").text
+    more_settings(driver, "colour=red")
+    error = page.wait_for(driver, lambda: page.find(driver, ".commsim-error"), "the error")
+    assert "colour" in error.text and "red" in error.text  # the key, the value and the fix
+    assert "This run: 100 people" in page.text(driver)  # the run on screen stays

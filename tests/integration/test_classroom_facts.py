@@ -48,6 +48,12 @@ CLAIMS: list[tuple[str, str, str, str | float]] = [
     ("0.02: a peak before the end", "baseline@slow.members.365", "<", "baseline@slow.peak_members"),
     ("0.2: almost everyone", "baseline@fast.peak_members", ">", 900),
     ("0.2: then members leave", "baseline@fast.members.365", "<", "baseline@fast.peak_members"),
+    (
+        "small world fills sooner than the ring",
+        "baseline@ring.members.30",
+        "<",
+        "baseline@small_world.members.30",
+    ),
     ("hubs beat random on day 10", "seed_degree.members.10", ">", "seed_random.members.10"),
     ("random beats nobody on day 10", "seed_random.members.10", ">", "baseline.members.10"),
     ("the hubs' head start lasts", "seed_degree.members.365", ">", "seed_random.members.365"),
