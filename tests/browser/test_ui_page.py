@@ -144,7 +144,7 @@ def test_a_lesson_on_the_page(url: str, driver: Any, tmp_path: Path, save_screen
         timeout=120,
     )
     assert page.day(driver) == DAYS
-    assert label(driver) == "Play"
+    page.wait_for(driver, lambda: label(driver) == "Play", "Play again after the last day")
     assert str(DAYS) in page.find(driver, ".commsim-finished").text
     frames = page.drawn(driver)
     assert [f["day"] for f in frames[-5:]] == list(range(DAYS - 4, DAYS + 1))  # every day drawn
