@@ -27,7 +27,7 @@ from omegaconf import DictConfig
 
 from experiments.runs.hydra_app import run_app
 from experiments.runs.jobs import plain_key
-from sim.errors import CommsimError
+from sim.errors import CommsimError, OutputError
 from sim.io import write_json
 from sim.runner import check, run_config, to_plain
 
@@ -73,6 +73,8 @@ def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None
     single = mode is None or mode.name == "RUN"
     try:
         result = run_config(cfg, out_dir=out_dir)
+    except OutputError:
+        raise  # a full disk stops the command (exit 1); a rerun resumes
     except CommsimError as exc:
         print(f"commsim: error: {exc}", file=sys.stderr)
         if single:
