@@ -92,23 +92,29 @@ def write_parquet(path: str | Path, df: pd.DataFrame) -> Path:
     return atomic_write(path, lambda p: df.to_parquet(p, index=False))
 
 
-def check_output_folder(folder: str | Path, key: str) -> Path:
+def check_output_folder(folder: str | Path, key: str, example: str | None = None) -> Path:
     """Check, before any work, that ``folder`` can be made and written; returns it.
 
     Nothing is created: the folder itself when it exists, else its nearest existing
     parent, gets a probe file that is removed at once.
 
+    Args:
+        folder: the output folder.
+        key: the config key (``hydra.run.dir``, ``out``...) or command that named it.
+        example: how to give another folder (default ``KEY=DIR``).
+
     Raises:
-        ConfigError: naming ``key`` (``hydra.run.dir``, ``out``...) when a part of the
-            path is a file, or the folder cannot be written.
+        ConfigError: naming ``key`` when a part of the path is a file, or the folder
+            cannot be written.
     """
     folder = Path(folder)
+    example = example or f"{key}=DIR"
     probe = folder
     while not probe.exists() and not probe.is_symlink() and probe != probe.parent:
         probe = probe.parent
     if not probe.is_dir():
         why = "is a file, not a folder" if probe == folder else f"cannot be made: {probe} is a file"
-        raise ConfigError(key, str(folder), f"{why}; give a folder path, e.g. {key}=DIR")
+        raise ConfigError(key, str(folder), f"{why}; give a folder path, e.g. {example}")
     try:
         _temp_file(probe, ".write-check").unlink()
     except OSError as exc:
@@ -116,7 +122,7 @@ def check_output_folder(folder: str | Path, key: str) -> Path:
             key,
             str(folder),
             f"cannot be written ({probe}: {exc.strerror or exc}); make it writable or give "
-            f"another folder, e.g. {key}=DIR",
+            f"another folder, e.g. {example}",
         ) from exc
     return folder
 

@@ -132,7 +132,7 @@ def main(args: Sequence[str]) -> int:
     """``commsim collect DIR``."""
     if len(args) != 1:
         raise ConfigError("collect", " ".join(args), "give exactly one folder: commsim collect DIR")
-    check_output_folder(args[0], "collect")
+    check_output_folder(args[0], "collect", "commsim collect DIR")
     _, summary = collect(args[0])
     print(
         f"collected {len(summary)} runs into {Path(args[0]) / 'runs.parquet'} and "

@@ -97,6 +97,7 @@ def test_damaged_job_folders_are_redone_and_collect_names_them(tmp_path: Path) -
         (["run", "-m", *SMALL, "seed=0,1", "hydra.sweep.dir={file}/sub"], "hydra.sweep.dir"),
         (["compare", "playbooks=[baseline]", "reps=2", *SMALL, "hydra.run.dir={file}"], None),
         (["collect", "{file}/sub"], "collect"),
+        (["init", "{file}/sub"], "init"),
     ],
 )
 def test_an_output_path_that_is_a_file_exits_2(
