@@ -48,6 +48,7 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     return per_run(compare(options(["baseline", "weekly_qa"]), SMALL, folder, progress=False))
 
 
+@pytest.mark.slow
 def test_damaged_run_store_files_are_named_and_redone(
     tmp_path: Path, uninterrupted: pd.DataFrame, capsys: pytest.CaptureFixture[str]
 ) -> None:
