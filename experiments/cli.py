@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sim.errors import CommsimError, ConfigError
+from sim.errors import CommsimError, ConfigError, OutputError
 from sim.overrides import quote_non_ascii
 
 
@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     try:
         return dispatch(command, rest)
+    except OutputError as exc:  # a full disk during a run: not bad input
+        print(f"commsim: error: {exc}", file=sys.stderr)
+        return 1
     except CommsimError as exc:
         return fail(exc)
     except KeyboardInterrupt:

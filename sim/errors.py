@@ -26,3 +26,24 @@ class ConfigError(CommsimError, ValueError):
         self.value = value
         self.fix = fix
         super().__init__(f"{key}={value!r} is not valid: {fix}")
+
+
+class OutputError(CommsimError, OSError):
+    """An output could not be written during a run (a full disk, a folder made read-only).
+
+    Not a bad input: commands exit with code 1, not 2. What was written before stays, so
+    rerunning the same command resumes.
+
+    Args:
+        path: the file being written.
+        cause: the operating system's error.
+    """
+
+    def __init__(self, path: Any, cause: OSError) -> None:
+        self.path = path
+        self.cause = cause
+        reason = cause.strerror or str(cause) or type(cause).__name__
+        super().__init__(
+            f"cannot write {path} ({reason}); free space on the disk or make the folder "
+            "writable, then rerun the same command: finished work is kept and resumed"
+        )

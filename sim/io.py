@@ -8,32 +8,60 @@ or the new one, never half.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
 import os
-import tempfile
+import re
+import secrets
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
+
+#: the suffix of the temporary files of :func:`atomic_write` (``.NAME.RANDOM.tmp``)
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def _temp_file(folder: Path, name: str) -> Path:
+    """A new empty file ``.NAME.RANDOM.tmp`` in ``folder``, created with the process's umask
+    (``tempfile.mkstemp`` would make it 0600, and the rename would keep that)."""
+    while True:
+        tmp = folder / f".{name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary path in the same folder, then rename it to ``path``."""
+    """Call ``write(tmp)`` on a temporary path in the same folder, then rename it to ``path``.
+
+    The file gets the permissions of any new file (0644 under umask 022).
+
+    Raises:
+        OutputError: when the folder or the file cannot be written (a full disk, a
+            read-only folder...); the temporary file is removed and the previous file, if
+            any, is left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_file(path.parent, path.name)
         write(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(path, exc) from exc
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
     return path
 
@@ -62,6 +90,104 @@ def write_json(path: str | Path, data: Any) -> Path:
 def write_parquet(path: str | Path, df: pd.DataFrame) -> Path:
     """Write a DataFrame as Parquet atomically."""
     return atomic_write(path, lambda p: df.to_parquet(p, index=False))
+
+
+def check_output_folder(folder: str | Path, key: str, example: str | None = None) -> Path:
+    """Check, before any work, that ``folder`` can be made and written; returns it.
+
+    Nothing is created: the folder itself when it exists, else its nearest existing
+    parent, gets a probe file that is removed at once.
+
+    Args:
+        folder: the output folder.
+        key: the config key (``hydra.run.dir``, ``out``...) or command that named it.
+        example: how to give another folder (default ``KEY=DIR``).
+
+    Raises:
+        ConfigError: naming ``key`` when a part of the path is a file, or the folder
+            cannot be written.
+    """
+    folder = Path(folder)
+    example = example or f"{key}=DIR"
+    probe = folder
+    while not probe.exists() and not probe.is_symlink() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        why = "is a file, not a folder" if probe == folder else f"cannot be made: {probe} is a file"
+        raise ConfigError(key, str(folder), f"{why}; give a folder path, e.g. {example}")
+    try:
+        _temp_file(probe, ".write-check").unlink()
+    except OSError as exc:
+        raise ConfigError(
+            key,
+            str(folder),
+            f"cannot be written ({probe}: {exc.strerror or exc}); make it writable or give "
+            f"another folder, e.g. {example}",
+        ) from exc
+    return folder
+
+
+def clean_temp_files(folder: str | Path, depth: int = 1) -> list[Path]:
+    """Remove the temporary files a killed writer left in ``folder`` (and in its
+    subfolders, ``depth`` levels down); returns them. Call it only while holding the
+    folder's lock (:func:`lock_folder`)."""
+    folder = Path(folder)
+    found = [
+        path
+        for level in range(depth + 1)
+        for path in folder.glob("/".join(["*"] * level + [f".*{TEMP_SUFFIX}"]))
+        if _TEMP_NAME.match(path.name) and path.is_file()
+    ]
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
+
+
+LOCK_NAME = ".commsim.lock"
+
+
+@contextmanager
+def lock_folder(folder: str | Path, key: str, command: str) -> Iterator[Path]:
+    """Hold ``folder``'s lock while writing into it (``folder/.commsim.lock``, an flock the
+    system releases when the process ends, however it ends); cleans the temporary files
+    a killed writer left.
+
+    Args:
+        folder: the output folder (made if missing).
+        key: the config key that named it, for the error.
+        command: the command line, shown to a second command that finds the lock held.
+
+    Raises:
+        ConfigError: naming ``key`` when another command holds the lock.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise ConfigError(
+            key, str(folder), f"cannot be written ({exc.strerror or exc}); give another folder"
+        ) from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            handle.seek(0)
+            holder = handle.read().strip() or "another commsim command"
+            raise ConfigError(
+                key,
+                str(folder),
+                f"another command is writing into this folder: {holder}; wait until it "
+                f"ends, or give another folder ({key}=DIR)",
+            ) from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{command} (pid {os.getpid()})\n")
+        handle.flush()
+        clean_temp_files(folder, depth=2)
+        yield folder
+    finally:
+        handle.close()  # releases the flock
 
 
 def read_text(path: Path, key: str, what: str = "file") -> str:

@@ -39,7 +39,7 @@ from experiments.calibration.history import DAY_SECONDS
 from experiments.calibration.logs import Events
 from experiments.calibration.logs.options import DATA_KEYS, LogOptions, log_options
 from sim.errors import ConfigError
-from sim.io import write_csv, write_parquet
+from sim.io import check_output_folder, lock_folder, write_csv, write_parquet
 
 #: the command's own keys besides the reading options (experiments.calibration.logs.options)
 OUT_KEYS = ("out", "hydra.run.dir")
@@ -161,12 +161,14 @@ def summary(events: Events, daily: pd.DataFrame, out: Path, seconds: float) -> s
 def main(args: Sequence[str]) -> int:
     """Read the log, write history.csv and people.parquet, print the summary."""
     options, out_option = parse_args(args)
+    out = Path(out_option or clock.strftime("outputs/history/%Y-%m-%d/%H-%M-%S"))
+    check_output_folder(out, "out")
     started = clock.perf_counter()
     events = options.read()
     seconds = clock.perf_counter() - started
-    out = Path(out_option or clock.strftime("outputs/history/%Y-%m-%d/%H-%M-%S"))
     daily = daily_table(events)
-    write_csv(out / "history.csv", daily)
-    write_parquet(out / "people.parquet", people_table(events))
+    with lock_folder(out, "out", " ".join(["commsim history", *args])):
+        write_csv(out / "history.csv", daily)
+        write_parquet(out / "people.parquet", people_table(events))
     print(summary(events, daily, out, seconds))
     return 0

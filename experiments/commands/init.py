@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.errors import ConfigError
-from sim.io import write_text
+from sim.io import check_output_folder, write_text
 
 COMMUNITY = """\
 # Your community: how many people could join, how they know each other, and who they are.
@@ -163,7 +163,7 @@ def main(args: Sequence[str]) -> int:
             " ".join(rest) or None,
             "give one folder to create, e.g. commsim init mybrand (--force overwrites)",
         )
-    folder = Path(rest[0])
+    folder = check_output_folder(rest[0], "init", "commsim init DIR")
     written = init(folder, force)
     print(f"commsim init: wrote a project folder, {folder}:")
     for path in written:

@@ -15,7 +15,6 @@ command line win over the fitted values (``experiments.calibration.from_folder``
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from collections.abc import Sequence
@@ -25,9 +24,10 @@ from typing import Any
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.runs.checksums import damage, read_record, seal
 from experiments.runs.hydra_app import run_app
 from experiments.runs.jobs import plain_key
-from sim.errors import CommsimError
+from sim.errors import CommsimError, OutputError
 from sim.io import write_json
 from sim.runner import check, run_config, to_plain
 
@@ -52,14 +52,40 @@ def format_summary(summary: dict, out_dir: Path | None) -> str:
     return "\n".join(lines)
 
 
+#: the files of a finished run that its ``seed.json`` seals (``sim.runner.write_outputs``)
+OUTPUT_FILES = (
+    "metrics.parquet",
+    "members.parquet",
+    "level_transitions.parquet",
+    "segments.csv",
+    "summary.json",
+    "config.yaml",
+)
+
+
 def finished(out_dir: Path, key: str) -> dict[str, Any] | None:
-    """The summary of a finished run of this config in ``out_dir``, if there is one."""
+    """The summary of a finished run of this config in ``out_dir``, if there is one.
+
+    ``seed.json``, written last, holds the config key and the checksums of the run's
+    files (``experiments.runs.checksums``): a run whose files do not match is named on
+    stderr and redone.
+    """
     seed_file, summary_file = out_dir / "seed.json", out_dir / "summary.json"
-    if not (seed_file.exists() and summary_file.exists()):
+    if not seed_file.exists():
         return None
-    if json.loads(seed_file.read_text()).get("config_key") != key:
-        return None
-    return json.loads(summary_file.read_text())
+    record, why = read_record(seed_file)
+    if record is not None and "config_key" not in record:
+        return None  # stopped before the end of its writing: not finished
+    if record is not None and record["config_key"] != key:
+        return None  # another config's run: overwritten
+    if record is not None:
+        why = damage(out_dir, record, "seed.json")
+    summary = None
+    if why is None:
+        summary, why = read_record(summary_file)
+    if why is not None:
+        print(f"redoing a damaged stored run: {why} ({out_dir})", file=sys.stderr, flush=True)
+    return summary
 
 
 def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None:
@@ -73,6 +99,8 @@ def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None
     single = mode is None or mode.name == "RUN"
     try:
         result = run_config(cfg, out_dir=out_dir)
+    except OutputError:
+        raise  # a full disk stops the command (exit 1); a rerun resumes
     except CommsimError as exc:
         print(f"commsim: error: {exc}", file=sys.stderr)
         if single:
@@ -86,14 +114,13 @@ def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None
         if single:
             sys.exit(1)
         return None
-    write_json(
-        out_dir / "seed.json",
-        {
-            "seed": result.summary["seed"],
-            "config_key": key,
-            "generator": "numpy.random.default_rng(seed)",
-        },
-    )
+    record = {
+        "seed": result.summary["seed"],
+        "config_key": key,
+        "generator": "numpy.random.default_rng(seed)",
+    }
+    names = [name for name in OUTPUT_FILES if (out_dir / name).is_file()]
+    write_json(out_dir / "seed.json", seal(record, out_dir, names))
     print(format_summary(result.summary, result.out_dir))
     return result.summary
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.runs.outputs import output_folder
 from sim import project
-from sim.errors import CommsimError, ConfigError
+from sim.errors import CommsimError, ConfigError, OutputError
+from sim.io import check_output_folder, lock_folder
 from sim.runner import compose, to_plain
 
 Job = Callable[[DictConfig, Path, list[str]], Any]
@@ -159,6 +162,9 @@ def run_app(
         cfg = precompose(config_name, args)
         if cfg is not None and check is not None:
             check(cfg)
+        output = output_folder(config_name, args)
+        if output is not None:
+            check_output_folder(output[1], output[0])
     except CommsimError as exc:
         print(f"commsim: error: {exc}", file=sys.stderr)
         return 2
@@ -167,6 +173,9 @@ def run_app(
         hc = HydraConfig.get()
         try:
             return job(cfg, Path(hc.runtime.output_dir), list(hc.overrides.task))
+        except OutputError as exc:  # a full disk: a failure during the run, not bad input
+            print(f"commsim: error: {exc}", file=sys.stderr)
+            sys.exit(1)
         except CommsimError as exc:
             print(f"commsim: error: {exc}", file=sys.stderr)
             sys.exit(2)
@@ -176,7 +185,13 @@ def run_app(
     saved = sys.argv
     sys.argv = [f"commsim {name}", *args]
     try:
-        app(_app)()
+        with ExitStack() as stack:
+            if output is not None and output[2]:  # a folder given: one writer at a time
+                stack.enter_context(lock_folder(output[1], output[0], " ".join(sys.argv)))
+            app(_app)()
+    except CommsimError as exc:
+        print(f"commsim: error: {exc}", file=sys.stderr)
+        return 2
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     finally:
