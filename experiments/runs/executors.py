@@ -109,6 +109,41 @@ def check_total_runs(n_runs: int, fix: str) -> None:
         raise ConfigError("runs", n_runs, f"at most {MAX_RUNS:,} runs in one command; {fix}")
 
 
+class Failures:
+    """Collects the failed runs of a command (pass it as ``on_result``), and writes them.
+
+    Attributes:
+        failed: the failed runs, in the order they came.
+        total: every run seen, failed or not.
+    """
+
+    def __init__(self) -> None:
+        self.failed: list[JobResult] = []
+        self.total = 0
+
+    def __call__(self, result: JobResult) -> None:
+        """Record one result."""
+        self.total += 1
+        if not result.ok:
+            self.failed.append(result)
+
+    def write(self, path: Any) -> None:
+        """Write the failed runs (labels and error) as JSON to ``path`` (when there are any)."""
+        if self.failed:
+            from sim.io import write_json
+
+            write_json(path, [{"labels": r.labels, "error": r.error} for r in self.failed])
+
+    def finish(self, path: Any) -> None:
+        """Write the failures to ``path`` and end the command with exit code 1 if any.
+
+        Raises:
+            RunsFailed: listing the failed runs.
+        """
+        self.write(path)
+        raise_if_failed(self.failed, self.total, str(path))
+
+
 def failure_lines(failed: Sequence[JobResult], limit: int = 10) -> list[str]:
     """One line per failed run (its labels and error), the first ``limit`` of them."""
     lines = [f"  {r.labels}: {r.error}" for r in failed[:limit]]
