@@ -40,7 +40,7 @@ from experiments.analysis.stats import (
     segment_table,
     summary_table,
 )
-from experiments.commands.compare_options import COMPARE_KEYS, check_options
+from experiments.runs.compare_options import COMPARE_KEYS, check_options
 from experiments.runs.executors import (
     RunsFailed,
     execute,

@@ -13,7 +13,6 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from experiments.commands.playbooks import playbooks as available_playbooks
 from experiments.i18n import check_lang
 from experiments.runs.executors import (
     MAX_RUNS,
@@ -55,6 +54,8 @@ def on_off(value: Any, key: str) -> bool:
 
 def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
     """Validate the compare keys; returns them as plain values."""
+    from experiments.commands.playbooks import playbooks as available_playbooks
+
     books = list(cfg.get("playbooks") or [])
     known = available_playbooks()
     if not books:
