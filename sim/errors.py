@@ -39,6 +39,8 @@ class OutputError(CommsimError, OSError):
         cause: the operating system's error.
     """
 
+    exit_code = 1  # a failure during a run (see docs/errors.md), not bad input (2)
+
     def __init__(self, path: Any, cause: OSError) -> None:
         self.path = path
         self.cause = cause

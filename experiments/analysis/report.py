@@ -323,6 +323,10 @@ def write_report(result: Any, options: dict[str, Any], overrides: list[str] | No
     if result.failed:
         failed = _("{n} runs failed: see {path}").format(n=len(result.failed), path="errors.json")
         sections.insert(1, f'<p class="warn">{html.escape(failed)}</p>')
+    missing = getattr(result, "missing", [])  # playbooks lacking runs (commands.compare)
+    if missing:
+        lacking = _("results lacking runs: {what}").format(what="; ".join(missing))
+        sections.insert(1, f'<p class="warn">{html.escape(lacking)}</p>')
     title = _("commsim comparison: {plans}").format(plans=", ".join(books))
     page = TEMPLATE.format(
         lang="zh-CN" if lab.lang == "zh" else "en",

@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.calibration.logs.options import LogOptions, log_options
 from experiments.calibration.series import SERIES
 from experiments.calibration.simulate import ACTIVE
+from experiments.runs.executors import check_workers
 from sim.errors import ConfigError
 
 EXECUTORS = ("serial", "joblib")
@@ -207,9 +208,7 @@ def parse_settings(cfg: DictConfig | Mapping[str, Any]) -> Settings:
     executor = plain.get("executor")
     if executor not in EXECUTORS:
         raise ConfigError("executor", executor, f"use one of: {', '.join(EXECUTORS)}")
-    workers = plain.get("workers")
-    if workers is not None:
-        workers = _whole("workers", workers, 1)
+    workers = check_workers(plain.get("workers"))  # the check every command shares
     return Settings(
         log=log_options(plain.get("data"), plain.get("format")),
         as_of=parse_as_of(plain.get("as_of")),

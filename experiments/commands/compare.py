@@ -40,34 +40,20 @@ from experiments.analysis.stats import (
     segment_table,
     summary_table,
 )
-from experiments.commands.playbooks import playbooks as available_playbooks
-from experiments.i18n import check_lang
-from experiments.runs.executors import EXECUTORS, execute
-from experiments.runs.hydra_app import sim_config, strip_keys
-from experiments.runs.jobs import Job, config_keys
-from experiments.runs.scenarios import BASE, Scenario
-from experiments.runs.scenarios import load as load_scenarios
-from experiments.runs.store import RunStore
-from sim import project
-from sim.errors import ConfigError
-from sim.io import write_csv, write_json
-from sim.kpis import DEFAULT_KPIS, kpi
-from sim.runner import compose
-
-#: compare's own top-level keys (configs/compare.yaml); the rest is the simulation's
-COMPARE_KEYS = (
-    "playbooks",
-    "scenarios",
-    "reps",
-    "rank_by",
-    "kpis",
-    "executor",
-    "workers",
-    "posterior",
-    "lang",
-    "currency",
-    "check_assumptions",
+from experiments.runs.compare_options import COMPARE_KEYS, check_options
+from experiments.runs.executors import (
+    RunsFailed,
+    execute,
+    failure_lines,
+    raise_if_failed,
 )
+from experiments.runs.hydra_app import strip_keys, user_overrides
+from experiments.runs.jobs import Job, config_keys
+from experiments.runs.playbook_overrides import for_hydra, per_playbook
+from experiments.runs.scenarios import BASE, Scenario
+from experiments.runs.store import RunStore
+from sim.io import write_csv, write_json
+from sim.runner import compose
 
 
 @dataclass
@@ -83,89 +69,26 @@ class Comparison:
     out_dir: Path
     segments: pd.DataFrame = field(default_factory=pd.DataFrame)
     decision: Decision | None = None
+    missing: list[str] = field(default_factory=list)
 
 
-def on_off(value: Any, key: str) -> bool:
-    """An on/off switch (``on``, ``off``, true, false)."""
-    if value in (True, "on", "true"):
-        return True
-    if value in (False, "off", "false", None):
-        return False
-    raise ConfigError(key, value, "use on or off")
+def missing_runs(per_run: pd.DataFrame, options: dict[str, Any]) -> list[str]:
+    """Each scenario's playbooks with fewer finished runs than ``reps``, as
+    ``"scenario/playbook: k of reps runs"`` (empty when every run finished)."""
+    out = []
+    for scenario in options["scenarios"]:
+        rows = per_run[per_run["scenario"] == scenario.name] if "scenario" in per_run else per_run
+        for book in options["playbooks"]:
+            n = int((rows["playbook"] == book).sum())
+            if n < options["reps"]:
+                out.append(f"{scenario.name}/{book}: {n} of {options['reps']} runs")
+    return out
 
 
-def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
-    """Validate the compare keys; returns them as plain values."""
-    books = list(cfg.get("playbooks") or [])
-    known = available_playbooks()
-    if not books:
-        raise ConfigError("playbooks", books, "give at least one, e.g. playbooks=[baseline,points]")
-    for name in books:
-        if name not in known:
-            raise ConfigError("playbooks", name, f"no such playbook; use: {', '.join(known)}")
-    if len(set(books)) != len(books):
-        raise ConfigError("playbooks", books, "name each playbook once")
-    reps = cfg.get("reps")
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-        raise ConfigError("reps", reps, "give a whole number of replications >= 1")
-    kpis = list(cfg.get("kpis") or DEFAULT_KPIS)
-    rank_by = cfg.get("rank_by")
-    for key, names in (("kpis", kpis), ("rank_by", [rank_by])):
-        for name in names:
-            kpi(name, key)
-    if rank_by not in kpis:
-        kpis.append(rank_by)
-    executor = cfg.get("executor")
-    if executor not in EXECUTORS:
-        raise ConfigError("executor", executor, f"use one of: {', '.join(EXECUTORS)}")
-    workers = cfg.get("workers")
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
-    ):
-        raise ConfigError("workers", workers, "give a whole number >= 1, or null for one per core")
-    currency = cfg.get("currency")
-    if currency is not None and not isinstance(currency, str):
-        raise ConfigError("currency", currency, "give the currency's symbol or code, e.g. ¥ or EUR")
-    return {
-        "playbooks": books,
-        "scenarios": load_scenarios(list(cfg.get("scenarios") or [BASE]), project.config_dir()),
-        "lang": check_lang(cfg.get("lang")),
-        "currency": currency or "",
-        "check_assumptions": on_off(cfg.get("check_assumptions", "on"), "check_assumptions"),
-        "reps": reps,
-        "kpis": kpis,
-        "rank_by": rank_by,
-        "executor": executor,
-        "workers": workers,
-        "seed": int(cfg.get("seed", 0)),
-        "posterior": check_posterior(cfg.get("posterior")),
-    }
+def _failed(error: dict[str, Any]) -> Any:
+    from experiments.runs.jobs import JobResult
 
-
-def check_posterior(value: Any) -> str | None:
-    """``posterior``: off (null), or the posterior sample that ``from=DIR posterior=on``
-    names (``experiments.calibration.from_folder.posterior_path``).
-
-    Raises:
-        ConfigError: on ``posterior`` for on without ``from=DIR``, a missing sample, or
-            another value.
-    """
-    from experiments.calibration.posterior import read_posterior
-
-    text = str(value).strip() if value not in (None, False) else "off"
-    if text.lower() == "off":
-        return None
-    if text.lower() == "on" or value is True:
-        raise ConfigError(
-            "posterior",
-            value,
-            "posterior=on draws from a calibration's posterior sample: give from=DIR "
-            "(a folder of commsim calibrate ... calibration.method=abc)",
-        )
-    if not text.endswith(".parquet"):
-        raise ConfigError("posterior", value, "use on (with from=DIR) or off")
-    read_posterior(Path(text))
-    return text
+    return JobResult(error.get("labels", {}), key="", error=error.get("error"))
 
 
 def make_jobs(
@@ -175,17 +98,16 @@ def make_jobs(
     every scenario and for every playbook (common random numbers)."""
     base = strip_keys(overrides, (*COMPARE_KEYS, "seed", "playbook"))
     drawn = posterior_draws(options, base)
+    books = per_playbook(options["playbooks"], base)  # levers where they exist, all checked
     jobs = []
     for scenario in options.get("scenarios") or [Scenario(BASE)]:
         for book in options["playbooks"]:
-            world = scenario.overrides(
-                compose([*base, f"playbook={book}"]) if scenario.factors else None
-            )
+            world = scenario.overrides(compose(books[book]) if scenario.factors else None)
             for rep in range(options["reps"]):
                 seed = options["seed"] + rep
                 jobs.append(
                     Job(
-                        (*base, *drawn[rep], f"playbook={book}", *world, f"seed={seed}"),
+                        (*books[book], *drawn[rep], *world, f"seed={seed}"),
                         (
                             ("scenario", scenario.name),
                             ("playbook", book),
@@ -256,8 +178,15 @@ def compare(
     store = RunStore(out_dir)
     runs, per_run, keys = run_jobs(store, make_jobs(options, overrides), options, progress)
     if per_run.empty:
-        raise ConfigError("playbooks", options["playbooks"], "every run failed; see errors.json")
+        lines = "\n".join(failure_lines([_failed(e) for e in store.errors]))
+        raise RunsFailed(f"every run failed (errors in {out_dir / 'errors.json'}):\n{lines}")
     baseline = options["playbooks"][0]
+    if baseline not in set(per_run["playbook"]):
+        raise RunsFailed(
+            f"every run of the baseline {baseline} failed, so nothing can be compared with "
+            f"it (errors in {out_dir / 'errors.json'}):\n"
+            + "\n".join(failure_lines([_failed(e) for e in store.errors]))
+        )
     per_run = _ordered(incremental(per_run, baseline, pair=("scenario", "rep")), options, ["rep"])
     runs = _ordered(runs, options, ["rep", "day"])
     kpis = options["kpis"]
@@ -271,6 +200,7 @@ def compare(
         store.errors,
         out_dir,
         segments=segment_table(store.segments(keys), baseline),
+        missing=missing_runs(per_run, options),
     )
     from experiments.analysis.decision import decide
 
@@ -338,6 +268,8 @@ def format_table(result: Comparison, options: dict[str, Any]) -> str:
                 n=len(result.failed), path=result.out_dir / "errors.json"
             )
         )
+    if result.missing:
+        lines.append(_("results lacking runs: {what}").format(what="; ".join(result.missing)))
     lines.append(
         "\n"
         + _("outputs: {path}").format(path=result.out_dir.resolve())
@@ -352,14 +284,23 @@ def main(args: Sequence[str]) -> int:
     from experiments.calibration.from_folder import expand_from
     from experiments.runs.hydra_app import run_app
 
-    return run_app("compare", args, _job, check=_precheck, rewrite=expand_from)
+    line: list[str] = []
 
+    def rewrite(args: Sequence[str]) -> list[str]:
+        line[:] = for_hydra(expand_from(args))
+        return line
 
-def _precheck(cfg: DictConfig) -> None:
-    from sim.runner import check
+    def precheck(cfg: DictConfig) -> None:
+        """Everything before the first run: compare's keys, then each playbook's config with
+        its overrides (a lever only where the playbook has it: playbook_overrides)."""
+        options = check_options(cfg)
+        given = user_overrides(line)
+        if given is not None:
+            per_playbook(
+                options["playbooks"], strip_keys(given, (*COMPARE_KEYS, "seed", "playbook"))
+            )
 
-    check_options(cfg)
-    check(sim_config(cfg, COMPARE_KEYS))
+    return run_app("compare", args, _job, check=precheck, rewrite=rewrite)
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
@@ -367,3 +308,17 @@ def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     result = compare(options, overrides, out_dir)
     print(format_table(result, options))
     sys.stdout.flush()
+    failed = [_failed(e) for e in result.failed]
+    raise_if_failed(failed, len(failed) + len(result.per_run), str(out_dir / "errors.json"))
+
+
+__all__ = [
+    "COMPARE_KEYS",
+    "Comparison",
+    "check_options",
+    "compare",
+    "format_table",
+    "main",
+    "make_jobs",
+    "run_jobs",
+]

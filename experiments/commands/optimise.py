@@ -19,8 +19,16 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.runs.checks import check_budget, check_ends, check_storage
 from experiments.runs.evaluate import evaluate
-from experiments.runs.executors import EXECUTORS
+from experiments.runs.executors import (
+    Failures,
+    RunsFailed,
+    check_count,
+    check_executor,
+    check_total_runs,
+    check_workers,
+)
 from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, as_overrides, parse_space
 from sim.errors import ConfigError
@@ -44,21 +52,22 @@ def check_search(cfg: DictConfig | dict) -> dict[str, Any]:
     )
     assert isinstance(s, dict)
     run_kpi(s.get("kpi"), "search.kpi")
-    for key, low in (("n_trials", 1), ("reps", 1)):
-        if not isinstance(s.get(key), int) or s[key] < low:
-            raise ConfigError(f"search.{key}", s.get(key), f"give a whole number >= {low}")
-    budget = s.get("budget")
-    if budget is not None and (not isinstance(budget, int | float) or budget < 0):
-        raise ConfigError("search.budget", budget, "give a budget >= 0 (currency) or null")
-    if cfg.get("executor") not in EXECUTORS:
-        raise ConfigError("executor", cfg.get("executor"), f"use one of: {', '.join(EXECUTORS)}")
+    for key in ("n_trials", "reps"):
+        check_count(f"search.{key}", s.get(key))
+    check_total_runs(s["n_trials"] * s["reps"], "lower search.n_trials or search.reps")
+    name = s.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ConfigError("search.name", name, "give the study's name as text")
+    check_executor(cfg.get("executor"))
     return {
         **s,
+        "budget": check_budget(s.get("budget")),
+        "storage": check_storage(s.get("storage")),
         "dims": parse_space(s.get("space"), "search.space"),
         "base": list(s.get("base") or []),
-        "seed": int(s.get("seed", 0)),
+        "seed": check_count("search.seed", s.get("seed", 0), 0, 2**32 - 1),
         "executor": cfg.get("executor"),
-        "workers": cfg.get("workers"),
+        "workers": check_workers(cfg.get("workers")),
     }
 
 
@@ -77,26 +86,48 @@ def suggest(trial: Any, dims: list[Dimension]) -> dict[str, Any]:
 
 
 def optimise(
-    search: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
+    search: dict[str, Any],
+    overrides: Sequence[str],
+    out_dir: Path,
+    progress: bool | None = None,
+    failures: Failures | None = None,
 ) -> pd.DataFrame:
-    """Run the study; returns the trial table (one row per trial)."""
+    """Run the study; returns the trial table (one row per finished trial).
+
+    Both ends of every lever's range are checked first (``experiments.runs.checks``). A
+    trial with a failed run fails (Optuna's ``FAIL``) and its runs go to ``failures``
+    (written to ``errors.json``).
+
+    Raises:
+        ConfigError: a lever range reaching a bad value, before any run.
+        RunsFailed: when no trial finished.
+    """
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     kpi, budget = search["kpi"], search.get("budget")
     base = [*search["base"], *overrides]
+    check_ends(search["dims"], base, "search.space")  # before the first trial
+    failures = Failures() if failures is None else failures
 
     def objective(trial: optuna.Trial) -> float:
         levers = suggest(trial, search["dims"])
-        runs = evaluate(
-            [levers],
-            base,
-            search["reps"],
-            search["seed"],
-            search["executor"],
-            search["workers"],
-            progress=False,
-        )
+        before = len(failures.failed)
+        try:
+            runs = evaluate(
+                [levers],
+                base,
+                search["reps"],
+                search["seed"],
+                search["executor"],
+                search["workers"],
+                progress=False,
+                on_result=failures,
+            )
+        except RunsFailed:
+            return float("nan")  # a failed trial (Optuna's FAIL), listed at the end
+        if len(failures.failed) > before:  # a mean over fewer replications: not comparable
+            return float("nan")
         cost = float(runs["cost_total"].mean())
         trial.set_user_attr("cost_total", cost)
         slack = cost - budget if budget is not None else -1.0
@@ -118,7 +149,11 @@ def optimise(
     if remaining > 0:
         study.optimize(objective, n_trials=remaining, show_progress_bar=bool(progress))
     trials = trial_table(study)
+    if trials.empty:
+        failures.write(out_dir / "errors.json")
+        raise RunsFailed(f"no trial finished (errors in {out_dir / 'errors.json'})")
     write_outputs(trials, search, out_dir)
+    failures.write(out_dir / "errors.json")
     return trials
 
 
@@ -212,10 +247,14 @@ def _precheck(cfg: DictConfig) -> None:
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     search = check_search(cfg)
     rest = strip_keys(overrides, OPTIMISE_KEYS)
-    trials = optimise(search, rest, out_dir, progress=None)
+    failures = Failures()
+    trials = optimise(search, rest, out_dir, progress=None, failures=failures)
     best = best_trial(trials, search["kpi"])
     print(
         f"best {search['kpi']}: {best['kpi']:,.4g} (cost {best['cost_total']:,.0f}) at trial "
         f"{int(best['trial'])} of {len(trials)}"
     )
     print(f"levers: {out_dir.resolve() / 'best.yaml'}")
+    if failures.failed:
+        print(f"trials with a failed run are left out of {out_dir.resolve() / 'trials.csv'}")
+    failures.finish(out_dir / "errors.json")

@@ -19,8 +19,15 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.runs.checks import check_ends
 from experiments.runs.evaluate import evaluate
-from experiments.runs.executors import EXECUTORS
+from experiments.runs.executors import (
+    Failures,
+    check_count,
+    check_executor,
+    check_total_runs,
+    check_workers,
+)
 from experiments.runs.hydra_app import sim_config, strip_keys
 from experiments.runs.space import Dimension, parse_space
 from sim.errors import ConfigError
@@ -46,9 +53,13 @@ def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
         ("sobol_samples", 4),
         ("sobol_top", 0),
     ):
-        if not isinstance(u.get(key), int) or u[key] < low:
-            raise ConfigError(f"uncertainty.{key}", u.get(key), f"give a whole number >= {low}")
+        check_count(f"uncertainty.{key}", u.get(key), low)
     dims = parse_space(u.get("parameters"), "uncertainty.parameters")
+    k = len(dims)
+    check_total_runs(
+        u["morris_trajectories"] * (k + 1) + u["sobol_samples"] * (min(u["sobol_top"], k) + 2),
+        "lower uncertainty.morris_trajectories or uncertainty.sobol_samples",
+    )
     for d in dims:
         if d.type == "categorical":
             raise ConfigError(
@@ -56,15 +67,14 @@ def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
                 "categorical",
                 "sensitivity needs numeric ranges (float or int)",
             )
-    if cfg.get("executor") not in EXECUTORS:
-        raise ConfigError("executor", cfg.get("executor"), f"use one of: {', '.join(EXECUTORS)}")
+    check_executor(cfg.get("executor"))
     return {
         **u,
         "dims": dims,
         "base": list(u.get("base") or []),
-        "seed": int(u.get("seed", 0)),
+        "seed": check_count("uncertainty.seed", u.get("seed", 0), 0, 2**32 - 1),
         "executor": cfg.get("executor"),
-        "workers": cfg.get("workers"),
+        "workers": check_workers(cfg.get("workers")),
     }
 
 
@@ -93,8 +103,17 @@ def _kpi(
     base: Sequence[str],
     progress: bool | None,
 ) -> np.ndarray:
+    """The KPI of every sample; a failed run's KPI is the mean of the others (the runs go
+    to ``u["failures"]``, and the command ends with exit code 1)."""
     runs = evaluate(
-        _settings(dims, x), base, 1, u["seed"], u["executor"], u["workers"], progress=progress
+        _settings(dims, x),
+        base,
+        1,
+        u["seed"],
+        u["executor"],
+        u["workers"],
+        progress=progress,
+        on_result=u.get("failures"),
     )
     y = np.full(len(x), np.nan)
     y[runs["setting"].to_numpy()] = runs[u["kpi"]].astype(float).to_numpy()
@@ -172,8 +191,12 @@ def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
 def sensitivity(
     u: dict[str, Any], overrides: Sequence[str], out_dir: Path, progress: bool | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Morris, then Sobol on the top parameters; writes the tables and the plot."""
+    """Morris, then Sobol on the top parameters; writes the tables and the plot.
+
+    Both ends of every range are checked first (``experiments.runs.checks``).
+    """
     base = [*u["base"], *overrides]
+    check_ends(u["dims"], base, "uncertainty.parameters")
     m = morris(u, base, progress)
     write_csv(out_dir / "morris.csv", m)
     s = None
@@ -201,6 +224,7 @@ def _precheck(cfg: DictConfig) -> None:
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     u = check_uncertainty(cfg)
     rest = strip_keys(overrides, SENSITIVITY_KEYS)
+    failures = u["failures"] = Failures()
     m, s = sensitivity(u, rest, out_dir)
     print(f"Morris screen of {u['kpi']} ({len(m)} parameters):")
     print(m.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
@@ -208,3 +232,9 @@ def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
         print("\nSobol indices:")
         print(s.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(f"\noutputs: {out_dir.resolve()}")
+    if failures.failed:
+        print(
+            f"{len(failures.failed)} of {failures.total} runs failed: their KPI was taken as "
+            "the mean of the other runs in these indices"
+        )
+    failures.finish(out_dir / "errors.json")

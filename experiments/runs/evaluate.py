@@ -7,10 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.runs.executors import execute
+from experiments.runs.executors import RunsFailed, execute, failure_lines
 from experiments.runs.jobs import Job, JobResult
 from experiments.runs.space import as_overrides
-from sim.errors import CommsimError
 
 
 def evaluate(
@@ -42,6 +41,7 @@ def evaluate(
     )
     failed = [r for r in results if not r.ok]
     if failed and len(failed) == len(results):
-        raise CommsimError(f"every run failed; first error: {failed[0].error}")
+        lines = "\n".join(failure_lines(failed))
+        raise RunsFailed(f"every run ({len(failed)}) failed:\n{lines}")
     rows = [{**r.labels, **settings[r.labels["setting"]], **r.summary} for r in results if r.ok]
     return pd.DataFrame(rows).sort_values(["setting", "rep"]).reset_index(drop=True)

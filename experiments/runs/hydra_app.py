@@ -23,6 +23,7 @@ from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from experiments.runs.outputs import output_folder
@@ -173,17 +174,15 @@ def run_app(
         hc = HydraConfig.get()
         try:
             return job(cfg, Path(hc.runtime.output_dir), list(hc.overrides.task))
-        except OutputError as exc:  # a full disk: a failure during the run, not bad input
+        except CommsimError as exc:  # bad input: 2; runs that failed (RunsFailed): 1
             print(f"commsim: error: {exc}", file=sys.stderr)
-            sys.exit(1)
-        except CommsimError as exc:
-            print(f"commsim: error: {exc}", file=sys.stderr)
-            sys.exit(2)
+            sys.exit(getattr(exc, "exit_code", 2))
 
     _app.__module__ = job.__module__  # Hydra names the job (and its log) after the command
     app = hydra.main(version_base="1.3", config_path="pkg://configs", config_name=config_name)
     saved = sys.argv
     sys.argv = [f"commsim {name}", *args]
+    FailedJobs.found.clear()
     try:
         with ExitStack() as stack:
             if output is not None and output[2]:  # a folder given: one writer at a time
@@ -196,4 +195,30 @@ def run_app(
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     finally:
         sys.argv = saved
-    return 0
+    return FailedJobs.exit_code()
+
+
+class FailedJobs(Callback):
+    """Hydra callback: at the end of a multirun, list the jobs that failed (their
+    ``error.json`` without a ``summary.json``), so the command exits with code 1."""
+
+    found: list[Path] = []  # noqa: RUF012 (one multirun per process at a time)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Find the failed jobs of the sweep folder and name them."""
+        root = Path(config.hydra.sweep.dir)
+        failed = sorted(
+            p.parent for p in root.rglob("error.json") if not (p.parent / "summary.json").exists()
+        )
+        FailedJobs.found[:] = failed
+        if failed:
+            names = ", ".join(str(p) for p in failed[:10]) + (" ..." if len(failed) > 10 else "")
+            print(
+                f"commsim: error: {len(failed)} job(s) failed (see error.json in {names})",
+                file=sys.stderr,
+            )
+
+    @classmethod
+    def exit_code(cls) -> int:
+        """1 when a job of the last multirun failed, else 0."""
+        return 1 if cls.found else 0
