@@ -26,7 +26,7 @@ from sim.config import SimConfig, parse_config
 from sim.errors import ConfigError
 from sim.io import write_csv, write_json, write_parquet, write_text
 from sim.model import CommunityModel
-from sim.overrides import quote_non_ascii
+from sim.overrides import check_overrides, quote_non_ascii
 from sim.summary import segment_summary, summarise
 
 CONFIG_MODULE = "configs"
@@ -80,6 +80,7 @@ def compose(
     from omegaconf.errors import OmegaConfBaseException
 
     overrides = quote_non_ascii(overrides)  # playbook=直播沙龙 from any caller, as typed
+    check_overrides(overrides)  # what Hydra's grammar refuses, with key, value and fix
     folder = project.config_dir() if config_dir is None else project.check_config_dir(config_dir)
     if folder is not None and not any(o.startswith("hydra.searchpath=") for o in overrides):
         overrides.append(project.searchpath_override(folder))
@@ -107,6 +108,16 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
         if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
             value = value[1:-1]  # named as typed (commsim quotes values beyond ASCII)
         group = key.split(".")[0]
+        if f"Ambiguous value for argument '{item}'" in text:
+            return ConfigError(
+                key,
+                value,
+                f"a list is written in brackets: {key}=[{value}]; to run once per value, add "
+                f"-m ({key}={value} -m); a text holding commas goes in quotes: \"{key}='{value}'\"",
+            )
+        if f"Error merging override {item}" in text:
+            cause = (str(exc.__cause__ or "") or text).splitlines()[0]
+            return ConfigError(key, value, f"it does not fit that key ({cause})")
         if f"Could not find '{group}/{value}'" in text and "/" not in key:
             return ConfigError(
                 key, value, f"no such {group}; use one of: {project.options_text(group)}"
@@ -114,11 +125,12 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
         if f"'{key}/" in text or f"Could not find '{group}/{value}'" in text:
             return ConfigError(key, value, text.replace("\n", " ").replace("\t", " "))
         if f"'{key}'" in text or f"Key '{key.split('.')[-1]}'" in text:
+            why = str(exc.__cause__ or "").splitlines()[:1]
             return ConfigError(
                 key,
                 value,
                 "no such key; see `commsim run --cfg job` for "
-                "every key (" + text.splitlines()[0] + ")",
+                "every key (" + "; ".join([text.splitlines()[0], *why]) + ")",
             )
     return ConfigError("overrides", " ".join(overrides), text.replace("\n", " "))
 

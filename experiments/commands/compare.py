@@ -119,9 +119,9 @@ def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
     """Validate the compare keys; returns them as plain values."""
     books = playbook_names(cfg.get("playbooks"))
     known = available_playbooks()
-    for name in books:
-        if name not in known:
-            raise ConfigError("playbooks", name, f"no such playbook; use: {', '.join(known)}")
+    for book in books:
+        if book not in known:
+            raise ConfigError("playbooks", book, f"no such playbook; use: {', '.join(known)}")
     if len(set(books)) != len(books):
         raise ConfigError("playbooks", books, "name each playbook once")
     reps = cfg.get("reps")

@@ -26,6 +26,7 @@ from omegaconf import DictConfig
 
 from sim import project
 from sim.errors import CommsimError, ConfigError
+from sim.overrides import check_overrides
 from sim.runner import compose, to_plain
 
 Job = Callable[[DictConfig, Path, list[str]], Any]
@@ -121,10 +122,29 @@ def sim_config(cfg: DictConfig | dict[str, Any], keys: Sequence[str]) -> dict[st
     return {k: v for k, v in to_plain(cfg).items() if k not in keys}
 
 
+def hydra_overrides(args: Sequence[str]) -> list[str]:
+    """The overrides of a command line with Hydra's flags (``-m``, ``--cfg job``...): the
+    arguments Hydra's own argument parser takes as overrides."""
+    from hydra._internal.utils import get_args_parser
+
+    try:
+        return list(get_args_parser().parse_known_args(list(args))[0].overrides)
+    except SystemExit:  # a flag without its value: Hydra itself says so
+        return []
+
+
 def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
-    """Compose the config before Hydra starts, so composition errors exit with code 2."""
+    """Compose the config before Hydra starts, so composition errors exit with code 2.
+
+    With Hydra's flags (``-m``, ``--cfg job``) the config is not composed here, but the
+    overrides are still read by Hydra's grammar first (:func:`sim.overrides.check_overrides`),
+    so a value it cannot read is named with its key and fix, not by Hydra's parser.
+    """
     overrides = user_overrides(args)
-    return None if overrides is None else compose(overrides, config_name=config_name)
+    if overrides is None:
+        check_overrides(hydra_overrides(args))
+        return None
+    return compose(overrides, config_name=config_name)
 
 
 def run_app(
