@@ -21,6 +21,7 @@ from typing import Any
 from experiments.calibration.logs import tabular
 from experiments.calibration.logs.events import KEY, Events
 from sim.errors import ConfigError
+from sim.io import check_input_file
 
 Reader = Callable[..., Events]
 Detector = Callable[[Path, bytes], "str | None"]
@@ -168,11 +169,8 @@ def read_events(
     """
     if path is None or str(path) in ("", "???"):
         raise ConfigError(KEY, path, "give the interaction log: data=PATH")
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ConfigError(
-            KEY, str(path), f"no such file ({path.resolve()}); give the path to an interaction log"
-        )
+    # a regular file of a sensible size, or an export folder: never a device or a pipe
+    path = check_input_file(KEY, path, folder=True)
     if format is not None and format not in FORMATS:
         raise ConfigError("format", format, f"use one of: {', '.join(FORMATS)} (or leave it out)")
     name = format or detect(path)
