@@ -55,6 +55,36 @@ def quote_non_ascii(args: Sequence[str]) -> list[str]:
     return out
 
 
+#: a range end of a parameter table whose keys hold dots (``acquisition.q``), which Hydra's
+#: dotted keys cannot reach: ``uncertainty.parameters.acquisition.q.high=0.03``
+RANGE_END = re.compile(
+    r"(?P<table>uncertainty\.parameters|search\.space|calibration\.blocks\.\w+\.parameters)"
+    r"\.(?P<param>[A-Za-z_][\w.]*)\.(?P<field>type|low|high|log|choices|step|relative_to)"
+)
+
+
+def range_ends(args: Sequence[str]) -> list[str]:
+    """Range ends of the search, uncertainty and calibration tables written as dotted keys,
+    as the dictionary merges Hydra reads.
+
+    ``uncertainty.parameters.acquisition.q.high=0.03`` becomes
+    ``uncertainty.parameters={acquisition.q:{high:0.03}}`` (the table's other entries and
+    the entry's other fields stay); likewise ``search.space.<lever>.<field>`` and
+    ``calibration.blocks.<block>.parameters.<key>.<field>``, where ``field`` is one of
+    ``type``, ``low``, ``high``, ``log``, ``choices``, ``step``, ``relative_to``. A sweep
+    (``...high=0.02,0.03``) is left as it is.
+    """
+    out = []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        found = RANGE_END.fullmatch(key) if sep else None
+        if found and value.strip() and len(_split(value, ",")) == 1:
+            table, param, field = found.group("table", "param", "field")
+            arg = f"{table}={{{param}:{{{field}:{value}}}}}"
+        out.append(arg)
+    return out
+
+
 def quote(text: str) -> str:
     """``text`` as one quoted string of Hydra's grammar (a quote it does not hold)."""
     mark = "'" if "'" not in text or '"' in text else '"'
@@ -145,7 +175,7 @@ def _named(arg: str) -> str:
     return _element(arg)
 
 
-__all__ = ["check_overrides", "quote", "quote_non_ascii", "unquote"]
+__all__ = ["check_overrides", "quote", "quote_non_ascii", "range_ends", "unquote"]
 
 
 def check_overrides(args: Sequence[str]) -> None:

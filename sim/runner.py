@@ -26,7 +26,7 @@ from sim.config import SimConfig, parse_config
 from sim.errors import ConfigError
 from sim.io import write_csv, write_json, write_parquet, write_text
 from sim.model import CommunityModel
-from sim.overrides import check_overrides, quote_non_ascii
+from sim.overrides import check_overrides, quote_non_ascii, range_ends
 from sim.summary import segment_summary, summarise
 
 CONFIG_MODULE = "configs"
@@ -79,7 +79,7 @@ def compose(
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    overrides = quote_non_ascii(overrides)  # playbook=直播沙龙 from any caller, as typed
+    overrides = range_ends(quote_non_ascii(overrides))  # playbook=直播沙龙, range ends
     check_overrides(overrides)  # what Hydra's grammar refuses, with key, value and fix
     folder = project.config_dir() if config_dir is None else project.check_config_dir(config_dir)
     if folder is not None and not any(o.startswith("hydra.searchpath=") for o in overrides):

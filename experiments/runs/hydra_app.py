@@ -26,7 +26,7 @@ from omegaconf import DictConfig
 
 from sim import project
 from sim.errors import CommsimError, ConfigError
-from sim.overrides import check_overrides
+from sim.overrides import check_overrides, range_ends
 from sim.runner import compose, to_plain
 
 Job = Callable[[DictConfig, Path, list[str]], Any]
@@ -176,6 +176,7 @@ def run_app(
             args = with_override(args, project.searchpath_override(folder))
         if rewrite is not None:
             args = rewrite(args)
+        args = range_ends(args)  # uncertainty.parameters.acquisition.q.high=0.03...
         cfg = precompose(config_name, args)
         if cfg is not None and check is not None:
             check(cfg)
