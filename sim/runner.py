@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim import project
 from sim.config import SimConfig, parse_config
@@ -157,12 +158,29 @@ def prepare(cfg: DictConfig | dict[str, Any]) -> tuple[SimConfig, list[Any]]:
 def to_plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     """The config as a plain, resolved dict without Hydra's own section."""
     if isinstance(cfg, DictConfig):
-        plain = OmegaConf.to_container(cfg, resolve=True)
+        try:
+            plain = OmegaConf.to_container(cfg, resolve=True)
+        except OmegaConfBaseException as exc:  # ${x} naming no key, an unknown resolver
+            key = getattr(exc, "full_key", None) or "config"
+            raise ConfigError(
+                key,
+                _raw(cfg, key),
+                f"cannot be resolved ({str(exc).splitlines()[0]}); a ${{...}} must name "
+                "another key (${days}); for a text holding $, quote it: \"key='$x'\"",
+            ) from None
     else:
         plain = dict(cfg)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
     return plain  # type: ignore[return-value]
+
+
+def _raw(cfg: DictConfig, key: str) -> Any:
+    """The value of ``key`` as written (an interpolation unresolved), or None."""
+    node: Any = OmegaConf.to_container(cfg, resolve=False)
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def build_model(
