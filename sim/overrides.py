@@ -233,6 +233,10 @@ def _parse_error(args: list[str], i: int, problem: str) -> ConfigError:
 def _not_key_value(args: list[str], i: int) -> ConfigError:
     """``days 30``, ``days = 30``, ``=3`` or a path with a space cut in two by the shell."""
     arg = args[i]
+    if not arg.strip():
+        return ConfigError(
+            "(an empty argument)", arg, "remove it ('' or a blank on the command line)"
+        )
     prev_key, prev_sep, prev_value = args[i - 1].partition("=") if i else ("", "", "")
     if prev_sep and KEY.fullmatch(prev_key) and "=" not in arg and not prev_value:
         return ConfigError(
@@ -257,7 +261,7 @@ def _not_key_value(args: list[str], i: int) -> ConfigError:
         key, _, value = re.sub(r"\s*=\s*", "=", " ".join(run), count=1).partition("=")
         key, value = key.strip() or "(no key)", value.strip()
     else:
-        key, value = arg, " ".join(run[1:])
+        key, value = arg.strip(), " ".join(run[1:])
     example = f"{key}={value or 'VALUE'}" if KEY.fullmatch(key) else "days=30"
     return ConfigError(
         key,
