@@ -92,6 +92,8 @@ def compose(
             return hydra_compose(config_name=config_name, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise hydra_error(exc, overrides) from None
+    except ValueError as exc:  # Hydra: "Config group override must be a string or a list"
+        raise group_value_error(exc, overrides) from None
     except yaml.YAMLError as exc:  # a config file (often the user's own) that does not parse
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.name}, line {mark.line + 1}" if mark is not None else "a config file"
@@ -134,6 +136,16 @@ def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
                 "every key (" + "; ".join([text.splitlines()[0], *why]) + ")",
             )
     return ConfigError("overrides", " ".join(overrides), text.replace("\n", " "))
+
+
+def group_value_error(exc: ValueError, overrides: Sequence[str]) -> ConfigError:
+    """A group given a number, ``null`` or a dictionary (``playbook=inf``): its options."""
+    for item in overrides:
+        key, _, value = item.lstrip("+~").partition("=")
+        options = project.options_text(key) if "." not in key else ""
+        if options and value not in options.split(", ") and not value.startswith("'"):
+            return ConfigError(key, value, f"give the name of one: {options}")
+    return ConfigError("overrides", " ".join(overrides), str(exc).splitlines()[0])
 
 
 def check(cfg: DictConfig | dict[str, Any]) -> SimConfig:

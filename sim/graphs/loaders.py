@@ -64,6 +64,22 @@ def load_graph(path: str | Path, fmt: str | None = None) -> SocialGraph:
     """
     path = check_input_file(KEY, path)  # a regular file of a sensible size
     fmt = _format_of(path, fmt)
+    try:
+        return _load(path, fmt)
+    except ConfigError:
+        raise
+    except Exception as exc:  # what the parsers did not foresee in a damaged file
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        raise ConfigError(
+            KEY,
+            str(path),
+            f"cannot be read as {fmt} ({type(exc).__name__}: {detail}); check that the file "
+            "is complete, or set community.format= to its format",
+        ) from exc
+
+
+def _load(path: Path, fmt: str) -> SocialGraph:
+    """The graph of a checked file of a known format."""
     if fmt == "edgelist":
         u_labels, v_labels = parse_edge_list(read_text(path, KEY, "edge list"), path)
         original_ids, inverse = np.unique(np.concatenate((u_labels, v_labels)), return_inverse=True)
