@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from experiments.calibration.history import read_history
+from experiments.runs.hydra_app import precompose
 from sim.errors import ConfigError
 from sim.graphs import load_graph
 from sim.overrides import check_overrides, quote_non_ascii, range_ends
@@ -111,6 +112,45 @@ def test_a_command_line_is_a_config_or_a_config_error(args: list[str]) -> None:
         except ConfigError as exc:
             assert exc.key, f"{args}: {exc}"
             assert "Traceback" not in str(exc)
+
+
+@SETTINGS
+@given(st.lists(arguments, min_size=1, max_size=4), st.sampled_from([["-m"], ["--cfg", "job"]]))
+def test_a_command_line_with_hydra_flags_is_read_or_a_config_error(
+    args: list[str], flags: list[str]
+) -> None:
+    with no_hang():
+        try:
+            precompose("config", range_ends(quote_non_ascii([*flags, *args])))
+        except ConfigError as exc:
+            assert exc.key, f"{args}: {exc}"
+
+
+#: a text without brackets, quotes, commas, ``$`` or ``\\``: Hydra must read it as typed
+texts = (
+    st.text(
+        alphabet=st.characters(blacklist_characters="[]{}(),'\"$\\", blacklist_categories=["Cs"]),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@SETTINGS
+@given(texts)
+def test_a_plain_text_value_is_read_back_as_typed(text: str) -> None:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    quoted = quote_non_ascii([f"title={text}"])
+    try:
+        check_overrides(quoted)
+    except ConfigError as exc:  # only a text Hydra's lexer cannot hold even quoted
+        assert exc.key == "title", exc
+        return
+    value = OverridesParser.create().parse_overrides(quoted)[0].value()
+    assert not isinstance(value, str) or value == text, (quoted, value)
 
 
 # --- graph files ------------------------------------------------------------------------
