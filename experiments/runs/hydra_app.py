@@ -26,7 +26,7 @@ from omegaconf import DictConfig
 
 from sim import project
 from sim.errors import CommsimError, ConfigError
-from sim.overrides import check_overrides, range_ends
+from sim.overrides import check_overrides, range_ends, unquote
 from sim.runner import compose, to_plain
 
 Job = Callable[[DictConfig, Path, list[str]], Any]
@@ -133,6 +133,33 @@ def hydra_overrides(args: Sequence[str]) -> list[str]:
         return []
 
 
+def check_sweep_choices(overrides: Sequence[str]) -> None:
+    """Every option of a group swept with ``-m`` (``playbook=a,b``) exists, before Hydra.
+
+    Raises:
+        ConfigError: naming the group, the option and the options there are.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for override in OverridesParser.create().parse_overrides(list(overrides)):
+        group = override.key_or_group
+        if "." in group or "/" in group or override.is_delete():
+            continue
+        known = [*project.package_options(group), *project.user_options(group)]
+        if not known:
+            continue
+        choices = (
+            list(override.sweep_string_iterator())
+            if override.is_sweep_override()
+            else [override.get_value_element_as_str()]
+        )
+        for choice in map(unquote, choices):
+            if choice not in known:
+                raise ConfigError(
+                    group, choice, f"no such {group}; use one of: {project.options_text(group)}"
+                )
+
+
 def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
     """Compose the config before Hydra starts, so composition errors exit with code 2.
 
@@ -143,6 +170,7 @@ def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
     overrides = user_overrides(args)
     if overrides is None:
         check_overrides(hydra_overrides(args))
+        check_sweep_choices(hydra_overrides(args))
         return None
     return compose(overrides, config_name=config_name)
 
