@@ -165,3 +165,12 @@ def test_too_large_files_and_unpacked_bombs_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="folder"):
         read_text(folder, "community.path")
     assert check_input_file("data", folder, folder=True) == folder
+
+
+def test_a_group_given_a_number_or_a_missing_sweep_option_names_the_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    err = error_of(["run", "playbook=inf"], capsys)
+    assert "playbook='inf'" in err and "weekly_qa" in err
+    err = error_of(["run", "-m", "playbook=wéekly_qa,baseline", "days=1"], capsys)
+    assert "playbook='wéekly_qa'" in err and "no such playbook" in err
