@@ -32,6 +32,7 @@ from sim.graphs import (
     stochastic_block_model,
     watts_strogatz,
 )
+from sim.io import check_input_file
 
 #: kind -> {key: (type, low, high)}; every key is required (the YAML gives defaults)
 KINDS: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
@@ -180,15 +181,8 @@ def _check_blocks(blocks: list) -> list[float]:
 
 
 def _check_path(path: str) -> None:
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise ConfigError(
-            "community.path",
-            path,
-            f"no such file ({p.resolve()}); give the path to an edge list, GraphML or GEXF file",
-        )
-    if p.is_dir():
-        raise ConfigError("community.path", path, "this is a folder; give a file")
+    """A graph file: a regular file of a sensible size (``sim.io.check_input_file``)."""
+    check_input_file("community.path", path)
 
 
 def build_community(spec: CommunitySpec, rng: np.random.Generator) -> SocialGraph:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.drivers import DRIVEN, DriversParams, Shock
 from sim.errors import ConfigError
+from sim.io import check_input_file
 
 SERIES_FIX = "give a CSV file with a header line date,multiplier and one ISO date per line"
 
@@ -164,8 +165,9 @@ def read_series(path: str, key: str, start: str) -> tuple[np.ndarray, np.ndarray
     if not start:
         raise ConfigError("drivers.start_date", "", f"{key} is dated; set the date of day 0")
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise ConfigError(key, path, f"no such file; {SERIES_FIX}")
+    check_input_file(key, file)  # a regular file of a sensible size
     stat = file.stat()
     version = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
     return _read_series(path, key, version, start)

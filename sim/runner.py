@@ -20,13 +20,15 @@ from typing import Any
 import pandas as pd
 import yaml
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim import project
+from sim.compose_errors import group_value_error, hydra_error
 from sim.config import SimConfig, parse_config
 from sim.errors import ConfigError
 from sim.io import write_csv, write_json, write_parquet, write_text
 from sim.model import CommunityModel
-from sim.overrides import quote_non_ascii
+from sim.overrides import check_overrides, quote_non_ascii, range_ends
 from sim.summary import segment_summary, summarise
 
 CONFIG_MODULE = "configs"
@@ -79,7 +81,8 @@ def compose(
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    overrides = quote_non_ascii(overrides)  # playbook=直播沙龙 from any caller, as typed
+    overrides = range_ends(quote_non_ascii(overrides))  # playbook=直播沙龙, range ends
+    check_overrides(overrides)  # what Hydra's grammar refuses, with key, value and fix
     folder = project.config_dir() if config_dir is None else project.check_config_dir(config_dir)
     if folder is not None and not any(o.startswith("hydra.searchpath=") for o in overrides):
         overrides.append(project.searchpath_override(folder))
@@ -90,6 +93,8 @@ def compose(
             return hydra_compose(config_name=config_name, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise hydra_error(exc, overrides) from None
+    except ValueError as exc:  # Hydra: "Config group override must be a string or a list"
+        raise group_value_error(exc, overrides) from None
     except yaml.YAMLError as exc:  # a config file (often the user's own) that does not parse
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.name}, line {mark.line + 1}" if mark is not None else "a config file"
@@ -97,30 +102,6 @@ def compose(
         raise ConfigError(
             where, problem, "the YAML does not parse: check the indentation and brackets there"
         ) from None
-
-
-def hydra_error(exc: Exception, overrides: Sequence[str]) -> ConfigError:
-    """Turn a Hydra composition error into a ConfigError naming key, value and fix."""
-    text = str(exc).strip()
-    for item in overrides:
-        key, _, value = item.lstrip("+~").partition("=")
-        if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
-            value = value[1:-1]  # named as typed (commsim quotes values beyond ASCII)
-        group = key.split(".")[0]
-        if f"Could not find '{group}/{value}'" in text and "/" not in key:
-            return ConfigError(
-                key, value, f"no such {group}; use one of: {project.options_text(group)}"
-            )
-        if f"'{key}/" in text or f"Could not find '{group}/{value}'" in text:
-            return ConfigError(key, value, text.replace("\n", " ").replace("\t", " "))
-        if f"'{key}'" in text or f"Key '{key.split('.')[-1]}'" in text:
-            return ConfigError(
-                key,
-                value,
-                "no such key; see `commsim run --cfg job` for "
-                "every key (" + text.splitlines()[0] + ")",
-            )
-    return ConfigError("overrides", " ".join(overrides), text.replace("\n", " "))
 
 
 def check(cfg: DictConfig | dict[str, Any]) -> SimConfig:
@@ -145,12 +126,29 @@ def prepare(cfg: DictConfig | dict[str, Any]) -> tuple[SimConfig, list[Any]]:
 def to_plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     """The config as a plain, resolved dict without Hydra's own section."""
     if isinstance(cfg, DictConfig):
-        plain = OmegaConf.to_container(cfg, resolve=True)
+        try:
+            plain = OmegaConf.to_container(cfg, resolve=True)
+        except OmegaConfBaseException as exc:  # ${x} naming no key, an unknown resolver
+            key = getattr(exc, "full_key", None) or "config"
+            raise ConfigError(
+                key,
+                _raw(cfg, key),
+                f"cannot be resolved ({str(exc).splitlines()[0]}); a ${{...}} must name "
+                "another key (${days}); for a text holding $, quote it: \"key='$x'\"",
+            ) from None
     else:
         plain = dict(cfg)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
     return plain  # type: ignore[return-value]
+
+
+def _raw(cfg: DictConfig, key: str) -> Any:
+    """The value of ``key`` as written (an interpolation unresolved), or None."""
+    node: Any = OmegaConf.to_container(cfg, resolve=False)
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def build_model(

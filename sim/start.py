@@ -25,6 +25,7 @@ import pandas as pd
 
 from agents.params import param
 from sim.errors import ConfigError
+from sim.io import check_input_file
 
 #: the columns of ``start.parquet``, in order: name -> (dtype, meaning)
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -131,13 +132,14 @@ def check_start(p: StartParams, n_people: int | None) -> StartParams:
             "start.members", p.members, "give either start.path (a log's state) or start.members"
         )
     if p.path:
-        if not Path(p.path).expanduser().is_file():
+        if not Path(p.path).expanduser().exists():
             raise ConfigError(
                 "start.path",
                 p.path,
                 "no such file; give the start.parquet of a calibration folder "
                 "(commsim calibrate ... as_of=DATE writes it; from=DIR finds it)",
             )
+        check_input_file("start.path", p.path)  # a regular file of a sensible size
         return p
     if not p.members:
         for key in ("weekly_active", "monthly_active", "new_per_week"):
@@ -260,8 +262,9 @@ class StartState:
             ConfigError: key ``start.path``, when the file cannot be read or is not a start
                 table.
         """
+        file = check_input_file("start.path", path)  # a regular file of a sensible size
         try:
-            frame = pd.read_parquet(Path(path).expanduser())
+            frame = pd.read_parquet(file)
         except (OSError, ValueError) as exc:
             fix = f"cannot read it as Parquet: {exc}"
             raise ConfigError("start.path", str(path), fix) from None

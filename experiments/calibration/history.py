@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.logs import Events, read_events
-from sim.errors import ConfigError
+from experiments.calibration.logs.dispatch import unreadable
+from sim.errors import CommsimError, ConfigError
 
 KEY = "data"
 DAY_SECONDS = 86_400
@@ -102,7 +103,12 @@ def read_history(
         timezone=timezone,
         dayfirst=dayfirst,
     )
-    history = from_events(read)
+    try:
+        history = from_events(read)
+    except CommsimError:
+        raise
+    except Exception as exc:  # times or names no reader foresaw (a year 1, a huge number)
+        raise unreadable(read.path, "a log", exc) from exc
     if history.n_days < 2:
         raise ConfigError(
             KEY,

@@ -25,6 +25,7 @@ Options (all ``key=value``):
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -187,12 +188,34 @@ def parse_options(args: Sequence[str]) -> UiOptions:
 
 
 def check_port_free(host: str, port: int) -> None:
-    """Fail early, with the fix, when the port cannot be served on."""
+    """Fail early, with the fix, when the host cannot be found or the port served on.
+
+    Raises:
+        ConfigError: naming ``host`` when it does not resolve (or is not this machine's),
+            ``port`` when the port is taken or not allowed.
+    """
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConfigError(
+            "host",
+            host,
+            f"cannot be resolved ({getattr(exc, 'strerror', None) or exc}); give a name or "
+            "address of this machine, e.g. host=127.0.0.1 (this machine only) or "
+            "host=0.0.0.0 (every network)",
+        ) from None
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             sock.bind((host, port))
         except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise ConfigError(
+                    "host",
+                    host,
+                    f"is not an address of this machine ({exc.strerror}); give one of its "
+                    "names or addresses, e.g. host=127.0.0.1 or host=0.0.0.0",
+                ) from None
             raise ConfigError(
                 "port",
                 port,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, ListConfig
 
 from experiments.i18n import check_lang
 from experiments.runs.executors import (
@@ -52,17 +52,36 @@ def on_off(value: Any, key: str) -> bool:
     raise ConfigError(key, value, "use on or off")
 
 
+LIST_FIX = "write one name (playbooks=weekly_qa) or a list in brackets: playbooks=[baseline,points]"
+
+
+def playbook_names(value: Any) -> list[str]:
+    """``playbooks=``: one name (``playbooks=weekly_qa``) or a list of names, as a list.
+
+    Raises:
+        ConfigError: naming ``playbooks`` when it is empty or not names.
+    """
+    if isinstance(value, str) and value.strip():
+        return [value.strip()]
+    if isinstance(value, ListConfig):
+        value = list(value)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ConfigError("playbooks", value, f"give at least one playbook: {LIST_FIX}")
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError("playbooks", name, f"give playbook names: {LIST_FIX}")
+    return [name.strip() for name in value]
+
+
 def check_options(cfg: DictConfig | dict) -> dict[str, Any]:
     """Validate the compare keys; returns them as plain values."""
     from experiments.commands.playbooks import playbooks as available_playbooks
 
-    books = list(cfg.get("playbooks") or [])
+    books = playbook_names(cfg.get("playbooks"))
     known = available_playbooks()
-    if not books:
-        raise ConfigError("playbooks", books, "give at least one, e.g. playbooks=[baseline,points]")
-    for name in books:
-        if name not in known:
-            raise ConfigError("playbooks", name, f"no such playbook; use: {', '.join(known)}")
+    for book in books:
+        if book not in known:
+            raise ConfigError("playbooks", book, f"no such playbook; use: {', '.join(known)}")
     if len(set(books)) != len(books):
         raise ConfigError("playbooks", books, "name each playbook once")
     reps = check_count("reps", cfg.get("reps"))

@@ -28,8 +28,9 @@ from omegaconf import DictConfig
 
 from experiments.runs.outputs import output_folder
 from sim import project
-from sim.errors import CommsimError, ConfigError, OutputError
+from sim.errors import CommsimError, ConfigError
 from sim.io import check_output_folder, lock_folder
+from sim.overrides import check_overrides, range_ends, unquote
 from sim.runner import compose, to_plain
 
 Job = Callable[[DictConfig, Path, list[str]], Any]
@@ -125,10 +126,57 @@ def sim_config(cfg: DictConfig | dict[str, Any], keys: Sequence[str]) -> dict[st
     return {k: v for k, v in to_plain(cfg).items() if k not in keys}
 
 
+def hydra_overrides(args: Sequence[str]) -> list[str]:
+    """The overrides of a command line with Hydra's flags (``-m``, ``--cfg job``...): the
+    arguments Hydra's own argument parser takes as overrides."""
+    from hydra._internal.utils import get_args_parser
+
+    try:
+        return list(get_args_parser().parse_known_args(list(args))[0].overrides)
+    except SystemExit:  # a flag without its value: Hydra itself says so
+        return []
+
+
+def check_sweep_choices(overrides: Sequence[str]) -> None:
+    """Every option of a group swept with ``-m`` (``playbook=a,b``) exists, before Hydra.
+
+    Raises:
+        ConfigError: naming the group, the option and the options there are.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for override in OverridesParser.create().parse_overrides(list(overrides)):
+        group = override.key_or_group
+        if "." in group or "/" in group or override.is_delete():
+            continue
+        known = [*project.package_options(group), *project.user_options(group)]
+        if not known:
+            continue
+        choices = (
+            list(override.sweep_string_iterator())
+            if override.is_sweep_override()
+            else [override.get_value_element_as_str()]
+        )
+        for choice in map(unquote, choices):
+            if choice not in known:
+                raise ConfigError(
+                    group, choice, f"no such {group}; use one of: {project.options_text(group)}"
+                )
+
+
 def precompose(config_name: str, args: Sequence[str]) -> DictConfig | None:
-    """Compose the config before Hydra starts, so composition errors exit with code 2."""
+    """Compose the config before Hydra starts, so composition errors exit with code 2.
+
+    With Hydra's flags (``-m``, ``--cfg job``) the config is not composed here, but the
+    overrides are still read by Hydra's grammar first (:func:`sim.overrides.check_overrides`),
+    so a value it cannot read is named with its key and fix, not by Hydra's parser.
+    """
     overrides = user_overrides(args)
-    return None if overrides is None else compose(overrides, config_name=config_name)
+    if overrides is None:
+        check_overrides(hydra_overrides(args))
+        check_sweep_choices(hydra_overrides(args))
+        return None
+    return compose(overrides, config_name=config_name)
 
 
 def run_app(
@@ -160,6 +208,7 @@ def run_app(
             args = with_override(args, project.searchpath_override(folder))
         if rewrite is not None:
             args = rewrite(args)
+        args = range_ends(args)  # uncertainty.parameters.acquisition.q.high=0.03...
         cfg = precompose(config_name, args)
         if cfg is not None and check is not None:
             check(cfg)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from sim.errors import ConfigError
 from sim.graphs.csr import SocialGraph, from_edges
-from sim.io import read_text
+from sim.io import check_input_file, read_input, read_text
 
 KEY = "community.path"
 #: Format name -> file extensions (each may also end in ``.gz``).
@@ -62,16 +62,24 @@ def load_graph(path: str | Path, fmt: str | None = None) -> SocialGraph:
             type, an unreadable or empty file, a malformed line (with its number), or a
             GraphML/GEXF parse error; on ``community.format`` for an unknown ``fmt``.
     """
-    path = Path(path)
-    if not path.exists():
+    path = check_input_file(KEY, path)  # a regular file of a sensible size
+    fmt = _format_of(path, fmt)
+    try:
+        return _load(path, fmt)
+    except ConfigError:
+        raise
+    except Exception as exc:  # what the parsers did not foresee in a damaged file
+        detail = str(exc).splitlines()[0] if str(exc) else ""
         raise ConfigError(
             KEY,
             str(path),
-            f"no such file ({path.resolve()}); give the path to an edge list, GraphML or GEXF file",
-        )
-    if path.is_dir():
-        raise ConfigError(KEY, str(path), "this is a folder; give the path to a graph file")
-    fmt = _format_of(path, fmt)
+            f"cannot be read as {fmt} ({type(exc).__name__}: {detail}); check that the file "
+            "is complete, or set community.format= to its format",
+        ) from exc
+
+
+def _load(path: Path, fmt: str) -> SocialGraph:
+    """The graph of a checked file of a known format."""
     if fmt == "edgelist":
         u_labels, v_labels = parse_edge_list(read_text(path, KEY, "edge list"), path)
         original_ids, inverse = np.unique(np.concatenate((u_labels, v_labels)), return_inverse=True)
@@ -201,8 +209,9 @@ def _format_of(path: Path, fmt: str | None) -> str:
 def _read_xml_graph(path: Path, fmt: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Node labels and edge end labels (as strings) of a GraphML or GEXF file."""
     reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    raw = read_input(path, KEY, fmt)  # gunzipped, with the size checks
     try:
-        graph = reader(path)
+        graph = reader(io.BytesIO(raw))
     except (
         ParseError,
         nx.NetworkXError,

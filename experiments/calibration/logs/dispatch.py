@@ -20,7 +20,8 @@ from typing import Any
 
 from experiments.calibration.logs import tabular
 from experiments.calibration.logs.events import KEY, Events
-from sim.errors import ConfigError
+from sim.errors import CommsimError, ConfigError
+from sim.io import check_input_file
 
 Reader = Callable[..., Events]
 Detector = Callable[[Path, bytes], "str | None"]
@@ -168,14 +169,16 @@ def read_events(
     """
     if path is None or str(path) in ("", "???"):
         raise ConfigError(KEY, path, "give the interaction log: data=PATH")
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ConfigError(
-            KEY, str(path), f"no such file ({path.resolve()}); give the path to an interaction log"
-        )
+    # a regular file of a sensible size, or an export folder: never a device or a pipe
+    path = check_input_file(KEY, path, folder=True)
     if format is not None and format not in FORMATS:
         raise ConfigError("format", format, f"use one of: {', '.join(FORMATS)} (or leave it out)")
-    name = format or detect(path)
+    try:
+        name = format or detect(path)
+    except CommsimError:
+        raise
+    except Exception as exc:  # a damaged file the detector trips on: say so, with the file
+        raise unreadable(path, "a log", exc) from exc
     if path.is_dir() and FORMATS[name] in TABLE_READERS:
         raise ConfigError(KEY, str(path), "this is a folder; give the interaction log file")
     extra: dict[str, bool] = {}
@@ -185,8 +188,28 @@ def read_events(
                 "data.dayfirst", dayfirst, "only WhatsApp chats take it; leave it out"
             )
         extra["dayfirst"] = dayfirst
-    return FORMATS[name](
-        path, name, actor=actor, time=time, target=target, timezone=timezone, **extra
+    try:
+        return FORMATS[name](
+            path, name, actor=actor, time=time, target=target, timezone=timezone, **extra
+        )
+    except CommsimError:
+        raise
+    except Exception as exc:  # what a reader did not foresee in a damaged file
+        raise unreadable(path, name, exc) from exc
+
+
+def unreadable(path: Path, what: str, exc: Exception) -> ConfigError:
+    """The error for a file a reader failed on in a way it did not name itself.
+
+    Interaction logs come from anywhere, damaged or in a variant no reader foresaw; the
+    reader's own exception (kept as the cause) is named so a user can act on it.
+    """
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return ConfigError(
+        KEY,
+        str(path),
+        f"cannot be read as {what} ({type(exc).__name__}: {detail}); check that the file is "
+        f"complete (export it again), or give format=NAME, one of: {', '.join(FORMATS)}",
     )
 
 

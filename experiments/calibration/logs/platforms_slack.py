@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError
+from sim.io import MAX_INPUT_BYTES, check_input_file, too_large
 
 from .events import KEY, Events
 from .platforms_common import BOTS, DELETED, SYSTEM, as_reader, finish
@@ -48,13 +49,18 @@ def _export(path: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
     """
     if path.is_dir():
         names = sorted(f.relative_to(path).as_posix() for f in path.rglob("*.json"))
-        yield names, lambda name: (path / name).read_bytes()
+        yield names, lambda name: check_input_file(KEY, path / name).read_bytes()
         return
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise ConfigError(KEY, str(path), f"cannot open it ({exc}); {_FIX}") from exc
     with archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_INPUT_BYTES:
+                raise ConfigError(
+                    KEY, f"{path}:{info.filename}", too_large(info.file_size, MAX_INPUT_BYTES, True)
+                )
         yield sorted(n for n in archive.namelist() if n.endswith(".json")), archive.read
 
 
