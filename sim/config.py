@@ -8,6 +8,7 @@ Unknown keys are errors too: a typo never silently falls back to a default.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from agents.heterogeneity import HeterogeneityParams
 from agents.interests import ContentParams
 from agents.levels import LevelParams
 from agents.money import MoneyParams
-from agents.params import param
+from agents.params import MAX_DAYS, MAX_PEOPLE, param, upper_bound
 from agents.segments import SegmentParams, SegmentsParams
 from agents.sentiment import SentimentParams
 from sim.community import CommunitySpec, parse_community
@@ -29,10 +30,13 @@ from sim.drivers_check import parse_drivers
 from sim.errors import ConfigError
 from sim.kpi_settings import ChurnDefinition, Targets, parse_churn, parse_targets
 from sim.start import StartParams, check_start
+from sim.workload import check_workload
 
 T = TypeVar("T")
 
 PLACEMENTS = ("random", "degree")
+#: the largest seed: it is stored as a 64-bit integer with every run's results
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -174,16 +178,27 @@ def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
         raise ConfigError(key, value, f"give a number (default {default})")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(key, value, f"give a number (default {default})")
+    check_finite(key, value, default)
     if (isinstance(default, int) or "int" in str(f.type)) and "float" not in str(f.type):
         if float(value) != int(value):
             raise ConfigError(key, value, "give a whole number")
         value = int(value)
-    return _check_range(key, value, meta.get("low"), meta.get("high"))
+    return _check_range(key, value, meta.get("low"), upper_bound(meta))
+
+
+def check_finite(key: str, value: float, default: Any = None) -> None:
+    """Refuse NaN, infinity and integers too large for a float, naming ``key``."""
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        finite = False
+    if not finite:
+        example = "" if default is None else f" (default {default})"
+        raise ConfigError(key, value, f"give a finite number{example}")
 
 
 def _check_range(key: str, value: float, low: float | None, high: float | None) -> float:
-    if value != value:  # NaN
-        raise ConfigError(key, value, "give a number, not NaN")
+    check_finite(key, value)
     below = low is not None and value < low
     if below or (high is not None and value > high):
         what = "a probability" if (low, high) == (0.0, 1.0) else "a value"
@@ -193,10 +208,11 @@ def _check_range(key: str, value: float, low: float | None, high: float | None) 
     return value
 
 
-def _int(cfg: Mapping[str, Any], key: str, low: int, fix: str) -> int:
+def _int(cfg: Mapping[str, Any], key: str, low: int, high: int, fix: str) -> int:
+    """A whole number in ``[low, high]``."""
     value = cfg.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(key, value, fix)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(key, value, f"{fix} and <= {high:,}")
     return int(value)
 
 
@@ -324,9 +340,11 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         ConfigError: naming the first bad key, its value and the fix.
     """
     seed = cfg.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError("seed", seed, "give a whole number >= 0 (same seed, same result)")
-    days = _int(cfg, "days", 1, "give a whole number of days >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ConfigError(
+            "seed", seed, f"give a whole number in [0, {MAX_SEED}] (same seed, same result)"
+        )
+    days = _int(cfg, "days", 1, MAX_DAYS, "give a whole number of days >= 1")
     community = parse_community(cfg.get("community"))
     acquisition = parse_params(AcquisitionParams, cfg.get("acquisition"), "acquisition")
     if acquisition.threshold_kind == "share" and acquisition.threshold > 1:
@@ -336,7 +354,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             "a share threshold lies in [0, 1]; for a number of neighbours "
             "set acquisition.threshold_kind=count",
         )
-    initial = _int(cfg, "initial_members", 0, "give a whole number of people >= 0")
+    initial = _int(cfg, "initial_members", 0, MAX_PEOPLE, "give a whole number of people >= 0")
     start = check_start(
         parse_params(StartParams, cfg.get("start"), "start"),
         None if community.kind == "file" else community.n,
@@ -359,6 +377,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             "acquisition.rule=bass or leave start.new_per_week at 0",
         )
     behaviour = community_segments(parse_behaviour(cfg.get("behaviour")), community)
+    check_workload(community.n, community.expected_edges(), days, behaviour.content.topics)
     if behaviour.segments.assign == "block" and community.kind != "sbm":
         raise ConfigError(
             "behaviour.segments.assign",
