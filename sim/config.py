@@ -342,7 +342,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
     seed = cfg.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ConfigError(
-            "seed", seed, f"give a whole number in [0, {MAX_SEED}] (same seed, same result)"
+            "seed", seed, f"give a whole number >= 0 and <= {MAX_SEED} (same seed, same result)"
         )
     days = _int(cfg, "days", 1, MAX_DAYS, "give a whole number of days >= 1")
     community = parse_community(cfg.get("community"))

@@ -71,7 +71,9 @@ def check_workload(n: int, n_edges: int, days: int, topics: int) -> None:
         )
     seconds = estimate_seconds(n, days)
     if seconds > MAX_SECONDS:
-        key = "days" if days * SECONDS_PER_DAY >= days * n * SECONDS_PER_PERSON_DAY else "community.n"
+        key = (
+            "days" if days * SECONDS_PER_DAY >= days * n * SECONDS_PER_PERSON_DAY else "community.n"
+        )
         raise ConfigError(
             key,
             values[key],
