@@ -35,6 +35,18 @@ from sim.workload import check_workload
 T = TypeVar("T")
 
 PLACEMENTS = ("random", "degree")
+#: the top-level keys that hold a section (a mapping of keys to values)
+SECTION_KEYS = (
+    "community",
+    "acquisition",
+    "behaviour",
+    "run",
+    "start",
+    "churn",
+    "drivers",
+    "targets",
+    "strategies",
+)
 #: the largest seed: it is stored as a 64-bit integer with every run's results
 MAX_SEED = 2**63 - 1
 
@@ -137,7 +149,7 @@ def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) ->
         values: the config section (may be None: all defaults).
         prefix: the section's dotted key, for error messages (``behaviour.visits``).
     """
-    values = dict(values or {})
+    values = as_section(values, prefix)
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     for key in values:
         if key not in fields:
@@ -152,6 +164,15 @@ def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) ->
             continue
         kwargs[name] = check_value(f"{prefix}.{name}", values[name], f)
     return cls(**kwargs)
+
+
+def as_section(values: Any, key: str) -> dict[str, Any]:
+    """A config section as a dict (None: empty); anything but a mapping is a ConfigError."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ConfigError(key, values, f"give {key} as a mapping of keys to values")
+    return dict(values)
 
 
 def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
@@ -218,7 +239,7 @@ def _int(cfg: Mapping[str, Any], key: str, low: int, high: int, fix: str) -> int
 
 def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
     """``behaviour.*`` to :class:`BehaviourParams`."""
-    values = dict(values or {})
+    values = as_section(values, "behaviour")
     unknown = set(values) - set(SECTIONS) - {"name", "segments"}
     if unknown:
         key = sorted(unknown)[0]
@@ -246,7 +267,7 @@ def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
 
 def parse_segments(values: Mapping[str, Any] | None) -> SegmentsParams:
     """``behaviour.segments``: ``assign`` and ``groups: {name: {share: ..., ...}}``."""
-    values = dict(values or {})
+    values = as_section(values, "behaviour.segments")
     for key in values:
         if key not in ("assign", "groups"):
             raise ConfigError(
@@ -345,6 +366,8 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             "seed", seed, f"give a whole number >= 0 and <= {MAX_SEED} (same seed, same result)"
         )
     days = _int(cfg, "days", 1, MAX_DAYS, "give a whole number of days >= 1")
+    for key in SECTION_KEYS:
+        as_section(cfg.get(key), key)
     community = parse_community(cfg.get("community"))
     acquisition = parse_params(AcquisitionParams, cfg.get("acquisition"), "acquisition")
     if acquisition.threshold_kind == "share" and acquisition.threshold > 1:
@@ -402,7 +425,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
 
 
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
-    values = dict(values or {})
+    values = as_section(values, "run")
     for key in values:
         if key not in ("progress", "handles", "metrics"):
             raise ConfigError(
