@@ -4,11 +4,11 @@ The keys are enumerated from the single schema (``configs.schema``: every sectio
 every strategy's declared parameters, the event and segment fields, each community kind's
 keys from ``sim.community.KINDS``, and the top-level keys), never listed by hand. Each
 value (numbers, NaN, infinities, huge and negative numbers, booleans, text with any
-unicode, lists, mappings, null) is put into a small configuration (50 people, one day);
-checking the config, then building the model and running one day, must either succeed or raise ``ConfigError``
-whose key is that key (or a key under it) or whose message names it (a bound set by
-another key, such as ``focus_topics`` by ``topics``). Any other exception, or a case
-that takes longer than :data:`LIMIT` seconds, fails.
+unicode, lists, mappings, null) is put into a small configuration (50 people, one day).
+Checking it, then building the model and running one day, must either succeed or raise
+``ConfigError`` whose key is that key (or a key under it) or whose message names it (a
+bound set by another key, such as ``focus_topics`` by ``topics``). Any other exception,
+or a case that takes longer than :data:`LIMIT` seconds, fails.
 
 ``COMMSIM_PROPERTY_EXAMPLES`` sets the generated examples per key (default 8).
 """
