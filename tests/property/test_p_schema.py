@@ -64,7 +64,11 @@ FIXED: tuple[Any, ...] = (
     "1e3",
     [],
     [1, 2],
+    [math.nan],
+    [1, math.inf],
+    [10**400],
     {"a": 1},
+    {"a": math.nan},
 )
 
 

@@ -108,3 +108,10 @@ def test_time_estimate_refuses_a_run_that_cannot_finish(monkeypatch) -> None:
         check_workload(n=1, n_edges=0, days=days, topics=1)
     assert err.value.key == "days"
     assert "fewer days" in err.value.fix
+
+
+@pytest.mark.parametrize("badges", ["[1,inf]", "[nan]", "[1,1e300]"])
+def test_badge_thresholds_finite_and_bounded(badges: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        build_model(["playbook=points", f"strategies.incentives.badge_thresholds={badges}", *SMALL])
+    assert err.value.key.startswith("strategies.incentives.badge_thresholds")
