@@ -61,7 +61,8 @@ def param(
         unit: the unit (``"1/day"``, ``"days"``, ``"share"``, ``"-"`` for flags).
         source: where the default comes from: a paper, an industry figure or ``"assumption"``.
         low: smallest allowed value (inclusive), if any.
-        high: largest allowed value (inclusive), if any.
+        high: largest allowed value (inclusive); without it, the bound of the unit
+            (:func:`upper_bound`): every number has one.
         choices: the allowed strings, for a choice parameter.
         doc: one line on what the parameter means.
         constraint: a condition checked against other keys, in words, for the docs' range
