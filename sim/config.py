@@ -4,7 +4,8 @@ Every value is checked against the range its mechanism declares (``agents.params
 a number must be finite and at most its declared ``high``, or, without one, its unit's
 bound (``agents.params.upper_bound``); then the memory and time the whole run needs are
 estimated (``sim.workload``), all before anything is allocated. A bad value raises
-:class:`~sim.errors.ConfigError` naming the key, the value and the fix. Unknown keys are errors too: a typo never silently falls back to a default.
+:class:`~sim.errors.ConfigError` naming the key, the value and the fix. Unknown keys
+are errors too: a typo never silently falls back to a default.
 """
 
 from __future__ import annotations
