@@ -207,6 +207,8 @@ def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
         if float(value) != int(value):
             raise ConfigError(key, value, "give a whole number")
         value = int(value)
+    else:  # a real-valued parameter is a float, however it was typed (128, not 128.0)
+        value = float(value)
     return _check_range(key, value, meta.get("low"), upper_bound(meta))
 
 

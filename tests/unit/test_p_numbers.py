@@ -115,3 +115,10 @@ def test_badge_thresholds_finite_and_bounded(badges: str) -> None:
     with pytest.raises(ConfigError) as err:
         build_model(["playbook=points", f"strategies.incentives.badge_thresholds={badges}", *SMALL])
     assert err.value.key.startswith("strategies.incentives.badge_thresholds")
+
+
+def test_a_real_parameter_given_a_whole_number_is_a_float() -> None:
+    """``first_reply_boost=128`` (an int) once overflowed an int8 product on day 1."""
+    model = build_model(["behaviour.contribution.first_reply_boost=128", *SMALL])
+    assert isinstance(model.config.behaviour.contribution.first_reply_boost, float)
+    model.run(days=1)
