@@ -13,6 +13,35 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+#: the longest span, in days, any parameter counted in days may take: a hundred years
+MAX_DAYS = 36_500
+#: the most people any count of people may name (a community that large fails the memory
+#: check anyway; this bound only keeps absurd numbers out)
+MAX_PEOPLE = 1_000_000_000
+#: the most topics a community may have (each person keeps an interest per topic)
+MAX_TOPICS = 10_000
+#: the largest amount of money or points a parameter may name
+MAX_AMOUNT = 1e12
+#: the largest value of any other parameter (a rate, a weight, a multiplier, a count of
+#: items) declared without its own ``high``
+MAX_OTHER = 1e6
+
+#: unit (or the start of one) -> the largest value a parameter in it may take, when its
+#: declaration gives no ``high``; the first matching entry wins, MAX_OTHER otherwise
+UNIT_HIGH: tuple[tuple[str, float], ...] = (
+    ("currency", MAX_AMOUNT),
+    ("points", MAX_AMOUNT),
+    ("days", MAX_DAYS),
+    ("day", MAX_DAYS),
+    ("topic", MAX_TOPICS),
+    ("topics", MAX_TOPICS),
+    ("people", MAX_PEOPLE),
+    ("members", MAX_PEOPLE),
+    ("attendees", MAX_PEOPLE),
+    ("newcomers", MAX_PEOPLE),
+    ("s", 86_400.0),
+)
+
 
 def param(
     default: Any,
@@ -32,7 +61,8 @@ def param(
         unit: the unit (``"1/day"``, ``"days"``, ``"share"``, ``"-"`` for flags).
         source: where the default comes from: a paper, an industry figure or ``"assumption"``.
         low: smallest allowed value (inclusive), if any.
-        high: largest allowed value (inclusive), if any.
+        high: largest allowed value (inclusive); without it, the bound of the unit
+            (:func:`upper_bound`): every number has one.
         choices: the allowed strings, for a choice parameter.
         doc: one line on what the parameter means.
         constraint: a condition checked against other keys, in words, for the docs' range
@@ -42,6 +72,19 @@ def param(
     meta["doc"] = doc
     meta["constraint"] = constraint
     return dataclasses.field(default=default, metadata=meta)
+
+
+def upper_bound(meta: Mapping[str, Any]) -> float:
+    """The largest value a parameter may take: its declared ``high``, else the bound of its
+    unit (:data:`UNIT_HIGH`), else :data:`MAX_OTHER`. Every number has one, so an absurd
+    value (``1e12`` topics, ``inf`` days) is refused before it costs anything."""
+    if meta.get("high") is not None:
+        return float(meta["high"])
+    unit = str(meta.get("unit", ""))
+    for start, bound in UNIT_HIGH:
+        if unit == start or unit.startswith(start + "/") or unit.startswith(start + " "):
+            return bound
+    return MAX_OTHER
 
 
 def param_defaults(cls: type) -> dict[str, Any]:

@@ -11,6 +11,7 @@ each segment's values and applies them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.params import param
+from agents.params import MAX_PEOPLE, param
 from sim.errors import ConfigError
 from sim.graphs import (
     SocialGraph,
@@ -34,15 +35,16 @@ from sim.graphs import (
 )
 from sim.io import check_input_file
 
-#: kind -> {key: (type, low, high)}; every key is required (the YAML gives defaults)
+#: kind -> {key: (type, low, high)}; every key is required (the YAML gives defaults); the
+#: memory check (``sim.workload``) bounds community.n further
 KINDS: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
-    "complete": {"n": (int, 2, None)},
-    "ring": {"n": (int, 2, None), "k": (int, 2, None)},
-    "ws": {"n": (int, 2, None), "k": (int, 2, None), "beta": (float, 0.0, 1.0)},
-    "ba": {"n": (int, 2, None), "m": (int, 1, None)},
-    "holme_kim": {"n": (int, 2, None), "m": (int, 1, None), "pt": (float, 0.0, 1.0)},
+    "complete": {"n": (int, 2, MAX_PEOPLE)},
+    "ring": {"n": (int, 2, MAX_PEOPLE), "k": (int, 2, MAX_PEOPLE)},
+    "ws": {"n": (int, 2, MAX_PEOPLE), "k": (int, 2, MAX_PEOPLE), "beta": (float, 0.0, 1.0)},
+    "ba": {"n": (int, 2, MAX_PEOPLE), "m": (int, 1, MAX_PEOPLE)},
+    "holme_kim": {"n": (int, 2, MAX_PEOPLE), "m": (int, 1, MAX_PEOPLE), "pt": (float, 0.0, 1.0)},
     "sbm": {
-        "n": (int, 2, None),
+        "n": (int, 2, MAX_PEOPLE),
         "blocks": (list, None, None),
         "p_in": (float, 0.0, 1.0),
         "p_out": (float, 0.0, 1.0),
@@ -120,7 +122,7 @@ def parse_community(values: Mapping[str, Any] | None) -> CommunitySpec:
     if kind in ("ba", "holme_kim") and params["m"] >= params["n"]:
         raise ConfigError("community.m", params["m"], "use m < community.n")
     if kind == "sbm":
-        params["blocks"] = _check_blocks(params["blocks"])
+        params["blocks"] = _check_blocks(params["blocks"], params["n"])
     if kind == "file":
         _check_path(params["path"])
     return CommunitySpec(kind=kind, params=params, segments=segments, keep_builtin_segments=keep)
@@ -157,27 +159,49 @@ def _check(key: str, value: Any, typ: type, low: float | None, high: float | Non
             raise ConfigError(key, value, "give a list of block shares, e.g. [0.5,0.3,0.2]")
         return list(value)
     ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if ok and not _finite(value):
+        raise ConfigError(key, value, "give a finite number")
     if typ is int and ok and float(value) != int(value):
         ok = False
     if not ok:
         what = "a whole number" if typ is int else "a number"
         raise ConfigError(key, value, f"give {what}")
     if (low is not None and value < low) or (high is not None and value > high):
-        if key == "community.n":
+        if key == "community.n" and value < 2:
             raise ConfigError(key, value, "a community needs at least 2 people")
-        bounds = f"[{low}, {high}]" if high is not None else f">= {low}"
+        bounds = f"[{low}, {high:,}]" if high is not None else f">= {low}"
         what = "a probability" if (low, high) == (0.0, 1.0) else "a value"
         raise ConfigError(key, value, f"use {what} in {bounds}")
     return typ(value)
 
 
-def _check_blocks(blocks: list) -> list[float]:
+def _check_blocks(blocks: list, n: int) -> list[float]:
+    """Positive, finite block shares, at most one block per person."""
+    if len(blocks) > n:
+        raise ConfigError(
+            "community.blocks", blocks, f"give at most community.n ({n}) blocks, one per person"
+        )
     shares = []
     for b in blocks:
-        if isinstance(b, bool) or not isinstance(b, int | float) or b <= 0:
-            raise ConfigError("community.blocks", blocks, "give positive block shares")
+        if isinstance(b, bool) or not isinstance(b, int | float) or not _finite(b) or b <= 0:
+            raise ConfigError("community.blocks", blocks, "give positive, finite block shares")
         shares.append(float(b))
+    total = sum(shares)
+    if not math.isfinite(total) or min(shares) / total * n < 1:
+        raise ConfigError(
+            "community.blocks",
+            blocks,
+            f"give shares that leave every block at least one of the {n} people",
+        )
     return shares
+
+
+def _finite(value: float) -> bool:
+    """Whether ``value`` is a finite number (an int beyond any float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _check_path(path: str) -> None:

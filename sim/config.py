@@ -1,13 +1,17 @@
 """Turning a composed Hydra config into checked, typed settings, before day 1.
 
-Every value is checked against the range its mechanism declares (``agents.params.param``);
-a bad one raises :class:`~sim.errors.ConfigError` naming the key, the value and the fix.
-Unknown keys are errors too: a typo never silently falls back to a default.
+Every value is checked against the range its mechanism declares (``agents.params.param``):
+a number must be finite and at most its declared ``high``, or, without one, its unit's
+bound (``agents.params.upper_bound``); then the memory and time the whole run needs are
+estimated (``sim.workload``), all before anything is allocated. A bad value raises
+:class:`~sim.errors.ConfigError` naming the key, the value and the fix. Unknown keys
+are errors too: a typo never silently falls back to a default.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -20,7 +24,7 @@ from agents.heterogeneity import HeterogeneityParams
 from agents.interests import ContentParams
 from agents.levels import LevelParams
 from agents.money import MoneyParams
-from agents.params import param
+from agents.params import MAX_DAYS, MAX_PEOPLE, param, upper_bound
 from agents.segments import SegmentParams, SegmentsParams
 from agents.sentiment import SentimentParams
 from sim.community import CommunitySpec, parse_community
@@ -29,10 +33,25 @@ from sim.drivers_check import parse_drivers
 from sim.errors import ConfigError
 from sim.kpi_settings import ChurnDefinition, Targets, parse_churn, parse_targets
 from sim.start import StartParams, check_start
+from sim.workload import check_workload
 
 T = TypeVar("T")
 
 PLACEMENTS = ("random", "degree")
+#: the top-level keys that hold a section (a mapping of keys to values)
+SECTION_KEYS = (
+    "community",
+    "acquisition",
+    "behaviour",
+    "run",
+    "start",
+    "churn",
+    "drivers",
+    "targets",
+    "strategies",
+)
+#: the largest seed: it is stored as a 64-bit integer with every run's results
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,7 @@ def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) ->
         values: the config section (may be None: all defaults).
         prefix: the section's dotted key, for error messages (``behaviour.visits``).
     """
-    values = dict(values or {})
+    values = as_section(values, prefix)
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     for key in values:
         if key not in fields:
@@ -148,6 +167,15 @@ def parse_params(cls: type[T], values: Mapping[str, Any] | None, prefix: str) ->
             continue
         kwargs[name] = check_value(f"{prefix}.{name}", values[name], f)
     return cls(**kwargs)
+
+
+def as_section(values: Any, key: str) -> dict[str, Any]:
+    """A config section as a dict (None: empty); anything but a mapping is a ConfigError."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ConfigError(key, values, f"give {key} as a mapping of keys to values")
+    return dict(values)
 
 
 def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
@@ -174,16 +202,29 @@ def check_value(key: str, value: Any, f: dataclasses.Field) -> Any:
         raise ConfigError(key, value, f"give a number (default {default})")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(key, value, f"give a number (default {default})")
+    check_finite(key, value, default)
     if (isinstance(default, int) or "int" in str(f.type)) and "float" not in str(f.type):
         if float(value) != int(value):
             raise ConfigError(key, value, "give a whole number")
         value = int(value)
-    return _check_range(key, value, meta.get("low"), meta.get("high"))
+    else:  # a real-valued parameter is a float, however it was typed (128, not 128.0)
+        value = float(value)
+    return _check_range(key, value, meta.get("low"), upper_bound(meta))
+
+
+def check_finite(key: str, value: float, default: Any = None) -> None:
+    """Refuse NaN, infinity and integers too large for a float, naming ``key``."""
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        finite = False
+    if not finite:
+        example = "" if default is None else f" (default {default})"
+        raise ConfigError(key, value, f"give a finite number{example}")
 
 
 def _check_range(key: str, value: float, low: float | None, high: float | None) -> float:
-    if value != value:  # NaN
-        raise ConfigError(key, value, "give a number, not NaN")
+    check_finite(key, value)
     below = low is not None and value < low
     if below or (high is not None and value > high):
         what = "a probability" if (low, high) == (0.0, 1.0) else "a value"
@@ -193,16 +234,17 @@ def _check_range(key: str, value: float, low: float | None, high: float | None) 
     return value
 
 
-def _int(cfg: Mapping[str, Any], key: str, low: int, fix: str) -> int:
+def _int(cfg: Mapping[str, Any], key: str, low: int, high: int, fix: str) -> int:
+    """A whole number in ``[low, high]``."""
     value = cfg.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(key, value, fix)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(key, value, f"{fix} and <= {high:,}")
     return int(value)
 
 
 def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
     """``behaviour.*`` to :class:`BehaviourParams`."""
-    values = dict(values or {})
+    values = as_section(values, "behaviour")
     unknown = set(values) - set(SECTIONS) - {"name", "segments"}
     if unknown:
         key = sorted(unknown)[0]
@@ -230,7 +272,7 @@ def parse_behaviour(values: Mapping[str, Any] | None) -> BehaviourParams:
 
 def parse_segments(values: Mapping[str, Any] | None) -> SegmentsParams:
     """``behaviour.segments``: ``assign`` and ``groups: {name: {share: ..., ...}}``."""
-    values = dict(values or {})
+    values = as_section(values, "behaviour.segments")
     for key in values:
         if key not in ("assign", "groups"):
             raise ConfigError(
@@ -324,9 +366,13 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
         ConfigError: naming the first bad key, its value and the fix.
     """
     seed = cfg.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError("seed", seed, "give a whole number >= 0 (same seed, same result)")
-    days = _int(cfg, "days", 1, "give a whole number of days >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ConfigError(
+            "seed", seed, f"give a whole number >= 0 and <= {MAX_SEED} (same seed, same result)"
+        )
+    days = _int(cfg, "days", 1, MAX_DAYS, "give a whole number of days >= 1")
+    for key in SECTION_KEYS:
+        as_section(cfg.get(key), key)
     community = parse_community(cfg.get("community"))
     acquisition = parse_params(AcquisitionParams, cfg.get("acquisition"), "acquisition")
     if acquisition.threshold_kind == "share" and acquisition.threshold > 1:
@@ -336,7 +382,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             "a share threshold lies in [0, 1]; for a number of neighbours "
             "set acquisition.threshold_kind=count",
         )
-    initial = _int(cfg, "initial_members", 0, "give a whole number of people >= 0")
+    initial = _int(cfg, "initial_members", 0, MAX_PEOPLE, "give a whole number of people >= 0")
     start = check_start(
         parse_params(StartParams, cfg.get("start"), "start"),
         None if community.kind == "file" else community.n,
@@ -359,6 +405,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
             "acquisition.rule=bass or leave start.new_per_week at 0",
         )
     behaviour = community_segments(parse_behaviour(cfg.get("behaviour")), community)
+    check_workload(community.n, community.expected_edges(), days, behaviour.content.topics)
     if behaviour.segments.assign == "block" and community.kind != "sbm":
         raise ConfigError(
             "behaviour.segments.assign",
@@ -383,7 +430,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
 
 
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
-    values = dict(values or {})
+    values = as_section(values, "run")
     for key in values:
         if key not in ("progress", "handles", "metrics"):
             raise ConfigError(

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents.params import MAX_DAYS, MAX_OTHER
 from sim.drivers import DRIVEN, DriversParams, Shock
 from sim.errors import ConfigError
 from sim.io import check_input_file
@@ -40,9 +41,12 @@ def parse_drivers(values: Mapping[str, Any] | None) -> DriversParams:
     if reach_to not in ("outside", "all"):
         raise ConfigError("drivers.reach_to", reach_to, "use one of: outside, all")
     level_days = values.get("level_days", p.level_days)
-    if isinstance(level_days, bool) or not isinstance(level_days, int) or level_days < 0:
+    whole = isinstance(level_days, int) and not isinstance(level_days, bool)
+    if not whole or not 0 <= level_days <= MAX_DAYS:
         raise ConfigError(
-            "drivers.level_days", level_days, "give a whole number of days >= 1, or 0 for months"
+            "drivers.level_days",
+            level_days,
+            f"give a whole number of days in [1, {MAX_DAYS}], or 0 for months",
         )
     level_start = _date_text("drivers.level_start", values.get("level_start", p.level_start))
     if level_start and not start:
@@ -91,8 +95,12 @@ def _date_text(key: str, value: Any) -> str:
 def _number(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(key, value, "give a number >= 0")
-    if not math.isfinite(value) or value < 0:
-        raise ConfigError(key, value, "give a finite number >= 0")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        finite = False
+    if not finite or not 0 <= value <= MAX_OTHER:
+        raise ConfigError(key, value, f"give a finite multiplier in [0, {MAX_OTHER:g}]")
     return float(value)
 
 

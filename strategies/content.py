@@ -235,4 +235,6 @@ class ContentPlan(Strategy):
         weight = np.ones(self.topic_breadth)
         if len(people):
             weight = ops.pop.interests[people, : self.topic_breadth].mean(axis=0, dtype=float)
+        if not weight.sum() > 0:  # no interest in these topics (behaviour.content.focus_weight=0)
+            weight = np.ones(self.topic_breadth)
         return ops.rng.choice(self.topic_breadth, size=n, p=weight / weight.sum())

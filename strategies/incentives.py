@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from agents.params import param
+from agents.params import MAX_AMOUNT, param
 from agents.states import MEMBER, Channel
+from sim.config import check_finite
 from sim.errors import ConfigError
 from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
@@ -170,7 +171,11 @@ def check_badges(value: Any, key: str) -> tuple[float, ...]:
         isinstance(v, int | float) and not isinstance(v, bool) for v in value
     ):
         raise ConfigError(key, value, "give a list of points, e.g. [50, 200, 500]")
+    for i, v in enumerate(value):
+        check_finite(f"{key}.{i}", v)
     out = tuple(float(v) for v in value)
+    if any(v > MAX_AMOUNT for v in out):
+        raise ConfigError(key, value, f"give points of at most {MAX_AMOUNT:g}")
     if any(v <= 0 for v in out) or any(b <= a for a, b in zip(out, out[1:], strict=False)):
         raise ConfigError(key, value, "give positive, strictly increasing points")
     return out

@@ -22,6 +22,7 @@ import numpy as np
 from agents.params import param
 from agents.states import MEMBER, PROSPECT
 from sim.errors import ConfigError
+from sim.graphs.memory import USABLE_SHARE, available_memory_bytes
 from sim.verbs import OperatorVerbs
 from strategies.base import Strategy
 from strategies.influence import (
@@ -62,6 +63,7 @@ class SeedingLevers:
         200,
         unit="worlds",
         low=1,
+        high=10_000,
         source="assumption (Kempe et al. use "
         "10,000; common random numbers make fewer enough to rank)",
         doc="greedy: Monte Carlo cascades per evaluation",
@@ -166,7 +168,29 @@ class Seeding(Strategy):
             )
 
     def setup(self, ops: OperatorVerbs) -> None:
-        """Rank the prospects and register the seeding metrics."""
+        """Rank the prospects and register the seeding metrics.
+
+        Raises:
+            ConfigError: when ``k`` is more people than the community has (it would
+                silently invite everyone).
+        """
+        if self.k > ops.n_people:
+            raise ConfigError(
+                "strategies.seeding.k",
+                self.k,
+                f"the community has only {ops.n_people} people; invite at most that many "
+                "(or grow community.n)",
+            )
+        need = 9 * self.samples * ops.n_people  # a flag and a frontier entry per person-world
+        available = available_memory_bytes()
+        if self.method == "greedy" and available and need > USABLE_SHARE * available:
+            raise ConfigError(
+                "strategies.seeding.samples",
+                self.samples,
+                f"{self.samples} worlds of {ops.n_people:,} people need about "
+                f"{need / 1e9:.1f} GB, this machine has {available / 1e9:.1f} GB available; "
+                "use fewer samples",
+            )
         self.greedy_complete_ = True
         self.greedy_seconds_ = 0.0
         self.ranking_ = self.rank(ops)
