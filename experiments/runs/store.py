@@ -127,4 +127,17 @@ class RunStore:
             rows.append({**record["labels"], **record["summary"], "key": record["key"]})
             frames.append(pd.read_parquet(self.dir / f"{key}.parquet"))
         runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return runs, pd.DataFrame(rows)
+        return runs, _in_order(pd.DataFrame(rows))
+
+
+#: the label columns of a summary row, first and in this order
+LABEL_ORDER = ("scenario", "playbook", "rep", "seed")
+
+
+def _in_order(table: pd.DataFrame) -> pd.DataFrame:
+    """A summary table's columns in one order, however its runs were stored or read back
+    (a resumed comparison reads sorted JSON records, a fresh one its own): the labels
+    first, then every other column by name, the run's ``key`` last."""
+    labels = [c for c in LABEL_ORDER if c in table]
+    rest = sorted(c for c in table.columns if c not in labels and c != "key")
+    return table[labels + rest + (["key"] if "key" in table else [])]
