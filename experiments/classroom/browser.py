@@ -89,13 +89,24 @@ def served(args: Sequence[str] = (), timeout: float = 120.0) -> Iterator[str]:
                 proc.wait()
 
 
-def chromium(width: int = 1600, height: int = 1000, downloads: Path | None = None) -> Any:
-    """A headless Chromium (Selenium) with a fresh profile and a viewport of this size."""
+def chromium(
+    width: int = 1600,
+    height: int = 1000,
+    downloads: Path | None = None,
+    binary: tuple[str, str] = (CHROMIUM, CHROMEDRIVER),
+) -> Any:
+    """A headless Chromium (Selenium) with a fresh profile and a viewport of this size.
+
+    Args:
+        width, height: the viewport, in CSS pixels.
+        downloads: where downloads land (none allowed when None).
+        binary: the paths of chromium and chromedriver.
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = binary[0]
     profile = tempfile.mkdtemp(prefix="commsim-chromium-")
     for flag in (*FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
@@ -103,7 +114,7 @@ def chromium(width: int = 1600, height: int = 1000, downloads: Path | None = Non
         options.add_experimental_option(
             "prefs", {"download.default_directory": str(downloads), "download.prompt": False}
         )
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=binary[1]), options=options)
     driver.set_page_load_timeout(60)
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",

@@ -20,6 +20,7 @@ import anywidget
 import numpy as np
 import traitlets
 
+from experiments.classroom.frames import CHART_COLUMNS  # the rows of ChartsWidget.table
 from experiments.i18n import N_, Translate
 
 #: the folder of the widgets' JavaScript
@@ -60,18 +61,6 @@ STATUS_LABELS = {
     "sentiment": N_("sentiment {s}"),
     "finished": N_("Finished: the run reached its last day, {days}."),
 }
-#: the charts' columns, in the order of the rows of ``ChartsWidget.table``
-CHART_COLUMNS = [
-    "day",
-    "members",
-    "active",
-    "posts",
-    "sentiment",
-    "newcomer",
-    "lurker",
-    "contributor",
-    "core",
-]
 
 
 def default_labels(_: Translate) -> dict[str, dict[str, str]]:

@@ -1,61 +1,25 @@
-"""Fixtures for the page tests: ``commsim ui`` on a free port, and Debian's headless Chromium.
+"""Fixtures for the page tests: Debian's headless Chromium, and screenshots of what it shows.
 
 No browser is ever downloaded: the tests drive ``/usr/bin/chromium`` through Debian's
 ``chromedriver`` (``make test`` installs both when missing). Without them the browser tests
-fail in CI (``CI=true``) and are skipped, with the reason, elsewhere.
+fail in CI (``CI=true``) and are skipped, with the reason, elsewhere. Serving the page and
+starting Chromium are :mod:`experiments.classroom.browser`'s, shared with the benchmark.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from experiments.classroom import browser as page
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1920,1080",
-)
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90.0) -> None:
-    """Wait until something listens on ``port``; fail with the server's output otherwise."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            out = proc.stdout.read() if proc.stdout else ""
-            pytest.fail(f"commsim ui exited with code {proc.returncode}:\n{out}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"commsim ui did not listen on port {port} within {timeout:.0f} s")
 
 
 def _missing(reason: str) -> None:
@@ -78,55 +42,14 @@ def chromium_paths() -> tuple[str, str]:
     return browser, driver
 
 
-@pytest.fixture(scope="module")
-def ui_url() -> Iterator[str]:
-    """``commsim ui port=<free port>`` running for the module; stopped afterwards."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "experiments.cli", "ui", f"port={port}", "playbook=weekly_qa"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=REPO,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # the group of the server we started
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
 @pytest.fixture
 def browser(chromium_paths: tuple[str, str]) -> Iterator[Any]:
     """A headless Chromium (Selenium), fresh profile, 1920x1080 like a projector."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver_path = chromium_paths
-    profile = tempfile.mkdtemp(prefix="commsim-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    # the viewport itself at 1920x1080 (headless windows count their chrome in --window-size)
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
-    )
+    driver = page.chromium(1920, 1080, binary=chromium_paths)
     try:
         yield driver
     finally:
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture

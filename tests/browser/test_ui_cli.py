@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.classroom.browser import free_port
 from experiments.classroom.layout import circle_layout, layout_positions, spring_layout
 from experiments.classroom.model import (
     LEVERS,
@@ -54,12 +55,6 @@ def test_bad_option_exits_2_with_the_fix(arg: str, key: str) -> None:
         assert "no such key" in proc.stderr
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_port_in_use_is_refused() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,7 +65,7 @@ def test_port_in_use_is_refused() -> None:
 
 
 def test_options_reach_solara() -> None:
-    port = _free_port()
+    port = free_port()
     options = parse_options(
         ["playbook=points", "community.n=500", "seed=3", f"port={port}", "lang=zh"]
         + ["community=ws", "acquisition.p=0.001", "community.k=4"]
@@ -103,7 +98,7 @@ def test_options_reach_solara() -> None:
 def test_a_graph_file_becomes_the_file_network(tmp_path) -> None:  # type: ignore[no-untyped-def]
     edges = tmp_path / "edges.txt"
     edges.write_text("".join(f"{i} {(i + 1) % 150}\n" for i in range(150)))
-    options = parse_options(["community=file", f"community.path={edges}", f"port={_free_port()}"])
+    options = parse_options(["community=file", f"community.path={edges}", f"port={free_port()}"])
     assert (options.network, options.graph_file) == ("file", str(edges.resolve()))
     assert solara_env(options)["COMMSIM_UI_GRAPH_FILE"] == str(edges.resolve())
     assert "file" in available_networks(options.graph_file)

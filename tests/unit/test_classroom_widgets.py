@@ -61,7 +61,7 @@ def test_esm_holds_the_hooks_the_page_and_tests_use() -> None:
 
 def test_defaults() -> None:
     assert NetworkWidget().selected == -1
-    assert ChartsWidget().columns == CHART_COLUMNS
+    assert ChartsWidget().columns == list(CHART_COLUMNS)
     assert ChartsWidget().png_name == "commsim-charts.png"
     assert StatusWidget().labels["day"] == "Day {day}"
 
