@@ -304,6 +304,45 @@ def too_large(size: int, max_bytes: int, unpacked: bool = False) -> str:
     )
 
 
+def check_unpacked(key: str, path: Path, max_bytes: int = MAX_INPUT_BYTES) -> None:
+    """Refuse a gzip or zip file that unpacks to more than ``max_bytes``, before a reader
+    (pandas, an XML parser) unpacks it into memory.
+
+    A gzip file is unpacked once, 1 MiB at a time and counted, never held (its trailer
+    gives the size only modulo 4 GiB); a zip's members are measured from its directory,
+    which bounds what Python's zip reader gives. Other files are left to
+    :func:`check_input_file`'s size check.
+
+    Raises:
+        ConfigError: naming ``key`` and the path, when it unpacks to too much or is a
+            damaged gzip file.
+    """
+    with path.open("rb") as f:
+        magic = f.read(4)
+    if magic[:2] == b"\x1f\x8b":
+        total = 0
+        try:
+            with gzip.open(path, "rb") as unpacked:
+                while chunk := unpacked.read(1 << 20):
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise ConfigError(key, str(path), too_large(total, max_bytes, True))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ConfigError(
+                key, str(path), f"cannot be decompressed as gzip ({exc}); give a complete .gz file"
+            ) from exc
+    elif magic == b"PK\x03\x04":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                total = sum(info.file_size for info in archive.infolist())
+        except zipfile.BadZipFile as exc:
+            raise ConfigError(key, str(path), f"is not a valid zip file ({exc})") from exc
+        if total > max_bytes:
+            raise ConfigError(key, str(path), too_large(total, max_bytes, True))
+
+
 class Readable(Protocol):
     """A binary stream: ``read(n)`` gives at most ``n`` bytes."""
 

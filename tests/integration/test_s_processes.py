@@ -1,9 +1,11 @@
-"""A killed comparison leaves no process behind, and its rerun loses and repeats nothing.
+"""A killed comparison or sweep leaves no process behind; its rerun loses and repeats nothing.
 
 ``kill -9`` of a joblib compare midway: its workers (and joblib's and multiprocessing's
 resource trackers, which end when the workers do) are gone within seconds
 (``experiments.runs.executors.watch_parent``); rerunning the command in the same folder
 finishes the comparison, whose tables equal an uninterrupted run's, with each run once.
+``kill -9`` of a ``commsim run -m`` sweep midway: its rerun skips the sealed jobs and its
+``summary.csv`` equals an uninterrupted sweep's.
 """
 
 from __future__ import annotations
@@ -119,3 +121,42 @@ def test_kill_9_leaves_no_process_and_resume_equals_an_uninterrupted_run(tmp_pat
     b = pd.read_csv(whole / "runs_summary.csv").sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
     assert not a.duplicated(key).any()
+
+
+def sweep(out: Path) -> list[str]:
+    seeds = ",".join(str(s) for s in range(SWEEP_JOBS))
+    return [*COMMSIM, "run", "-m", f"seed={seeds}", "community.n=10000", "days=90",
+            f"hydra.sweep.dir={out}"]  # fmt: skip
+
+
+SWEEP_JOBS = 6
+
+
+def sealed(out: Path) -> int:
+    """Jobs of a sweep whose run is sealed (``seed.json``, written last)."""
+    return len(list(out.glob("*/seed.json")))
+
+
+@pytest.mark.slow
+def test_a_sweep_killed_midway_resumes_to_an_uninterrupted_sweep(tmp_path: Path) -> None:
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(sweep(killed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while sealed(killed) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    at_kill = sealed(killed)
+    assert 2 <= at_kill < SWEEP_JOBS, "the sweep was not interrupted midway"
+    assert not (killed / "summary.csv").exists()
+
+    rerun = subprocess.run(sweep(killed), capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout.count("already done (same config and seed)") == at_kill
+    whole = tmp_path / "whole"
+    once = subprocess.run(sweep(whole), capture_output=True, text=True, timeout=600)
+    assert once.returncode == 0, once.stderr
+    a = pd.read_csv(killed / "summary.csv", encoding="utf-8-sig")
+    b = pd.read_csv(whole / "summary.csv", encoding="utf-8-sig")
+    assert len(a) == SWEEP_JOBS and not a.duplicated("job").any()
+    pd.testing.assert_frame_equal(a, b)

@@ -21,7 +21,7 @@ from typing import Any
 from experiments.calibration.logs import tabular
 from experiments.calibration.logs.events import KEY, Events
 from sim.errors import CommsimError, ConfigError
-from sim.io import check_input_file
+from sim.io import check_input_file, check_unpacked
 
 Reader = Callable[..., Events]
 Detector = Callable[[Path, bytes], "str | None"]
@@ -171,6 +171,8 @@ def read_events(
         raise ConfigError(KEY, path, "give the interaction log: data=PATH")
     # a regular file of a sensible size, or an export folder: never a device or a pipe
     path = check_input_file(KEY, path, folder=True)
+    if path.is_file():  # pandas unpacks gzip and zip itself: measure what it would hold
+        check_unpacked(KEY, path)
     if format is not None and format not in FORMATS:
         raise ConfigError("format", format, f"use one of: {', '.join(FORMATS)} (or leave it out)")
     try:

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.io import check_input_file
 
 from . import platforms_slack, platforms_whatsapp
 from .events import KEY, Events
@@ -160,7 +161,7 @@ def read_telegram(path: Path, *, timezone: str | None = None) -> Events:
     Raises:
         ConfigError: on ``data`` for a file that is not such an export or holds no events.
     """
-    path = path / "result.json" if path.is_dir() else path
+    path = check_input_file(KEY, path / "result.json" if path.is_dir() else path)
     dropped = {DELETED: 0, SYSTEM: 0}
     rows: list[tuple[str, str, Any]] = []
     places: list[str] = []

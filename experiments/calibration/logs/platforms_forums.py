@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.io import check_input_file
 
 from .events import KEY, Events, events_from_columns
 from .platforms_common import BOTS, DELETED, as_reader, finish, parse_located
@@ -85,6 +86,7 @@ def read_stackexchange(path: Path, *, timezone: str | None = None) -> Events:
         raise ConfigError(
             KEY, str(path), "no Posts.xml; give a data dump site folder or its Posts.xml"
         )
+    posts = check_input_file(KEY, posts)  # in a folder too: a regular file, not too large
     owners: dict[str, str] = {}
     pending: list[tuple[str, str, str]] = []  # actor, parent id, time
     places: list[str] = []
@@ -101,6 +103,7 @@ def read_stackexchange(path: Path, *, timezone: str | None = None) -> Events:
     comments = posts.with_name("Comments.xml")
     notes = []
     if comments.is_file():
+        comments = check_input_file(KEY, comments)
         for number, row in _rows(comments):
             user = row.get("UserId", "")
             if _keep(user, dropped):
