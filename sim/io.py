@@ -8,6 +8,7 @@ or the new one, never half.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gzip
 import io
@@ -26,6 +27,12 @@ import pandas as pd
 
 from sim.errors import ConfigError, OutputError
 
+#: the operating system's errors of a write that failed for lack of room or permission
+#: (a full disk or quota, a read-only or vanished disk, a file too large): an
+#: :class:`~sim.errors.OutputError`, whoever was writing (commsim, Hydra, Optuna's SQLite)
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
+)
 #: the suffix of the temporary files of :func:`atomic_write` (``.NAME.RANDOM.tmp``)
 TEMP_SUFFIX = ".tmp"
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")

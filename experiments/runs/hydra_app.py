@@ -15,6 +15,7 @@ and every job they start compose with the folder's playbooks and communities.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -28,8 +29,8 @@ from omegaconf import DictConfig
 
 from experiments.runs.outputs import output_folder
 from sim import project
-from sim.errors import CommsimError, ConfigError
-from sim.io import check_output_folder, lock_folder
+from sim.errors import CommsimError, ConfigError, OutputError
+from sim.io import WRITE_ERRORS, check_output_folder, lock_folder
 from sim.overrides import check_overrides, range_ends, unquote
 from sim.runner import compose, to_plain
 
@@ -232,6 +233,10 @@ def run_app(
     saved = sys.argv
     sys.argv = [f"commsim {name}", *args]
     FailedJobs.found.clear()
+    # Hydra's own errors come back here (not as its stripped traceback): a full disk while
+    # it writes .hydra/ or a log is an OutputError, anything else the command's error
+    full_error = os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
         with ExitStack() as stack:
             if output is not None and output[2]:  # a folder given: one writer at a time
@@ -239,11 +244,20 @@ def run_app(
             app(_app)()
     except CommsimError as exc:
         print(f"commsim: error: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        print(f"commsim: error: {OutputError(exc.filename or '?', exc)}", file=sys.stderr)
+        return OutputError.exit_code
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     finally:
         sys.argv = saved
+        if full_error is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = full_error
     return FailedJobs.exit_code()
 
 

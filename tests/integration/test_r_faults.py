@@ -193,6 +193,31 @@ def test_a_full_disk_raises_an_output_error_and_keeps_the_finished_runs(
     assert len(list((tmp_path / "runs").glob("*.json"))) == 1
 
 
+HYDRA_FULL_DISK = """
+import errno, sys
+import hydra.core.utils as utils
+def full(cfg, filename, output_dir):
+    raise OSError(errno.ENOSPC, "No space left on device", str(output_dir / filename))
+utils._save_config = full  # Hydra writing .hydra/config.yaml into the run folder
+from experiments.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_full_disk_while_hydra_writes_its_files_is_an_output_error(tmp_path: Path) -> None:
+    args = ["run", *SMALL, f"hydra.run.dir={tmp_path / 'run'}"]
+    proc = subprocess.run(
+        [sys.executable, "-c", HYDRA_FULL_DISK, *args], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert (
+        "cannot write" in proc.stderr
+        and ".hydra/config.yaml (No space left on device)" in proc.stderr
+    )
+    assert "rerun the same command" in proc.stderr
+    assert "Traceback" not in proc.stderr and "HYDRA_FULL_ERROR" not in proc.stderr
+
+
 HOLD = """
 import sys, time
 from sim.io import lock_folder
