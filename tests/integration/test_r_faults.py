@@ -1,6 +1,7 @@
 """Faults of outputs and stored runs: damaged run-store files and job folders are named and
 redone, a folder that cannot be written is refused before day 1 (exit 2, naming the key), a
-full disk stops with a clear error and resumes, one writer per folder, normal permissions,
+full disk stops with a clear error and resumes (a real small tmpfs where the machine lets the
+tests mount one, else a simulated ``ENOSPC``), one writer per folder, normal permissions,
 no temporary file left behind."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -152,29 +154,6 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.slow
-def test_a_full_disk_stops_clearly_and_the_rerun_resumes(
-    tmp_path: Path, uninterrupted: pd.DataFrame
-) -> None:
-    args = ["compare", "playbooks=[baseline,weekly_qa]", "reps=2", *SMALL]
-    args += ["executor=serial", "check_assumptions=off", f"hydra.run.dir={tmp_path}"]
-    script = FULL_DISK.format(after=3)  # the disk fills during the second run's writing
-    proc = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode not in (0, 2), proc.stderr
-    assert "No space left on device" in proc.stderr and "rerun the same command" in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert not list(tmp_path.glob("**/*.tmp"))
-    assert len(list((tmp_path / "runs").glob("*.json"))) == 1
-    rerun = commsim(*args)
-    assert rerun.returncode == 0, rerun.stderr
-    assert "runs: 1 of 4 already done" in rerun.stdout
-    got = pd.read_csv(tmp_path / "runs_summary.csv").sort_values("key").reset_index(drop=True)
-    assert list(got["key"]) == list(uninterrupted["key"])
-    assert list(got["members_final"]) == list(uninterrupted["members_final"])
-
-
 def test_a_full_disk_raises_an_output_error_and_keeps_the_finished_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -216,6 +195,61 @@ def test_a_full_disk_while_hydra_writes_its_files_is_an_output_error(tmp_path: P
     )
     assert "rerun the same command" in proc.stderr
     assert "Traceback" not in proc.stderr and "HYDRA_FULL_ERROR" not in proc.stderr
+
+
+def mount_tmpfs(folder: Path, options: str) -> bool:
+    """Mount a tmpfs at ``folder`` (as root, where the machine allows it)."""
+    folder.mkdir(exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                          capture_output=True)  # fmt: skip
+    return done.returncode == 0
+
+
+@pytest.fixture
+def disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder to mount a small tmpfs on; unmounted afterwards."""
+    yield tmp_path / "disk"
+    subprocess.run(["umount", "-l", str(tmp_path / "disk")], capture_output=True)
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_clearly_and_the_rerun_resumes(
+    disk: Path, uninterrupted: pd.DataFrame
+) -> None:
+    """On a real 100 KiB tmpfs where the machine lets the tests mount one; otherwise the
+    disk fills during the second run's writing (``OSError(ENOSPC)`` from ``to_parquet``)."""
+    real = mount_tmpfs(disk, "size=100k")
+    out = disk / "out"
+    args = ["compare", "playbooks=[baseline,weekly_qa]", "reps=2", *SMALL]
+    args += ["executor=serial", "check_assumptions=off", f"hydra.run.dir={out}"]
+    script = ["-m", "experiments.cli"] if real else ["-c", FULL_DISK.format(after=3)]
+    full = subprocess.run(
+        [sys.executable, *script, *args], capture_output=True, text=True, timeout=300
+    )
+    assert full.returncode == 1, full.stderr
+    assert "No space left on device" in full.stderr and "rerun the same command" in full.stderr
+    assert "Traceback" not in full.stderr
+    stored = len(list((out / "runs").glob("*.json")))
+    assert 1 <= stored < 4, f"{stored} runs stored before the disk was full"
+    assert not list(out.glob("**/*.tmp"))
+    if real:
+        subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)
+    rerun = commsim(*args)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"runs: {stored} of 4 already done" in rerun.stdout
+    got = pd.read_csv(out / "runs_summary.csv").sort_values("key").reset_index(drop=True)
+    assert list(got["key"]) == list(uninterrupted["key"])
+    assert list(got["members_final"]) == list(uninterrupted["members_final"])
+
+
+def test_a_read_only_disk_exits_2_before_day_1(disk: Path) -> None:
+    """A real read-only tmpfs (root writes into read-only folders, not onto a read-only disk)."""
+    if not mount_tmpfs(disk, "size=1m,ro"):
+        pytest.skip("mounting a tmpfs is not allowed here (a simulated refusal is tested above)")
+    proc = commsim("run", *SMALL, f"hydra.run.dir={disk / 'out'}")
+    assert proc.returncode == 2, proc.stderr
+    assert "hydra.run.dir=" in proc.stderr and "Read-only file system" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 HOLD = """
