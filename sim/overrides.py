@@ -106,9 +106,14 @@ def unquote(text: str) -> str:
     return text
 
 
-def _split(text: str, sep: str) -> list[str]:
-    """``text`` cut at each ``sep`` outside brackets and quotes."""
-    parts, depth, start, mark, i = [], 0, 0, "", 0
+def _scan(text: str, sep: str = ",") -> tuple[list[str], bool]:
+    """The one reading of Hydra's brackets and quotes that commsim does itself.
+
+    Returns:
+        ``(parts, unclosed)``: ``text`` cut at each ``sep`` outside brackets and quotes, and
+        whether a bracket or a quote does not close (or closes what never opened).
+    """
+    parts, depth, start, mark, i, stray = [], 0, 0, "", 0, False
     while i < len(text):
         char = text[i]
         if mark:
@@ -121,12 +126,18 @@ def _split(text: str, sep: str) -> list[str]:
         elif char in CLOSE:
             depth += 1
         elif char in CLOSE.values():
+            stray = stray or depth == 0
             depth = max(0, depth - 1)
         elif char == sep and depth == 0:
             parts.append(text[start:i])
             start = i + 1
         i += 1
-    return [*parts, text[start:]]
+    return [*parts, text[start:]], stray or bool(mark) or depth != 0
+
+
+def _split(text: str, sep: str) -> list[str]:
+    """``text`` cut at each ``sep`` outside brackets and quotes."""
+    return _scan(text, sep)[0]
 
 
 def _elements(value: str) -> str:
@@ -274,24 +285,7 @@ def _not_key_value(args: list[str], i: int) -> ConfigError:
 
 def _unclosed(value: str) -> bool:
     """Whether ``value`` has a bracket or a quote that does not close."""
-    depth, mark, i = 0, "", 0
-    while i < len(value):
-        char = value[i]
-        if mark:
-            if char == "\\":
-                i += 1
-            elif char == mark:
-                mark = ""
-        elif char in QUOTES:
-            mark = char
-        elif char in "[{(":
-            depth += 1
-        elif char in "]})":
-            depth -= 1
-            if depth < 0:
-                return True
-        i += 1
-    return bool(mark) or depth != 0
+    return _scan(value)[1]
 
 
 def _shell(arg: str) -> str:
