@@ -16,7 +16,8 @@ for one per core, in every command), and counts of runs (:func:`check_count`). A
 fails does not stop the others; a command that had failures ends with
 :class:`RunsFailed` (exit code :data:`EXIT_RUNS_FAILED`, docs/errors.md).
 
-A joblib worker ends when the process that started it dies (:func:`watch_parent`), so a
+A joblib worker ends when the process that started it dies (:func:`watch_parent`); a local
+Ray cluster, with its workers and agents, too (:mod:`experiments.runs.reaper`), so a
 killed command leaves no worker behind.
 """
 
@@ -281,6 +282,10 @@ def _start_ray(workers: int) -> Any:
             {} if address else {"num_cpus": workers, "include_dashboard": False}
         )
         ray.init(address=address, ignore_reinit_error=True, log_to_driver=False, **kwargs)
+        if not address:  # a local cluster of this command's: ended with it, even by kill -9
+            from experiments.runs import reaper
+
+            reaper.start(os.getpid())
     return ray
 
 

@@ -123,6 +123,41 @@ def test_kill_9_leaves_no_process_and_resume_equals_an_uninterrupted_run(tmp_pat
     assert not a.duplicated(key).any()
 
 
+TREE = """
+import subprocess, sys, time
+from experiments.runs import reaper
+reaper.start(__import__("os").getpid())
+# like a local Ray cluster: a server whose agent outlives it, and a busy worker
+server = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
+    "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); time.sleep(600)"])
+worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print("started", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+def test_kill_9_of_a_command_ends_what_it_started_through_the_reaper() -> None:
+    """What a local Ray cluster leaves after a ``kill -9`` of the command (agents whose
+    server died, workers) is ended by ``experiments.runs.reaper``, which ``executor=ray``
+    starts beside the cluster (checked by hand with Ray: ``ray::DashboardAgent`` and
+    ``ray::RuntimeEnvAgent`` outlived the command without it)."""
+    proc = subprocess.Popen([sys.executable, "-c", TREE], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
+    deadline = time.monotonic() + 30
+    while len(descendants(proc.pid)) < 4 and time.monotonic() < deadline:  # reaper, 3 sleepers
+        time.sleep(0.1)
+    started = descendants(proc.pid)
+    time.sleep(1.0)  # the reaper notes the tree twice a second
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    end = time.monotonic() + 15
+    while any(alive(p) for p in started) and time.monotonic() < end:
+        time.sleep(0.1)
+    left = sorted(p for p in started if alive(p))
+    assert len(started) == 4 and not left, f"still running: {left} of {sorted(started)}"
+
+
 def sweep(out: Path) -> list[str]:
     seeds = ",".join(str(s) for s in range(SWEEP_JOBS))
     return [*COMMSIM, "run", "-m", f"seed={seeds}", "community.n=10000", "days=90",
