@@ -209,3 +209,48 @@ def begin(folder: Path, command: Sequence[str], cfg: Any, sweep: Path | None = N
     if sweep is not None and sweep.resolve() != folder.resolve():
         write(sweep, command)
     return write(folder, command, config)
+
+
+def check_study(study: Any, key: str = "search.name") -> None:
+    """An Optuna study resumed from its storage goes on only with trials of this model
+    version (or with ``run.reuse_other_versions=on``); a new one records the version.
+
+    Raises:
+        ConfigError: naming ``key``, when the stored trials were made by another model
+            version and ``run.reuse_other_versions`` is off.
+    """
+    from experiments.i18n import translator
+    from sim.errors import ConfigError
+
+    made = study.user_attrs.get("model_version")
+    if made == MODEL_VERSION:
+        return
+    if not study.trials:
+        study.set_user_attr("model_version", MODEL_VERSION)
+        return
+    _ = translator(None)
+    values = {
+        "n": len(study.trials),
+        "made": _("none") if made is None else made,
+        "version": MODEL_VERSION,
+        "name": study.study_name,
+    }
+    if reuse_other_versions():
+        print(
+            _(
+                "going on with the {n} trials of the study {name} made by another model "
+                "version ({made}; this commsim: {version}), as run.reuse_other_versions=on says"
+            ).format(**values),
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    raise ConfigError(
+        key,
+        study.study_name,
+        _(
+            "the study {name} holds {n} trials made by another model version ({made}; this "
+            "commsim: {version}): give another search.name (or storage) to start afresh, or "
+            "run.reuse_other_versions=on to go on with them"
+        ).format(**values),
+    )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
+import optuna
 import pandas as pd
 import pytest
 from omegaconf import OmegaConf
@@ -190,3 +191,19 @@ def test_a_command_takes_its_reuse_option(tmp_path: Path) -> None:
     assert "config" not in provenance.read(tmp_path)  # type: ignore[operator]
     provenance.begin(tmp_path / "job", ["commsim", "run"], OmegaConf.create({"days": 5}))
     assert not provenance.reuse_other_versions()
+
+
+def test_a_stored_study_of_another_model_version_is_not_resumed(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    study = optuna.create_study(study_name="levers")
+    provenance.check_study(study)
+    assert study.user_attrs["model_version"] == MODEL_VERSION
+    study.optimize(lambda trial: trial.suggest_float("x", 0.0, 1.0), n_trials=1)
+    provenance.check_study(study)  # this version's trials: resumed
+    study.set_user_attr("model_version", MODEL_VERSION - 1)
+    with pytest.raises(ConfigError, match="search.name='levers'.*another model version"):
+        provenance.check_study(study)
+    provenance.set_reuse_other_versions("on")
+    provenance.check_study(study)
+    assert "going on with the 1 trials of the study levers" in capsys.readouterr().err
