@@ -14,6 +14,9 @@ Commands (``commsim <command> --help`` describes each):
     init         write a project folder of your own (community, two plans, README)
     validate     reproduce known published results and print expected vs simulated
 
+``commsim --version`` (``-V``) prints commsim's version, the model version and, run from a
+git checkout, the commit (``experiments.runs.provenance``).
+
 Each command is a module of ``experiments.commands`` with a ``main(args) -> int``.
 """
 
@@ -119,7 +122,7 @@ EXAMPLES = """examples:
 def usage() -> str:
     """``commsim --help``: every command of :data:`COMMANDS`, then examples."""
     width = max(len(name) for name in COMMANDS) + 2
-    lines = ["usage: commsim <command> [overrides...]", "", "commands:"]
+    lines = ["usage: commsim <command> [overrides...]  |  commsim --version", "", "commands:"]
     for name, command in COMMANDS.items():
         first, *rest = command.summary.splitlines()
         lines.append(f"  {name:<{width}} {first}")
@@ -166,6 +169,11 @@ def leading_config_dir(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``commsim`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-V", "--version"):
+        from experiments.runs.provenance import version_text
+
+        print(version_text())
+        return 0
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0 if argv else 2

@@ -123,6 +123,14 @@ class RunOptions:
         source="-",
         doc="the daily metrics table: off for a caller recording its own (calibrate)",
     )
+    reuse_other_versions: str = param(
+        "off",
+        unit="-",
+        choices=("on", "off"),
+        source="-",
+        doc="on a rerun in the same folder: reuse stored runs made by another model "
+        "version (on) or redo them (off); sim.version.MODEL_VERSION",
+    )
 
 
 @dataclass(frozen=True)
@@ -431,14 +439,16 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
 
 def _parse_run(values: Mapping[str, Any] | None) -> RunOptions:
     values = as_section(values, "run")
+    known = [f.name for f in dataclasses.fields(RunOptions)]
     for key in values:
-        if key not in ("progress", "handles", "metrics"):
+        if key not in known:
             raise ConfigError(
-                f"run.{key}", values[key], "unknown key; run has: progress, handles, metrics"
+                f"run.{key}", values[key], "unknown key; run has: " + ", ".join(known)
             )
     opts = RunOptions(**values)
-    if opts.metrics not in ("on", "off", True, False):
-        raise ConfigError("run.metrics", opts.metrics, "use on or off")
+    for key in ("metrics", "reuse_other_versions"):
+        if getattr(opts, key) not in ("on", "off", True, False):
+            raise ConfigError(f"run.{key}", getattr(opts, key), "use on or off")
     for key in ("progress", "handles"):
         value = getattr(opts, key)
         if value not in ("auto", "on", "off", True, False):

@@ -173,6 +173,37 @@ def settings_html(options: dict[str, Any], overrides: list[str], lab: Labels) ->
     )
 
 
+def provenance_html(out: Path, lab: Labels) -> str:
+    """What made the results: commsim's and the model's versions, the commit, Python, the
+    date and the command line (the folder's ``provenance.json``, else this process's)."""
+    from experiments.runs import provenance
+
+    _ = lab.t
+    made = provenance.read(out) or provenance.record()
+    version = _("commsim {version}, model version {model}").format(
+        version=made.get("commsim", "-"), model=made.get("model_version", "-")
+    )
+    items = [version]
+    git = made.get("git")
+    if isinstance(git, dict) and git.get("commit"):
+        commit = str(git["commit"])[:12]
+        if git.get("dirty"):
+            items.append(_("git commit {commit}, with local changes").format(commit=commit))
+        else:
+            items.append(_("git commit {commit}").format(commit=commit))
+    items += [
+        _("Python {version} on {platform}").format(
+            version=made.get("python", "-"), platform=made.get("platform", "-")
+        ),
+        _("made on {date}").format(date=made.get("created", "-")),
+        _("command line: {command}").format(command=" ".join(made.get("command") or []) or "-"),
+    ]
+    note = _("Every version, the command line and the resolved config: {file}").format(
+        file=provenance.FILE
+    )
+    return "<ul>" + "".join(tag("li", item) for item in items) + "</ul>" + tag("p", note, "note")
+
+
 def scenario_grid(result: Any, options: dict[str, Any], lab: Labels) -> str:
     """Plans x scenarios: the ranking KPI's mean, the winner of each scenario marked."""
     _ = lab.t
@@ -307,6 +338,7 @@ def write_report(result: Any, options: dict[str, Any], overrides: list[str] | No
         )
     sections += [
         tag("h2", _("Settings")) + settings_html(options, overrides or [], lab),
+        tag("h2", _("Provenance")) + provenance_html(out, lab),
         tag("h2", _("Charts")) + "\n".join(_img(p, a) for p, a in figs),
         tag("h2", _("By segment")) + segment_grid(result.segments, options, lab),
         "<details>"

@@ -30,6 +30,7 @@ from experiments.runs.executors import (
     check_workers,
 )
 from experiments.runs.hydra_app import sim_config, strip_keys
+from experiments.runs.provenance import check_study
 from experiments.runs.space import Dimension, as_overrides, parse_space
 from sim.errors import ConfigError
 from sim.io import write_csv, write_text
@@ -145,6 +146,7 @@ def optimise(
         study_name=search.get("name"),
         load_if_exists=True,
     )
+    check_study(study)  # stored trials of another model version: not mixed in silently
     remaining = search["n_trials"] - len(study.trials)
     if remaining > 0:
         study.optimize(objective, n_trials=remaining, show_progress_bar=bool(progress))

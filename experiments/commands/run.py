@@ -24,12 +24,14 @@ from typing import Any
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.runs import provenance
 from experiments.runs.checksums import damage, read_record, seal
 from experiments.runs.hydra_app import run_app
 from experiments.runs.jobs import plain_key
 from sim.errors import CommsimError, OutputError
 from sim.io import write_json
 from sim.runner import check, run_config, to_plain
+from sim.version import MODEL_VERSION
 
 __all__ = ["finished", "format_summary", "main", "run_one"]
 
@@ -68,7 +70,8 @@ def finished(out_dir: Path, key: str) -> dict[str, Any] | None:
 
     ``seed.json``, written last, holds the config key and the checksums of the run's
     files (``experiments.runs.checksums``): a run whose files do not match is named on
-    stderr and redone.
+    stderr and redone, and so is a run of another model version unless
+    ``run.reuse_other_versions=on`` (``experiments.runs.provenance``).
     """
     seed_file, summary_file = out_dir / "seed.json", out_dir / "summary.json"
     if not seed_file.exists():
@@ -78,6 +81,12 @@ def finished(out_dir: Path, key: str) -> dict[str, Any] | None:
         return None  # stopped before the end of its writing: not finished
     if record is not None and record["config_key"] != key:
         return None  # another config's run: overwritten
+    version = None if record is None else provenance.stored_version(record)
+    if record is not None and version != MODEL_VERSION:
+        reuse = provenance.reuse_other_versions()
+        print(provenance.stale_line({version: 1}, out_dir, reuse), file=sys.stderr, flush=True)
+        if not reuse:
+            return None
     if record is not None:
         why = damage(out_dir, record, "seed.json")
     summary = None

@@ -4,7 +4,10 @@ A finished run's record (``runs/<key>.json`` of a comparison, ``seed.json`` of a
 job folder) is written last and holds the SHA-256 of every file of the run (``files``)
 and of itself (``checksum``). A resume trusts a run only when all of them match: a
 truncated, garbage or edited file, or a record from a commsim that wrote no checksums,
-makes the run be redone, saying which file and why.
+makes the run be redone, saying which file and why. The record also holds the model and
+commsim versions that made the run (``model_version``: :data:`sim.version.MODEL_VERSION`,
+``commsim``): a resume redoes the runs of another model version
+(``experiments.runs.provenance``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from experiments.runs.provenance import commsim_version
+from sim.version import MODEL_VERSION
 
 CHUNK = 1 << 20
 
@@ -34,8 +40,11 @@ def _record_digest(record: dict[str, Any]) -> str:
 
 
 def seal(record: dict[str, Any], folder: Path, names: Iterable[str]) -> dict[str, Any]:
-    """``record`` with the digests of the files ``names`` in ``folder`` and its own."""
+    """``record`` with the model and commsim versions (unless it names them), the digests
+    of the files ``names`` in ``folder`` and its own."""
     plain = json.loads(json.dumps(record, allow_nan=True))  # as it will read back
+    plain.setdefault("model_version", MODEL_VERSION)
+    plain.setdefault("commsim", commsim_version())
     plain["files"] = {name: file_digest(folder / name) for name in sorted(names)}
     plain["checksum"] = _record_digest(plain)
     return plain

@@ -4,7 +4,8 @@ Each command has a primary config in ``configs/`` (``config`` for run, ``compare
 ``optimise``...) and declares its own top-level keys (``COMPARE_KEYS``...), which it
 removes before the simulation's check (:func:`sim_config`). Hydra gives
 ``hydra.run.dir=DIR``, ``-m`` sweeps and ``--cfg job``; outputs go to
-``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir). A bad config fails
+``HydraConfig.get().runtime.output_dir`` (Hydra 1.3 jobs do not chdir), and every job
+first writes ``provenance.json`` there (``experiments.runs.provenance``). A bad config fails
 before any simulated day with exit code 2 and no traceback.
 
 ``--config-dir=DIR`` (or ``--config-dir DIR``, ``-cd DIR``) names the user's project folder
@@ -27,6 +28,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from experiments.runs import provenance
 from experiments.runs.outputs import output_folder
 from sim import project
 from sim.errors import CommsimError, ConfigError, OutputError
@@ -202,6 +204,7 @@ def run_app(
             ``CommsimError`` exits with code 2.
     """
     name = name or config_name
+    typed = ["commsim", name, *args]  # the command line as typed, for provenance.json
     try:
         folder, args = config_dir_option(args)
         project.use_config_dir(folder)
@@ -222,8 +225,11 @@ def run_app(
 
     def _app(cfg: DictConfig) -> Any:
         hc = HydraConfig.get()
+        out_dir = Path(hc.runtime.output_dir)
         try:
-            return job(cfg, Path(hc.runtime.output_dir), list(hc.overrides.task))
+            multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
+            provenance.begin(out_dir, typed, cfg, Path(hc.sweep.dir) if multirun else None)
+            return job(cfg, out_dir, list(hc.overrides.task))
         except CommsimError as exc:  # bad input: 2; runs that failed (RunsFailed): 1
             print(f"commsim: error: {exc}", file=sys.stderr)
             sys.exit(getattr(exc, "exit_code", 2))

@@ -149,6 +149,7 @@ def plain_key(plain: dict[str, Any], salt: str = "") -> str:
         plain["_salt"] = salt
     plain.get("run", {}).pop("progress", None)
     plain.get("run", {}).pop("handles", None)
+    plain.get("run", {}).pop("reuse_other_versions", None)
     text = json.dumps(plain, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 

@@ -4,7 +4,9 @@
 its labels, summary and the checksums of its files and of itself
 (``experiments.runs.checksums``), written last. A rerun skips every job whose key is
 already there and verified, so an interrupted comparison or sweep loses no finished run
-and redoes none; a damaged run (truncated, garbage or edited file) is named and redone.
+and redoes none; a damaged run (truncated, garbage or edited file) is named and redone,
+and so are the runs made by another model version (``sim.version.MODEL_VERSION``, recorded
+in each run's record), unless ``run.reuse_other_versions=on`` (``experiments.runs.provenance``).
 Failed runs are listed in ``errors.json`` with their error.
 """
 
@@ -16,9 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.runs import provenance
 from experiments.runs.checksums import damage, read_record, seal
 from experiments.runs.jobs import JobResult
 from sim.io import write_json, write_parquet
+from sim.version import MODEL_VERSION
 
 PARTS = ("transitions", "segments")
 
@@ -50,8 +54,15 @@ class RunStore:
 
     def _scan(self, redo: bool) -> set[str]:
         done = set()
+        reuse = provenance.reuse_other_versions()
+        other: dict[object, int] = {}
         for path in sorted(self.dir.glob("*.json")):
             record, why = self._record(path.stem)
+            if record is not None and provenance.stored_version(record) != MODEL_VERSION:
+                version = provenance.stored_version(record)
+                other[version] = other.get(version, 0) + 1
+                if not reuse:  # redone (and overwritten) by this command
+                    continue
             if record is not None:
                 self._records[path.stem] = record
                 done.add(path.stem)
@@ -60,6 +71,8 @@ class RunStore:
             print(f"{what} a damaged stored run: {why} ({path})", file=sys.stderr, flush=True)
             if redo:
                 self._remove(path.stem)
+        if other and redo:
+            print(provenance.stale_line(other, self.dir, reuse), file=sys.stderr, flush=True)
         return done
 
     def _remove(self, key: str) -> None:
