@@ -4,14 +4,16 @@ Three rules, chosen by ``acquisition.rule``:
 
 - ``bass``: a prospect joins with probability ``p + q * m_i / k_i`` (``m_i`` member
   neighbours, ``k_i`` neighbours). On a complete graph this is the agent-based Bass
-  (1969) model.
+  (1969) model (``community=complete`` stores no tie: ``m_i`` and the referrer come from
+  totals, ``sim.graphs.implicit``).
 - ``cascade``: independent cascade (Kempe, Kleinberg & Tardos 2003). Each member gets one
   chance, on the day after joining, to bring each prospect neighbour, with probability
   ``w``; plus outside reach ``p``.
 - ``threshold``: linear threshold (Granovetter 1978; Centola 2010). A prospect joins once
   the share (or number) of member neighbours reaches its threshold; plus outside reach ``p``.
 
-Every rule is a function over whole arrays: no Python loop over people.
+Every rule is a function over whole arrays: no Python loop over people. The rules read
+the graph only through ``world.social`` (``agents.world.Neighbourhood``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 
 from agents.params import param
 from agents.states import MEMBER, PROSPECT, Channel
-from agents.world import World, neighbour_pairs, neighbours
+from agents.world import World
 
 RULES = ("bass", "cascade", "threshold")
 ORGANIC = Channel.ORGANIC.value  # channel codes as plain ints for the hot loop
@@ -151,7 +153,7 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     # attribute: the draw fell in the outside-reach part or the word-of-mouth part
     organic = draw[hit] < min(params.p, 1.0)
     channel = np.where(organic, ORGANIC, WOM_CODE).astype(np.int8)
-    nbrs = neighbours(world.csr, people)  # one gather: referrers, then admission
+    nbrs = world.social.reusable_neighbours(people)  # one gather: referrers, then admission
     referrer = np.full(len(people), -1, dtype=np.int64)
     if not organic.all():
         referrer = np.where(organic, -1, random_member_neighbour(world, people, nbrs))
@@ -159,24 +161,19 @@ def join_by_bass(world: World, params: AcquisitionParams, boost: np.ndarray | No
     outside = sample_outside_among(
         world, n_rest, params.p, lambda idx: is_prospect[idx] & (pop.member_nbrs[idx] == 0)
     )
-    return _merge(Joins(people, channel, referrer, nbrs, len(people)), outside)
+    n_known = 0 if nbrs is None else len(people)
+    return _merge(Joins(people, channel, referrer, nbrs, n_known), outside)
 
 
 def join_by_cascade(world: World, params: AcquisitionParams, boost: np.ndarray | None) -> Joins:
     """Independent cascade: yesterday's joiners each try once on each prospect neighbour."""
     pop = world.pop
     fresh = np.flatnonzero((pop.joined_day == world.day - 1) & (pop.state == MEMBER))
-    pos, nbr = neighbour_pairs(world.csr, fresh)
-    src = fresh[pos]
-    open_ = pop.state[nbr] == PROSPECT
-    src, nbr = src[open_], nbr[open_]
-    w = np.full(len(nbr), params.w) if boost is None else np.minimum(params.w * boost[nbr], 1.0)
-    ok = world.rng.random(len(nbr)) < w
-    src, nbr = src[ok], nbr[ok]
-    # one referrer per person reached: the first success after a random shuffle
-    order = world.rng.permutation(len(nbr))
-    reached, first = np.unique(nbr[order], return_index=True)
-    wom = Joins(reached, np.full(len(reached), WOM_CODE, np.int8), src[order][first])
+    # one referrer per person reached: one of the successful tries, at random
+    reached, referrer = world.social.cascade(
+        world.rng, fresh, lambda idx: pop.state[idx] == PROSPECT, params.w, boost
+    )
+    wom = Joins(reached, np.full(len(reached), WOM_CODE, np.int8), referrer)
     return _merge(wom, outside_reach(world, params.p, exclude=reached))
 
 
@@ -248,25 +245,23 @@ def random_member_neighbour(
 ) -> np.ndarray:
     """For each person, one member neighbour chosen at random (-1 where there is none).
 
-    Member ties of a person are contiguous in the gathered neighbours, so the r-th one, with
-    ``r = floor(u * member neighbours)``, is a uniform pick without any sorting.
+    The graph picks (``Neighbourhood.random_neighbour_in``): on a CSR graph the r-th member
+    tie, ``r = floor(u * member neighbours)``; on the complete graph a random member other
+    than the person.
 
     Args:
         world: the model.
         people: whose member neighbour to pick.
-        nbrs: ``neighbours(csr, people)`` if already gathered.
+        nbrs: ``world.social.reusable_neighbours(people)`` if already gathered.
     """
-    out = np.full(len(people), -1, dtype=np.int64)
-    if len(people) == 0:
-        return out
-    nbr = neighbours(world.csr, people) if nbrs is None else nbrs
-    nbr = nbr[world.pop.state[nbr] == MEMBER]
-    counts = world.pop.member_nbrs[people].astype(np.int64)  # kept exact by admit/remove
-    has = counts > 0
-    starts = counts.cumsum() - counts
-    pick = starts[has] + (world.rng.random(np.count_nonzero(has)) * counts[has]).astype(np.int64)
-    out[has] = nbr[pick]
-    return out
+    state = world.pop.state
+    return world.social.random_neighbour_in(
+        world.rng,
+        people,
+        lambda idx: state[idx] == MEMBER,
+        world.pop.member_nbrs,  # kept exact by admit/remove
+        nbrs,
+    )
 
 
 def cap_joins(joins: Joins, cap: int | None, rng: np.random.Generator) -> Joins:

@@ -17,7 +17,6 @@ import mesa
 import numpy as np
 
 from agents.states import Channel, Level, State
-from agents.world import neighbours
 
 
 class _Row:
@@ -67,8 +66,10 @@ class Member(mesa.Agent):
 
     @property
     def neighbours(self) -> list[Member]:
-        """The handles of this person's friends in the social graph."""
-        row = neighbours(self.model.csr, np.array([self.index]))
+        """The handles of this person's friends in the social graph (on the implicit
+        complete graph, everyone else: refused with a ``ConfigError`` beyond
+        ``sim.graphs.EXPLICIT_MAX_N`` people)."""
+        row = self.model.social.neighbours(np.array([self.index]))
         return [self.model.member(int(j)) for j in row]
 
     def __repr__(self) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from agents.params import param
+from agents.world import Neighbourhood
 
 
 @dataclass(frozen=True)
@@ -80,19 +81,24 @@ class SentimentParams:
 
 
 def neighbour_sentiment(
-    csr: sp.csr_array, sentiment: np.ndarray, talks: np.ndarray, n_talkers: np.ndarray
+    graph: Neighbourhood | sp.csr_array,
+    sentiment: np.ndarray,
+    talks: np.ndarray,
+    n_talkers: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean sentiment of each person's talking neighbours, and whether there is any.
 
     Args:
-        csr: the graph (float32 data).
+        graph: the social graph (``model.social``) or its CSR matrix (float32 data):
+            ``graph @ x`` sums each person's neighbours' values; on the implicit complete
+            graph that is the total minus one's own.
         sentiment: everyone's sentiment.
         talks: who talks about the community (members and churned members).
         n_talkers: talking neighbours of each person (kept exact by the model).
 
     One float32 sparse product per day (the sum of talking neighbours' opinions).
     """
-    total = csr @ np.where(talks, sentiment, 0.0).astype(np.float32)
+    total = graph @ np.where(talks, sentiment, 0.0).astype(np.float32)
     has = n_talkers > 0
     mean = np.divide(total, n_talkers, out=np.zeros(len(total)), where=has)
     return mean, has

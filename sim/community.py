@@ -22,10 +22,10 @@ import numpy as np
 from agents.params import MAX_PEOPLE, param
 from sim.errors import ConfigError
 from sim.graphs import (
-    SocialGraph,
+    CompleteGraph,
+    Graph,
     barabasi_albert,
     check_fits,
-    complete,
     holme_kim,
     karate,
     load_graph,
@@ -82,10 +82,11 @@ class CommunitySpec:
         return int(self.params.get("n", 0))
 
     def expected_edges(self) -> int:
-        """Expected undirected ties, for the memory check before building."""
+        """Expected undirected ties to store, for the memory check before building (none
+        for the complete graph, whose ties stay implicit: ``sim.graphs.implicit``)."""
         p, n = self.params, self.n
         if self.kind == "complete":
-            return n * (n - 1) // 2
+            return 0
         if self.kind in ("ring", "ws"):
             return n * p["k"] // 2
         if self.kind in ("ba", "holme_kim"):
@@ -209,15 +210,19 @@ def _check_path(path: str) -> None:
     check_input_file("community.path", path)
 
 
-def build_community(spec: CommunitySpec, rng: np.random.Generator) -> SocialGraph:
-    """Build (or load) the social graph, refusing one too large for this machine first."""
+def build_community(spec: CommunitySpec, rng: np.random.Generator) -> Graph:
+    """Build (or load) the social graph, refusing one too large for this machine first.
+
+    ``community=complete`` gives the implicit :class:`~sim.graphs.CompleteGraph` (O(n)
+    memory: no tie stored), every other kind a CSR ``SocialGraph``.
+    """
     p = spec.params
     if spec.kind == "file":
         return load_graph(Path(p["path"]).expanduser(), fmt=p.get("format"))
     key = "community.n"
     check_fits(key, spec.n, spec.expected_edges())
     if spec.kind == "complete":
-        return complete(p["n"])
+        return CompleteGraph(p["n"])
     if spec.kind == "ring":
         return ring_lattice(p["n"], p["k"])
     if spec.kind == "ws":

@@ -1,7 +1,8 @@
 """``CommunityModel``: the simulated community, one step per day.
 
-The population is a struct of NumPy arrays (``model.pop``), the social graph a SciPy CSR
-matrix (``model.csr``), and every daily rule a function over whole arrays drawing from the
+The population is a struct of NumPy arrays (``model.pop``), the social graph
+``model.social`` (a SciPy CSR matrix, ``model.csr``, or the implicit complete graph of
+``sim.graphs.implicit``), and every daily rule a function over whole arrays drawing from the
 model's one ``numpy.random.Generator`` (``model.rng``). ``Member`` agents are handles onto
 the arrays, built when ``model.agents`` is first used (or never, with ``run.handles=off``).
 
@@ -34,7 +35,7 @@ from agents.levels import assign_levels
 from agents.member import Member
 from agents.segments import assign_segments
 from agents.states import MEMBER, PROSPECT, Channel, Level, State
-from agents.world import add_counts, add_neighbour_counts, neighbours
+from agents.world import add_counts
 from sim.community import build_community
 from sim.config import SimConfig
 from sim.content import ContentPool
@@ -92,7 +93,6 @@ class CommunityModel(mesa.Model):
         b = config.behaviour
         self.day = 0
         self.social = graph if graph is not None else build_community(config.community, self.rng)
-        self.csr: sp.csr_array = self.social.csr
         self.n_people = self.social.n
         self.pop = Population(self.social.degree, n_topics=b.content.topics)
         self.n_members = 0  # current members, kept by admit/remove
@@ -235,9 +235,9 @@ class CommunityModel(mesa.Model):
         if referred.any():
             np.add.at(pop.referrals, joins.referrer[referred], 1)
         if joins.known_nbrs is None:
-            add_neighbour_counts(pop.member_nbrs, self.csr, people, +1)
+            self.social.add_neighbour_counts(people, (pop.member_nbrs, +1))
         else:  # the rule already gathered the neighbours of the first n_known joiners
-            rest = neighbours(self.csr, people[joins.n_known :])
+            rest = self.social.neighbours(people[joins.n_known :])
             add_counts(pop.member_nbrs, np.concatenate([joins.known_nbrs, rest]), +1)
         self.today.new_members += len(people)
         self.n_members += len(people)
@@ -251,9 +251,7 @@ class CommunityModel(mesa.Model):
         self._members = None
         pop.level[people] = Level.NONE.value
         pop.churned_day[people] = self.day
-        nbrs = neighbours(self.csr, people)  # one gather for both counts
-        add_counts(pop.member_nbrs, nbrs, -1)
-        add_counts(pop.churned_nbrs, nbrs, +1)
+        self.social.add_neighbour_counts(people, (pop.member_nbrs, -1), (pop.churned_nbrs, +1))
         self.today.churned += len(people)
         self.n_members -= len(people)
         self.n_churned += len(people)
@@ -263,12 +261,11 @@ class CommunityModel(mesa.Model):
         u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
         keep = u != v
         u, v = u[keep], v[keep]
-        exists = np.asarray(self.csr[u, v]).ravel() > 0 if len(u) else np.zeros(0, bool)
+        exists = self.social.has_edge(u, v)
         pairs = np.unique(np.sort(np.column_stack([u[~exists], v[~exists]]), axis=1), axis=0)
         if len(pairs) == 0:
             return 0
         self.social = self.social.with_ties(pairs[:, 0], pairs[:, 1])
-        self.csr = self.social.csr
         self.pop.degree[:] = self.social.degree
         for x, y in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
             state = self.pop.state[x]
@@ -348,9 +345,15 @@ class CommunityModel(mesa.Model):
             self._handles[index] = Member(self, index)
         return self._handles[index]
 
+    @property
+    def csr(self) -> sp.csr_array:
+        """The social graph's adjacency matrix (for the implicit complete graph: built on
+        first use, up to ``sim.graphs.EXPLICIT_MAX_N`` people; the rules use ``social``)."""
+        return self.social.csr
+
     @cached_property
     def graph(self) -> nx.Graph:
-        """The social graph as NetworkX (built on first use; the model uses ``csr``)."""
+        """The social graph as NetworkX (built on first use; the model uses ``social``)."""
         return self.social.to_networkx()
 
     @property
@@ -464,8 +467,8 @@ class CommunityModel(mesa.Model):
         given = state.given_propensity
         if b.heterogeneity.propensity_on and given.any():  # estimated (commsim calibrate)
             pop.propensity[people[given]] = np.asarray(state.propensity)[given]
-        add_neighbour_counts(pop.member_nbrs, self.csr, members, +1)
-        add_neighbour_counts(pop.churned_nbrs, self.csr, gone, +1)
+        self.social.add_neighbour_counts(members, (pop.member_nbrs, +1))
+        self.social.add_neighbour_counts(gone, (pop.churned_nbrs, +1))
         self.n_members += len(members)
         self.n_churned += len(gone)
         self.today.new_members = int(np.count_nonzero(state.tenure[~left] == 0))

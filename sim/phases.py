@@ -50,7 +50,7 @@ def talk_phase(model: CommunityModel) -> None:
     pop = model.pop
     talks = pop.state != PROSPECT
     model.nbr_sentiment, model.has_talker = sentiment.neighbour_sentiment(
-        model.csr, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs
+        model.social, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs
     )
 
 

@@ -249,7 +249,7 @@ def scale_acquisition(model: CommunityModel) -> None:
     if sent.enabled:  # word of mouth carries the talkers' mood, as in the acquisition phase
         talks = pop.state != PROSPECT
         nbr, _ = neighbour_sentiment(
-            model.csr, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs
+            model.social, pop.sentiment, talks, pop.member_nbrs + pop.churned_nbrs
         )
         share = share * wom_boost(nbr[frontier], sent)
     share = float(share.sum())

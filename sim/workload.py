@@ -3,10 +3,12 @@
 The estimate is made from the checked settings alone (community size and ties, days,
 topics), so ``sim.config.parse_config`` can refuse a run before anything is allocated. The
 memory of the graph and the population is the graph builder's own estimate
-(:func:`sim.graphs.memory.check_fits`); this module adds what grows with the topics (an
-interest per person and topic) and with the days (the per-day multipliers and the metrics
-table), and a lower bound of the running time. Both constants are lower bounds, so a run
-refused here could not have finished; a run let through may still be slow.
+(:func:`sim.graphs.memory.check_fits`; the implicit complete graph stores no tie, so its
+``n_edges`` is 0 and it costs the population alone, O(n)); this module adds what grows
+with the topics (an interest per person and topic) and with the days (the per-day
+multipliers and the metrics table), and a lower bound of the running time. Both constants
+are lower bounds, so a run refused here could not have finished; a run let through may
+still be slow.
 """
 
 from __future__ import annotations

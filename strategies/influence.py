@@ -1,7 +1,8 @@
 """Who to seed: graph heuristics and the CELF greedy under independent cascade.
 
-Every function works on the symmetric CSR adjacency matrix (``ops.csr``) with NumPy and
-SciPy, without a Python loop over people:
+Every function but :func:`degree_order` (which needs only the degrees) works on the
+symmetric CSR adjacency matrix (``ops.csr``) with NumPy and SciPy, without a Python loop
+over people:
 
 - :func:`core_numbers`: k-core number of every person, by vectorised peeling (Batagelj &
   Zaversnik 2003, all people at the current minimum peeled at once).
@@ -35,11 +36,16 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
-def degree_order(csr: sp.csr_array, people: np.ndarray) -> np.ndarray:
-    """``people`` sorted by degree, highest first (ties: lower index first)."""
+def degree_order(degree: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """``people`` sorted by degree, highest first (ties: lower index first).
+
+    Args:
+        degree: everyone's degree (``graph.degree`` or ``pop.degree``: known without the
+            ties, so this works on the implicit complete graph too).
+        people: whom to sort.
+    """
     people = np.asarray(people, dtype=np.int64)
-    degree = np.diff(csr.indptr)[people]
-    return people[np.argsort(-degree, kind="stable")]
+    return people[np.argsort(-np.asarray(degree)[people], kind="stable")]
 
 
 def core_numbers(csr: sp.csr_array) -> np.ndarray:

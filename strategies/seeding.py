@@ -5,7 +5,8 @@ of the community" mailing). Who they are is the lever studied by influence maxim
 random people, the best connected, the deepest in the network's core, the highest
 PageRank, Chen, Wang & Yang's (2009) degree discount, or the greedy of Kempe, Kleinberg &
 Tardos (2003) with CELF (Leskovec et al. 2007) under an independent cascade. The ranking
-is computed in ``setup`` (from ``ops.csr`` and ``ops.pop``); invitations go out in
+is computed in ``setup`` (from ``ops.pop`` and, but for random, segment and degree
+seeding, ``ops.csr``); invitations go out in
 ``act`` through ``ops.invite``; each invitee accepts with probability ``acceptance``.
 Only prospects are invited: someone who joined meanwhile is skipped for the next best.
 """
@@ -240,15 +241,25 @@ class Seeding(Strategy):
         Only the first ``k`` (plus those skipped because they joined meanwhile) are ever
         invited; the degree tail is the "next best" for every method but random and segment.
         """
-        csr, pop = ops.csr, ops.pop
+        pop = ops.pop
         prospects = np.flatnonzero(pop.state == PROSPECT)
         if self.method == "random":
             return ops.rng.permutation(prospects)
         if self.method == "segment":
             return ops.rng.permutation(prospects[pop.segment[prospects] == self._segment(ops)])
-        by_degree = degree_order(csr, prospects)
+        by_degree = degree_order(pop.degree, prospects)
         if self.method == "degree":
             return by_degree
+        # the other methods read the ties themselves: ops.csr (on community=complete, listed
+        # on demand for a small graph only)
+        try:
+            csr = ops.csr
+        except ConfigError as err:
+            raise ConfigError(
+                "strategies.seeding.method",
+                self.method,
+                f"{err.fix}; or seed by degree, random or segment, which need no listed ties",
+            ) from None
         if self.method in ("kcore", "pagerank"):
             score = core_numbers(csr) if self.method == "kcore" else pagerank(csr)
             # by score, then degree, then index (by_degree is already in that tie order)

@@ -14,7 +14,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from agents.world import tie_positions
+from agents.world import (
+    MaskOf,
+    add_counts,
+    cascade_csr,
+    neighbour_pairs,
+    neighbours,
+    random_neighbour_in_csr,
+    tie_positions,
+)
 
 _INT32_LIMIT = 2**31 - 1
 
@@ -56,6 +64,64 @@ class SocialGraph:
         if self._degree is None:
             self._degree = np.diff(self.csr.indptr).astype(np.int64)
         return self._degree
+
+    # ----- aggregates over neighbours (agents.world.Neighbourhood) -----------------------
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        """Sum of each person's neighbours' values of ``x``: one sparse product."""
+        total: np.ndarray = self.csr @ x
+        return total
+
+    def neighbours(self, nodes: np.ndarray) -> np.ndarray:
+        """The neighbours of ``nodes``, concatenated (with repeats), in stored order."""
+        return neighbours(self.csr, nodes)
+
+    def neighbour_pairs(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All (position in ``nodes``, neighbour) pairs (``agents.world.neighbour_pairs``)."""
+        return neighbour_pairs(self.csr, nodes)
+
+    def reusable_neighbours(self, nodes: np.ndarray) -> np.ndarray | None:
+        """The neighbours of ``nodes``, gathered once to hand on to the counts and picks."""
+        return neighbours(self.csr, nodes)
+
+    def add_neighbour_counts(
+        self, nodes: np.ndarray, *targets: tuple[np.ndarray, int], nbrs: np.ndarray | None = None
+    ) -> None:
+        """For each ``(counts, sign)``, add ``sign`` to ``counts[j]`` once per tie between
+        ``nodes`` and ``j``, in place; one gather for all targets."""
+        if nbrs is None:
+            nbrs = neighbours(self.csr, nodes)
+        for counts, sign in targets:
+            add_counts(counts, nbrs, sign)
+
+    def random_neighbour_in(
+        self,
+        rng: np.random.Generator,
+        people: np.ndarray,
+        mask_of: MaskOf,
+        counts: np.ndarray,
+        nbrs: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """One uniformly random neighbour in a set for each person (-1 where none); see
+        :func:`agents.world.random_neighbour_in_csr`."""
+        return random_neighbour_in_csr(self.csr, rng, people, mask_of, counts, nbrs)
+
+    def cascade(
+        self,
+        rng: np.random.Generator,
+        sources: np.ndarray,
+        mask_of: MaskOf,
+        chance: float,
+        boost: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One independent-cascade round, tie by tie (:func:`agents.world.cascade_csr`)."""
+        return cascade_csr(self.csr, rng, sources, mask_of, chance, boost)
+
+    def has_edge(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Whether ``u[i]`` and ``v[i]`` are tied (bool array)."""
+        if len(u) == 0:
+            return np.zeros(0, dtype=bool)
+        tied: np.ndarray = np.asarray(self.csr[u, v]).ravel() > 0
+        return tied
 
     def with_ties(self, u: np.ndarray, v: np.ndarray) -> SocialGraph:
         """A copy of the graph with extra undirected ties ``(u[i], v[i])`` (meetups, mentors).

@@ -54,5 +54,5 @@ def test_missing_file_names_path(tmp_path) -> None:
 
 def test_too_large_for_memory_refused_before_building() -> None:
     with pytest.raises(ConfigError) as err:
-        run(["community=complete", "community.n=2000000", "run.progress=off"])
+        run(["community=ba", "community.n=200000000", "community.m=5", "run.progress=off"])
     assert err.value.key == "community.n"

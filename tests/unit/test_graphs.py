@@ -463,3 +463,26 @@ def test_ego_facebook_loads() -> None:
     graph = load_graph(DATA / "facebook_combined.txt.gz")
     assert (graph.n, graph.n_edges) == (4039, 88234)
     assert graph.original_ids[0] == 0 and graph.original_ids[-1] == 4038
+
+
+# --- the rules' interface (agents.world.Neighbourhood) on CSR --------------------------
+
+
+def test_csr_graph_answers_the_rules_from_its_ties() -> None:
+    graph = barabasi_albert(300, 3, rng(4))
+    r = rng(5)
+    inside = r.random(300) < 0.3
+    assert np.allclose(graph @ inside.astype(np.float32), graph.csr @ inside.astype(np.float32))
+    ins, outs = np.zeros(300, np.int32), np.zeros(300, np.int32)
+    graph.add_neighbour_counts(np.flatnonzero(inside), (ins, +1), (outs, -1))
+    expect = np.rint(graph.csr @ inside.astype(np.float64)).astype(np.int32)
+    assert np.array_equal(ins, expect) and np.array_equal(outs, -expect)
+    people = np.arange(300)
+    picks = graph.random_neighbour_in(r, people, lambda i: inside[i], ins)
+    assert ((picks == -1) == (ins == 0)).all()
+    has = picks >= 0
+    assert inside[picks[has]].all() and graph.has_edge(people[has], picks[has]).all()
+    sources = np.flatnonzero(inside)[:10]
+    reached, src = graph.cascade(r, sources, lambda i: ~inside[i], 0.5)
+    assert len(reached) > 0 and not inside[reached].any()
+    assert np.isin(src, sources).all() and graph.has_edge(reached, src).all()
