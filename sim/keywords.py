@@ -1,11 +1,12 @@
 """Settings from keyword parameters: what makes ``CommunityModel(seed=3, days=60)`` work.
 
-Mesa's tools (``mesa.batch_run``, Solara's ``SolaraViz``) build a model class from keyword
-parameters. ``CommunityModel`` takes the same keys as the command line: each keyword is
-one Hydra override (``days=60``; a dotted key through a dict, ``**{"community.n": 500}``,
-or nested, ``community={"n": 500}``; a group option as text, ``playbook="weekly_qa"``),
-composed and checked as ``sim.build_model`` does, so a bad key or value is a
-``ConfigError`` naming it before day 1.
+Mesa's tools (``mesa.batch_run``) build a model class from keyword parameters.
+``CommunityModel`` takes the keys of the command line: each keyword is one Hydra override
+(``days=60``; a dotted key through a dict, ``**{"community.n": 500}``, or nested,
+``community={"n": 500}``; a group option as text, ``playbook="weekly_qa"``), composed and
+checked as ``sim.build_model`` does, so a bad key or value is a ``ConfigError`` naming it
+before day 1. A text is read as on the command line (quoted when it holds other
+characters than letters, digits and ``_./:@+-``).
 
 ``seed`` is a keyword of its own, as in ``mesa.Model``: given, it is the run's seed;
 omitted (or None), the run draws a fresh one from the operating system's entropy (so the

@@ -508,7 +508,13 @@ class CommunityModel(mesa.Model):
         self.today.active = int(np.count_nonzero(state.idle[~left] == 0))
 
     def _build_handles(self) -> None:
+        """Every person's handle; ``model.agents`` then lists them in index order."""
+        made = self._handles
+        for handle in made.values():  # made on demand: registered again below, in order
+            self.deregister_agent(handle)
         for i in range(self.n_people):
-            if i not in self._handles:
-                self._handles[i] = Member(self, i)
+            if i in made:
+                self.register_agent(made[i])
+            else:
+                made[i] = Member(self, i)
         self._all_handles = True
