@@ -10,7 +10,9 @@ KPIs up with :func:`kpi` (an unknown KPI is a ``ConfigError`` naming the key tha
 Every definition is in the ``how`` of its KPI (docs/experiments.md lists them all):
 
 - ``retention_d7`` / ``_d30`` / ``_d90``: of members who joined at least N days before the
-  end, the share who visited at least once in their days 1-7 / 23-30 / 83-90 after joining.
+  end, the share who visited at least once in their days 1-7 / 23-30 / 83-90 after joining
+  (without visit decisions every member visits every day, as the daily ``active`` counts:
+  the share still members on the window's first day).
 - ``stickiness``: the mean over days 1..T of ``dau / mau``.
 - ``churned_total``: as ``churn.definition`` says (``left``, or also members without a
   visit for N days with ``inactive_days:N``).
@@ -153,7 +155,9 @@ KPIS: dict[str, KPI] = {
                 f"{n}-day retention",
                 "share",
                 how=f"of members who joined at least {n} days before the end, the share who "
-                f"visited in their days {lo}-{hi} after joining",
+                f"visited in their days {lo}-{hi} after joining (without visit decisions, "
+                "as with behaviour=diffusion, every member visits every day: the share still "
+                f"members on day {lo} after joining)",
             )
             for n, (lo, hi) in RETENTION_WINDOWS.items()
         ],

@@ -18,7 +18,7 @@ which is what strategies receive; members' posts and replies are ``model.contrib
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -44,6 +44,8 @@ from sim.drivers import build_drivers
 from sim.drivers_check import series_of
 from sim.errors import ConfigError
 from sim.graphs import SocialGraph
+from sim.keywords import configure
+from sim.mesa_data import DailyData
 from sim.metrics import COMPUTED, MetricsRecorder
 from sim.phases import phases_for
 from sim.population import Population, mark_seen_after
@@ -74,20 +76,49 @@ class CommunityModel(mesa.Model):
     The model holds the state and steps the day's phases (``sim.phases``); the operator's
     verbs live on ``model.ops`` (a ``sim.verbs.Operator``), which strategies receive.
 
+    Built from checked settings, ``CommunityModel(config)``, or, as Mesa's tools build a
+    model, from keyword parameters: the keys of the command line (``sim.keywords``)::
+
+        CommunityModel(seed=3, days=60, playbook="weekly_qa", **{"community.n": 500})
+        mesa.batch_run(CommunityModel, {"seed": range(5), "community.n": 500}, max_steps=60)
+
     Args:
-        config: checked settings (``sim.config.parse_config``).
+        config: checked settings (``sim.config.parse_config``); None: from ``params``.
         graph: a prebuilt social graph; built from ``config.community`` when None.
         strategies: the operator's strategies: objects with ``setup(ops)``, ``act(ops)``
             (each morning) and ``settle(ops)`` (each evening), given the model's
-            ``Operator``; see ``strategies.base``.
+            ``Operator``; see ``strategies.base``. None: none with a ``config``, the
+            playbook's with keyword parameters.
+        seed: the run's seed (``config.seed`` replaced); with keyword parameters and no
+            seed, a fresh one from the operating system, recorded as ``config.seed``.
+        agent_reporters: Mesa agent reporters (name -> ``Member`` attribute or function),
+            collected every day into ``model.datacollector`` (Mesa's ``DataCollector``:
+            ``get_agent_vars_dataframe()``, ``AgentID`` the person's index).
+        **params: config keys (``days=60``, ``**{"community.n": 500}``), without ``config``.
+
+    Raises:
+        ConfigError: for a bad or unknown key, before day 1.
     """
 
     def __init__(
         self,
-        config: SimConfig,
+        config: SimConfig | None = None,
         graph: SocialGraph | None = None,
-        strategies: Sequence[StrategyLike] = (),
+        strategies: Sequence[StrategyLike] | None = None,
+        *,
+        seed: int | None = None,
+        agent_reporters: Mapping[str, Any] | None = None,
+        **params: Any,
     ) -> None:
+        config, playbook = configure(config, seed, params)
+        if strategies is None:
+            strategies = playbook or ()
+        if agent_reporters and config.run.handles in ("off", False):
+            raise ConfigError(
+                "run.handles",
+                "off",
+                "agent_reporters are read through Member handles; set run.handles=auto",
+            )
         super().__init__(rng=np.random.default_rng(config.seed))
         self.config = config
         b = config.behaviour
@@ -137,6 +168,10 @@ class CommunityModel(mesa.Model):
         self.recorder = MetricsRecorder(self, self._reporters)
         self.recorder.collect(self)  # day 0, always
         self._recording = True
+        #: Mesa's DataCollector (``sim.mesa_data``): the daily metrics, agent data if asked
+        self._mesa_data = DailyData(self, agent_reporters)
+        self.datacollector: mesa.DataCollector = self._mesa_data
+        self._mesa_data.collect(self)
         # run.metrics=off: no daily table after day 0 (a caller recording its own series)
         self.metrics_on = config.run.metrics in ("on", True)
 
@@ -159,6 +194,7 @@ class CommunityModel(mesa.Model):
         self.transitions.observe(self)
         if self.metrics_on:
             self.recorder.collect(self)
+        self._mesa_data.collect(self)
         if self.day >= self.config.days:
             self.running = False
 
@@ -475,7 +511,13 @@ class CommunityModel(mesa.Model):
         self.today.active = int(np.count_nonzero(state.idle[~left] == 0))
 
     def _build_handles(self) -> None:
+        """Every person's handle; ``model.agents`` then lists them in index order."""
+        made = self._handles
+        for handle in made.values():  # made on demand: registered again below, in order
+            self.deregister_agent(handle)
         for i in range(self.n_people):
-            if i not in self._handles:
-                self._handles[i] = Member(self, i)
+            if i in made:
+                self.register_agent(made[i])
+            else:
+                made[i] = Member(self, i)
         self._all_handles = True

@@ -7,6 +7,7 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
+from agents.people import FIELDS, INTERNAL
 from agents.states import Channel, Level, State
 
 #: retention at N days: the days after joining (inclusive) in which a visit counts, by N;
@@ -33,60 +34,8 @@ def retained_in(retained: np.ndarray, n_days: int) -> np.ndarray:
     return (retained & np.uint8(1 << bit)) != 0
 
 
-#: every per-person array: name -> (dtype, initial value)
-FIELDS: dict[str, tuple[type, float]] = {
-    "state": (np.int8, State.PROSPECT.value),
-    "level": (np.int8, Level.NONE.value),
-    "channel": (np.int8, Channel.NONE.value),
-    "joined_day": (np.int32, -1),
-    "churned_day": (np.int32, -1),
-    "referrer": (np.int64, -1),
-    "commitment": (np.float64, 0.0),
-    "last_visit": (np.int32, -1),
-    "visits": (np.int32, 0),
-    "member_nbrs": (np.int32, 0),
-    "churned_nbrs": (np.int32, 0),
-    "degree": (np.int32, 0),
-    "threshold": (np.float64, 0.0),
-    "segment": (np.int8, 0),
-    "sentiment": (np.float64, 0.0),
-    "voice": (np.float32, 1.0),
-    "posts": (np.int32, 0),
-    "replies": (np.int32, 0),
-    "replies_received": (np.int32, 0),
-    "activity": (np.float32, 0.0),  # contributions in about the last month (moving sum)
-    "visit_avg": (np.float32, 0.0),  # visits in about the last month (moving sum)
-    "recognition": (np.float32, 0.0),  # replies received in about the last month
-    "first_post_day": (np.int32, -1),
-    "first_replied": (np.int8, 0),
-    "purchases": (np.int32, 0),
-    "revenue": (np.float64, 0.0),
-    "referrals": (np.int32, 0),
-    "retained": (np.uint8, 0),  # bit w: visited in retention window w (RETENTION_WINDOWS)
-    "points": (np.float64, 0.0),  # incentive points held
-    "removed_recent": (np.float32, 0.0),  # own posts removed by moderation, about a month
-    "propensity": (np.float64, 1.0),  # lifelong visit propensity (behaviour.heterogeneity)
-    "one_off": (np.bool_, False),  # a one-off visitor (behaviour.heterogeneity)
-}
-
-#: arrays kept out of the members table (internal bookkeeping)
-INTERNAL = (
-    "member_nbrs",
-    "churned_nbrs",
-    "threshold",
-    "voice",
-    "activity",
-    "visit_avg",
-    "recognition",
-    "retained",
-    "removed_recent",
-    "propensity",
-    "one_off",
-)
-
-
 class Population:
-    """Per-person state as arrays (struct of arrays).
+    """Per-person state as arrays (struct of arrays), one per ``agents.people.FIELDS``.
 
     Args:
         degree: the number of ties of each person in the social graph.
@@ -127,8 +76,8 @@ class Population:
 
     def __init__(self, degree: np.ndarray, n_topics: int = 1) -> None:
         self.n = len(degree)
-        for name, (dtype, init) in FIELDS.items():
-            setattr(self, name, np.full(self.n, init, dtype=dtype))
+        for name, f in FIELDS.items():
+            setattr(self, name, np.full(self.n, f.init, dtype=f.dtype))
         self.degree[:] = degree
         #: interest profile of each person over K topics (rows sum to 1)
         self.interests = np.full((self.n, n_topics), 1.0 / n_topics, dtype=np.float32)

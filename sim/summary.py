@@ -66,15 +66,24 @@ def _rate(mask: np.ndarray, among: np.ndarray) -> float | None:
 
 
 def retention(model: Any, mask: np.ndarray | None = None) -> dict[str, float | None]:
-    """``retention_dN`` for every window, among the people of ``mask`` (everyone: None)."""
+    """``retention_dN`` for every window, among the people of ``mask`` (everyone: None).
+
+    Without visit decisions (``model.visits_on`` false: the diffusion behaviour) every
+    member counts as active every day they are a member, as in the daily ``active``, so a
+    person visited in a window when they were still a member at the end of its first day.
+    """
     pop, end = model.pop, int(model.day)
     joined = pop.state != PROSPECT
     if mask is not None:
         joined = joined & mask
     out = {}
-    for n in RETENTION_WINDOWS:
+    for n, (low, _) in RETENTION_WINDOWS.items():
         old = joined & (pop.joined_day >= 0) & (pop.joined_day <= end - n)  # not start state
-        out[f"retention_d{n}"] = _rate(retained_in(pop.retained, n), old)
+        if model.visits_on:
+            visited = retained_in(pop.retained, n)
+        else:  # active on day d: still a member at its end (churned_day -1: not left)
+            visited = (pop.churned_day < 0) | (pop.churned_day > pop.joined_day + low)
+        out[f"retention_d{n}"] = _rate(visited, old)
     return out
 
 
