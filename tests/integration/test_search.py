@@ -64,6 +64,7 @@ def test_robustness_reports_regret_and_wins(tmp_path: Path) -> None:
         [
             "playbooks=[baseline,weekly_qa]",
             "scenarios=3",
+            "reps=1",
             "uncertainty=dominant",
             "executor=serial",
         ],
