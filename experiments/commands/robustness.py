@@ -267,9 +267,9 @@ def plot(per: pd.DataFrame, books: list[str], kpi: str, path: Path) -> None:
     _ = translator()
     fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(books)), 4))
     values = [per.loc[per["playbook"] == b, "regret"].to_numpy() for b in books]
-    ax.boxplot(values, tick_labels=books)
+    ax.boxplot(values, tick_labels=books, showfliers=False)
     for i, v in enumerate(values, start=1):
-        ax.plot(np.full(len(v), i) + np.linspace(-0.12, 0.12, len(v)), v, ".", alpha=0.4)
+        ax.plot(np.full(len(v), i) + np.linspace(-0.12, 0.12, len(v)), v, ".", color="grey")
     ax.set_ylabel(_("regret in {kpi} (gap to the best playbook)").format(kpi=kpi))
     ax.tick_params(axis="x", rotation=30)
     ax.grid(alpha=0.3)

@@ -202,14 +202,14 @@ def _check_complete(u: dict[str, Any], stage: str, outcomes: pd.DataFrame, n_run
         _ = translator()
         if u.get("failures") is not None:
             u["failures"].write(u["out_dir"] / "errors.json")
-        raise RunsFailed(
-            _(
-                "{stage}: {failed} of {n} runs failed and {undefined} gave no value of "
-                "{kpi}; no indices are computed (nothing is imputed). Every run is in "
-                "outcomes.parquet, its inputs in experiments.parquet, failed runs' errors "
-                "in errors.json."
-            ).format(stage=stage, failed=failed, n=n_runs, undefined=undefined, kpi=u["kpi"])
-        )
+        message = _(
+            "{stage}: {failed} of {n} runs failed and {undefined} gave no value of "
+            "{kpi}; no indices are computed (nothing is imputed). Every run is in "
+            "outcomes.parquet, its inputs in experiments.parquet."
+        ).format(stage=stage, failed=failed, n=n_runs, undefined=undefined, kpi=u["kpi"])
+        if failed:
+            message += " " + _("The failed runs' errors are in errors.json.")
+        raise RunsFailed(message)
 
 
 def morris(

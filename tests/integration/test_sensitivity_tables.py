@@ -71,7 +71,8 @@ def test_a_failed_run_stops_sensitivity_with_its_count(
 ) -> None:
     fail_where(monkeypatch, setting=1)
     assert sens.main([*SMALL_SENS, f"hydra.run.dir={tmp_path}"]) == 1
-    assert "Morris: 1 of 8 runs failed and 0 gave no value" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Morris: 1 of 8 runs failed and 0 gave no value" in err and "errors.json" in err
     outcomes = pd.read_parquet(tmp_path / "outcomes.parquet")
     assert list(outcomes["status"]).count("failed") == 1 and len(outcomes) == 8
     assert (tmp_path / "errors.json").is_file() and not (tmp_path / "morris.csv").exists()
