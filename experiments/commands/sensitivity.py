@@ -2,11 +2,14 @@
 
 Two stages, with SALib: a Morris elementary-effects screen over every declared uncertain
 parameter (``mu_star`` with its bootstrap 95% CI, and ``sigma``), then Sobol indices (first
-order S1 and total ST, with 95% CIs, Saltelli sampling) for the ``sobol_top`` parameters
-that matter most. The uncertainties file (``configs/uncertainty/<name>.yaml``) declares
-the parameters and ranges; levers stay as configured. Each sample is one run with seed
-``seed`` (common random numbers across samples). Outputs: ``morris.csv``, ``sobol.csv``,
-``sensitivity.png``.
+order S1 and total ST, with 95% CIs, Saltelli sampling) over the ``sobol_top`` parameters
+Morris ranks first, the others fixed at their configured values (global indices when
+``sobol_top`` is the number of parameters). Every range is sampled on the unit cube and
+mapped onto its range (a ``log: true`` range in log space); ``seed`` seeds the samples,
+the runs (common random numbers) and the confidence intervals, 0 included. Outputs:
+``experiments.parquet`` and ``outcomes.parquet`` (every run's inputs and outcomes),
+``morris.csv``, ``sobol.csv``, ``sensitivity.png``. A run that fails or gives no value of
+the KPI stops the command after its stage (exit code 1): nothing is imputed.
 """
 
 from __future__ import annotations
@@ -19,19 +22,22 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.i18n import translator
 from experiments.runs.checks import check_ends
 from experiments.runs.evaluate import evaluate
 from experiments.runs.executors import (
     Failures,
+    RunsFailed,
     check_count,
     check_executor,
     check_total_runs,
     check_workers,
 )
 from experiments.runs.hydra_app import sim_config, strip_keys
-from experiments.runs.space import Dimension, parse_space
+from experiments.runs.jobs import JobResult
+from experiments.runs.space import Dimension, from_unit_rows, parse_space
 from sim.errors import ConfigError
-from sim.io import write_csv
+from sim.io import write_csv, write_parquet
 from sim.kpis import run_kpi
 
 #: sensitivity's own top-level keys (configs/sensitivity.yaml); the rest is the simulation's
@@ -79,58 +85,149 @@ def check_uncertainty(cfg: DictConfig | dict) -> dict[str, Any]:
 
 
 def _problem(dims: list[Dimension]) -> dict[str, Any]:
+    """SALib's problem on the unit cube: every range is sampled in [0, 1] and mapped onto
+    its range by :func:`experiments.runs.space.from_unit_rows` (a ``log: true`` range in
+    log space), so the indices measure a move across the range as sampled."""
     return {
         "num_vars": len(dims),
         "names": [d.key for d in dims],
-        "bounds": [[d.low, d.high] for d in dims],
+        "bounds": [[0.0, 1.0]] * len(dims),
     }
 
 
-def _settings(dims: list[Dimension], x: np.ndarray) -> list[dict[str, Any]]:
-    return [
-        {
-            d.key: (int(round(v)) if d.type == "int" else float(v))
-            for d, v in zip(dims, row, strict=True)
-        }
-        for row in x
-    ]
+def _rng(u: dict[str, Any]) -> np.random.Generator:
+    """A new generator seeded with ``uncertainty.seed``, for each SALib call.
+
+    SALib takes ``seed=0`` for "no seed" (``if seed:``); a Generator is used as given, so
+    every seed, 0 included, gives the same samples and confidence intervals run after run.
+    """
+    return np.random.default_rng(u["seed"])
 
 
-def _kpi(
+def fixed_values(dims: list[Dimension], base: Sequence[str]) -> dict[str, Any]:
+    """The configured value of each uncertain parameter (with the base overrides)."""
+    from sim.runner import compose
+
+    cfg = compose(list(base))
+    return {d.key: OmegaConf.select(cfg, d.key, default=None) for d in dims}
+
+
+def _results(
+    u: dict[str, Any], settings: list[dict[str, Any]], base: Sequence[str], progress: bool | None
+) -> list[JobResult]:
+    """Every run's result (failed ones included), in the order of ``settings``."""
+    results: list[JobResult] = []
+
+    def keep(result: JobResult) -> None:
+        results.append(result)
+        if u.get("failures") is not None:
+            u["failures"](result)
+
+    try:
+        evaluate(
+            settings, base, 1, u["seed"], u["executor"], u["workers"], progress, on_result=keep
+        )
+    except RunsFailed:
+        pass  # every run failed: the outcomes say so and the stage stops (_check_complete)
+    return sorted(results, key=lambda r: int(r.labels["setting"]))
+
+
+def number(value: Any) -> float:
+    """A KPI value as a float (None or text: NaN)."""
+    if isinstance(value, bool):
+        return float(value)
+    return float(value) if isinstance(value, int | float) else float("nan")
+
+
+def run_stage(
     u: dict[str, Any],
+    stage: str,
     dims: list[Dimension],
-    x: np.ndarray,
+    unit: np.ndarray,
     base: Sequence[str],
-    progress: bool | None,
-) -> np.ndarray:
-    """The KPI of every sample; a failed run's KPI is the mean of the others (the runs go
-    to ``u["failures"]``, and the command ends with exit code 1)."""
-    runs = evaluate(
-        _settings(dims, x),
-        base,
-        1,
-        u["seed"],
-        u["executor"],
-        u["workers"],
-        progress=progress,
-        on_result=u.get("failures"),
+    start: int = 0,
+    progress: bool | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run one sample (unit-cube rows over ``dims``); returns (experiments, outcomes).
+
+    ``experiments``: one row per run (``run``, ``stage``, ``sample``, ``seed`` and the
+    value of every uncertain parameter: sampled, or the configured value it was fixed at).
+    ``outcomes``: one row per run (``run``, ``stage``, ``sample``, ``status`` = ok, failed
+    or undefined (the run finished but gave no value of the KPI), ``error`` and every KPI).
+    """
+    settings = from_unit_rows(dims, unit)
+    fixed = {k: v for k, v in u["fixed"].items() if k not in {d.key for d in dims}}
+    ids = {"stage": stage, "seed": u["seed"]}
+    experiments = pd.DataFrame(
+        [{"run": start + i, "sample": i, **ids, **fixed, **s} for i, s in enumerate(settings)],
+        columns=["run", "stage", "sample", "seed", *(d.key for d in u["dims"])],
     )
-    y = np.full(len(x), np.nan)
-    y[runs["setting"].to_numpy()] = runs[u["kpi"]].astype(float).to_numpy()
-    return np.nan_to_num(y, nan=float(np.nanmean(y)))
+    rows = []
+    for r in _results(u, settings, base, progress):
+        kpis = {k: number(v) for k, v in r.summary.items()}
+        value = kpis.get(u["kpi"], float("nan"))
+        status = "failed" if not r.ok else ("ok" if np.isfinite(value) else "undefined")
+        i = int(r.labels["setting"])
+        rows.append(
+            {
+                "run": start + i,
+                "stage": stage,
+                "sample": i,
+                "status": status,
+                "error": r.error or "",
+                **kpis,
+            }
+        )
+    outcomes = pd.DataFrame(
+        rows,
+        columns=list(
+            dict.fromkeys(
+                ["run", "stage", "sample", "status", "error", *(k for row in rows for k in row)]
+            )
+        ),
+    )
+    return experiments, outcomes
 
 
-def morris(u: dict[str, Any], base: Sequence[str], progress: bool | None = None) -> pd.DataFrame:
-    """Morris screen: mu_star (with 95% CI), sigma, ranked."""
+def _check_complete(u: dict[str, Any], stage: str, outcomes: pd.DataFrame, n_runs: int) -> None:
+    """Stop when a run failed, is missing or gave no value of the KPI: the indices need
+    every run, and none is imputed.
+
+    Raises:
+        RunsFailed: with the counts (exit code 1); the tables are written already.
+    """
+    failed = n_runs - int((outcomes["status"] != "failed").sum())
+    undefined = int((outcomes["status"] == "undefined").sum())
+    if failed or undefined:
+        _ = translator()
+        if u.get("failures") is not None:
+            u["failures"].write(u["out_dir"] / "errors.json")
+        message = _(
+            "{stage}: {failed} of {n} runs failed and {undefined} gave no value of "
+            "{kpi}; no indices are computed (nothing is imputed). Every run is in "
+            "outcomes.parquet, its inputs in experiments.parquet."
+        ).format(stage=stage, failed=failed, n=n_runs, undefined=undefined, kpi=u["kpi"])
+        if failed:
+            message += " " + _("The failed runs' errors are in errors.json.")
+        raise RunsFailed(message)
+
+
+def morris(
+    u: dict[str, Any], base: Sequence[str], progress: bool | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Morris screen: (experiments, outcomes, ranked table of mu_star with its 95% CI and
+    sigma, or None when a run failed or gave no value of the KPI)."""
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
     problem = _problem(u["dims"])
-    x = sample.sample(
-        problem, u["morris_trajectories"], num_levels=u["morris_levels"], seed=u["seed"]
-    )
-    y = _kpi(u, u["dims"], x, base, progress)
-    res = analyze.analyze(problem, x, y, num_levels=u["morris_levels"], seed=u["seed"])
+    levels = u["morris_levels"]
+    x = sample.sample(problem, u["morris_trajectories"], num_levels=levels, seed=_rng(u))
+    experiments, outcomes = run_stage(u, "morris", u["dims"], x, base, 0, progress)
+    if len(outcomes) < len(x) or (outcomes["status"] != "ok").any():
+        return experiments, outcomes, None
+    y = outcomes[u["kpi"]].to_numpy(dtype=float)
+    res = analyze.analyze(problem, x, y, num_levels=levels, seed=_rng(u))
     df = pd.DataFrame(
         {
             "parameter": problem["names"],
@@ -139,53 +236,87 @@ def morris(u: dict[str, Any], base: Sequence[str], progress: bool | None = None)
             "sigma": res["sigma"],
         }
     )
-    df = df.sort_values("mu_star", ascending=False).reset_index(drop=True)
+    df = df.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
     df.insert(0, "rank", range(1, len(df) + 1))
-    return df
+    return experiments, outcomes, df
 
 
 def sobol(
-    u: dict[str, Any], names: list[str], base: Sequence[str], progress: bool | None = None
-) -> pd.DataFrame:
-    """Sobol S1 and ST with 95% CIs for the named parameters (others at their config value)."""
+    u: dict[str, Any],
+    names: list[str],
+    base: Sequence[str],
+    start: int = 0,
+    progress: bool | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Sobol S1 and ST with 95% CIs over the named parameters, the other uncertain
+    parameters fixed at their configured values: (experiments, outcomes, indices or None
+    when a run failed or gave no value of the KPI)."""
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
     dims = [d for d in u["dims"] if d.key in names]
     problem = _problem(dims)
-    x = sample.sample(problem, u["sobol_samples"], calc_second_order=False, seed=u["seed"])
-    y = _kpi(u, dims, x, base, progress)
-    res = analyze.analyze(problem, y, calc_second_order=False, seed=u["seed"])
-    return pd.DataFrame(
-        {
-            "parameter": problem["names"],
-            "S1": res["S1"],
-            "S1_conf": res["S1_conf"],
-            "ST": res["ST"],
-            "ST_conf": res["ST_conf"],
-        }
+    x = sample.sample(problem, u["sobol_samples"], calc_second_order=False, seed=_rng(u))
+    experiments, outcomes = run_stage(u, "sobol", dims, x, base, start, progress)
+    if len(outcomes) < len(x) or (outcomes["status"] != "ok").any():
+        return experiments, outcomes, None
+    y = outcomes[u["kpi"]].to_numpy(dtype=float)
+    res = analyze.analyze(problem, y, calc_second_order=False, seed=_rng(u))
+    return (
+        experiments,
+        outcomes,
+        pd.DataFrame(
+            {
+                "parameter": problem["names"],
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        ),
     )
 
 
 def plot(m: pd.DataFrame, s: pd.DataFrame | None, kpi: str, path: Path) -> None:
-    """Morris mu* with CI bars, and Sobol indices with CI bars."""
+    """Morris mu* against sigma (mu* with its 95% CI), and Sobol indices with CI bars."""
     from experiments.analysis.plots import plt, save_figure
 
+    _ = translator()
     n = 2 if s is not None and len(s) else 1
-    fig, axes = plt.subplots(1, n, figsize=(6 * n, 0.45 * len(m) + 2), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(6 * n, 0.3 * len(m) + 4), squeeze=False)
     ax = axes[0, 0]
-    ax.barh(m["parameter"][::-1], m["mu_star"][::-1], xerr=m["mu_star_conf"][::-1], capsize=3)
-    ax.set_xlabel(f"Morris mu* on {kpi} (95% CI)")
+    ax.errorbar(m["mu_star"], m["sigma"], xerr=m["mu_star_conf"], fmt="o", capsize=3)
+    for _i, row in m.iterrows():
+        ax.annotate(
+            row["parameter"],
+            (row["mu_star"], row["sigma"]),
+            fontsize=8,
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
+    top = float(np.nanmax([m["mu_star"].max() + m["mu_star_conf"].max(), m["sigma"].max(), 0]))
+    ax.plot([0, top], [0, top], "--", color="grey", lw=1, label=_("sigma = mu*"))
+    ax.set_xlabel(_("Morris mu* on {kpi} (95% CI)").format(kpi=kpi))
+    ax.set_ylabel(_("Morris sigma (interactions, non-linearity)"))
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
     if s is not None and n == 2:
         ax = axes[0, 1]
         y = np.arange(len(s))
-        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label="S1 (first order)", capsize=3)
-        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], label="ST (total)", capsize=3)
+        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label=_("S1 (first order)"), capsize=3)
+        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], label=_("ST (total)"), capsize=3)
         ax.set_yticks(y, s["parameter"])
-        ax.set_xlabel("Sobol index (95% CI)")
+        ax.set_xlabel(_("Sobol index (95% CI)"))
         ax.legend()
     fig.tight_layout()
     save_figure(fig, path)
+
+
+def _write_tables(out_dir: Path, parts: list[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+    write_parquet(
+        out_dir / "experiments.parquet", pd.concat([p[0] for p in parts], ignore_index=True)
+    )
+    write_parquet(out_dir / "outcomes.parquet", pd.concat([p[1] for p in parts], ignore_index=True))
 
 
 def sensitivity(
@@ -193,15 +324,33 @@ def sensitivity(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Morris, then Sobol on the top parameters; writes the tables and the plot.
 
-    Both ends of every range are checked first (``experiments.runs.checks``).
+    Both ends of every range are checked first (``experiments.runs.checks``). Every run's
+    inputs and outcomes are written (``experiments.parquet``, ``outcomes.parquet``) before
+    any index; a stage in which a run failed or gave no value of the KPI computes no index.
+
+    Raises:
+        RunsFailed: a run failed or gave no value of the KPI (exit code 1).
     """
     base = [*u["base"], *overrides]
     check_ends(u["dims"], base, "uncertainty.parameters")
-    m = morris(u, base, progress)
+    u["fixed"] = fixed_values(u["dims"], base)
+    u["out_dir"] = out_dir
+    x_m, y_m, m = morris(u, base, progress)
+    parts = [(x_m, y_m)]
+    _write_tables(out_dir, parts)
+    if m is None:
+        _check_complete(u, "Morris", y_m, len(x_m))
+    assert m is not None
     write_csv(out_dir / "morris.csv", m)
     s = None
     if u["sobol_top"] > 0:
-        s = sobol(u, list(m["parameter"][: u["sobol_top"]]), base, progress)
+        x_s, y_s, s = sobol(u, list(m["parameter"][: u["sobol_top"]]), base, len(x_m), progress)
+        parts.append((x_s, y_s))
+        _write_tables(out_dir, parts)
+        if s is None:
+            plot(m, None, u["kpi"], out_dir / "sensitivity.png")
+            _check_complete(u, "Sobol", y_s, len(x_s))
+        assert s is not None
         write_csv(out_dir / "sobol.csv", s)
     plot(m, s, u["kpi"], out_dir / "sensitivity.png")
     return m, s
@@ -222,19 +371,23 @@ def _precheck(cfg: DictConfig) -> None:
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
+    _ = translator()
     u = check_uncertainty(cfg)
     rest = strip_keys(overrides, SENSITIVITY_KEYS)
-    failures = u["failures"] = Failures()
+    u["failures"] = Failures()
     m, s = sensitivity(u, rest, out_dir)
-    print(f"Morris screen of {u['kpi']} ({len(m)} parameters):")
+    print(_("Morris screen of {kpi} ({n} parameters):").format(kpi=u["kpi"], n=len(m)))
     print(m.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
     if s is not None:
-        print("\nSobol indices:")
-        print(s.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
-    print(f"\noutputs: {out_dir.resolve()}")
-    if failures.failed:
-        print(
-            f"{len(failures.failed)} of {failures.total} runs failed: their KPI was taken as "
-            "the mean of the other runs in these indices"
+        k = len(u["dims"])
+        scope = (
+            _("Sobol indices over all {k} uncertain parameters:").format(k=k)
+            if len(s) == k
+            else _(
+                "Sobol indices over Morris's top {top} of {k} parameters, the other {rest} "
+                "fixed at their configured values (indices conditional on those values):"
+            ).format(top=len(s), k=k, rest=k - len(s))
         )
-    failures.finish(out_dir / "errors.json")
+        print("\n" + scope)
+        print(s.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    print("\n" + _("outputs: {path}").format(path=out_dir.resolve()))

@@ -92,9 +92,18 @@ def as_overrides(values: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def from_unit_rows(dims: list[Dimension], unit: np.ndarray) -> list[dict[str, Any]]:
+    """Each row of ``unit`` (values in [0, 1], one column per dimension) as parameter values.
+
+    A ``log: true`` range is spread evenly in log space (:meth:`Dimension.from_unit`), so
+    every sampler (Latin hypercube, Morris, Sobol) samples it the same way.
+    """
+    return [{d.key: d.from_unit(float(u)) for d, u in zip(dims, row, strict=True)} for row in unit]
+
+
 def latin_hypercube(dims: list[Dimension], n: int, seed: int) -> list[dict[str, Any]]:
     """``n`` scenarios spread evenly over the space (seeded Latin hypercube)."""
     from scipy.stats import qmc
 
     unit = qmc.LatinHypercube(d=len(dims), seed=np.random.default_rng(seed)).random(n)
-    return [{d.key: d.from_unit(u) for d, u in zip(dims, row, strict=True)} for row in unit]
+    return from_unit_rows(dims, unit)

@@ -178,6 +178,7 @@ def test_robustness_says_over_how_many_scenarios_and_exits_1(
     args = [
         "playbooks=[baseline,weekly_qa]",
         "scenarios=3",
+        "reps=1",
         "uncertainty=dominant",
         "executor=serial",
         *TINY,

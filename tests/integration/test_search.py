@@ -64,6 +64,7 @@ def test_robustness_reports_regret_and_wins(tmp_path: Path) -> None:
         [
             "playbooks=[baseline,weekly_qa]",
             "scenarios=3",
+            "reps=1",
             "uncertainty=dominant",
             "executor=serial",
         ],
@@ -88,6 +89,7 @@ def test_robustness_reports_regret_and_wins(tmp_path: Path) -> None:
             "uncertainty.parameters.acquisition.q.high",
         ),
         ("robustness", "playbooks=[baseline]", "playbooks"),
+        ("robustness", "discovery.min_density=0", "discovery.min_density"),
     ],
 )
 def test_bad_search_options_name_the_key(name: str, override: str, key: str) -> None:
