@@ -15,6 +15,9 @@ them (the search file's ``base``, the command line's, the best levers), an overr
 key given again later replaced by the later one, and the study's seeds:
 ``commsim run <overrides> seed=S`` gives ``runs[i]`` for ``S = seeds[i]``, and the mean of
 ``runs`` is ``value``, the in-sample value the study reported.
+
+Also here: what ``commsim optimise`` prints (:func:`summary_text`) and the failure when no
+trial stayed within the budget (:class:`NoTrialWithinBudget`, exit code 1).
 """
 
 from __future__ import annotations
