@@ -9,6 +9,7 @@ an Optuna storage that can be opened.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Sequence
@@ -106,3 +107,43 @@ def check_storage(value: Any, key: str = "search.storage") -> str | None:
         if not folder.is_dir() or not os.access(folder, os.W_OK):
             raise ConfigError(key, value, f"the folder {folder} does not exist or is read-only")
     return value
+
+
+def check_ends_built(dims: Sequence[Dimension], overrides: Sequence[str], where: str) -> None:
+    """:func:`check_ends`, then the model built at both ends of every dimension (community
+    made, strategies set up, day 0), for what only the built community tells: a seeding
+    ``k`` above the community's size, a segment that has no one.
+
+    Costs one model build per end (no simulated day); a check that passed is not repeated
+    in the same process (``commsim optimise`` checks before Hydra starts, and the study
+    again before its first trial).
+
+    Raises:
+        ConfigError: naming ``<where>.<parameter>.<end>``, the value and the fix.
+    """
+    from sim import project
+
+    folder = project.config_dir()
+    _built(tuple(dims), tuple(overrides), where, None if folder is None else str(folder))
+
+
+@functools.lru_cache(maxsize=16)
+def _built(
+    dims: tuple[Dimension, ...], overrides: tuple[str, ...], where: str, folder: str | None
+) -> None:
+    """:func:`check_ends_built` for hashable arguments (the project folder in the key)."""
+    from experiments.calibration.simulate import with_values
+    from sim.runner import compose, model_from_config, to_plain
+
+    check_ends(dims, overrides, where)
+    own = [*overrides, "run.progress=off", "run.handles=off"]
+    plain = to_plain(compose(own))
+    for dim in dims:
+        for end, value in ends(dim):
+            try:
+                if dim.key == "playbook":
+                    model_from_config(compose([*own, f"playbook={value}"]))
+                else:
+                    model_from_config(with_values(plain, {dim.key: value}))
+            except ConfigError as exc:
+                raise ConfigError(f"{where}.{dim.key}.{end}", value, exc.fix) from None
