@@ -149,6 +149,8 @@ def plain_key(plain: dict[str, Any], salt: str = "") -> str:
         plain["_salt"] = salt
     plain.get("run", {}).pop("progress", None)
     plain.get("run", {}).pop("handles", None)
+    plain.pop("plot_format", None)  # how plots are written, not what a run computes
+    plain.pop("plot_dpi", None)
     text = json.dumps(plain, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
