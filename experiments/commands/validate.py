@@ -404,10 +404,18 @@ def format_checks(checks: Sequence[Check]) -> str:
 
 
 def _value(key: str, text: str, fix: str) -> object:
+    """A value as YAML reads it (``[0,1]``, ``5``), a number in any Python spelling
+    (``1e-3``, which YAML 1.1 reads as text)."""
     try:
-        return yaml.safe_load(text)
+        value = yaml.safe_load(text)
     except yaml.YAMLError:
         raise ConfigError(key, text, fix) from None
+    if isinstance(value, str):
+        try:
+            return float(value) if key == "alpha" else int(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _whole(value: object) -> bool:

@@ -92,6 +92,7 @@ def test_validate_options_parse_and_refuse_with_the_fix() -> None:
     assert names == ["kempe"] and settings.n == 2000 and settings.alpha == 0.05
     assert settings.reps(8) == (0, 1, 2, 3, 4) and settings.size(1000) == 2000
     assert validate.parse_args(["seeds=[3,7]"])[1].reps(8) == (3, 7)
+    assert validate.parse_args(["alpha=1e-3"])[1].alpha == 0.001
     assert validate.parse_args([])[0] == list(validate.CHECKS)
     for arg, key in (
         ("n=5", "n"),
