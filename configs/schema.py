@@ -9,7 +9,7 @@ change:
 - ``schema/acquisition``, ``schema/run``, ``schema/start``, ``schema/churn``,
   ``schema/drivers`` and ``schema/behaviour``: placed by the defaults list of ``config.yaml``
   under their names, before the ``behaviour`` group's file, which adds the personas and
-  may change values.
+  may change values; ``schema/plots`` (``plot_format``, ``plot_dpi``) at the top level.
 - ``schema/strategies/<kind>``: one per strategy class: its ``_target_`` and every lever.
   A playbook places it where the strategy goes and lists only the levers it changes::
 
@@ -39,7 +39,7 @@ from typing import Any
 from agents.acquisition import AcquisitionParams
 from agents.params import param_defaults
 from agents.segments import SegmentsParams
-from sim.config import SECTIONS, RunOptions
+from sim.config import SECTIONS, PlotOptions, RunOptions
 from sim.drivers import DriversParams
 from sim.kpi_settings import ChurnDefinition, Targets
 from sim.start import StartParams
@@ -77,6 +77,8 @@ def register() -> None:
     store = ConfigStore.instance()
     for name, node in sim_nodes().items():
         store.store(group=GROUP, name=name, node=node, provider="commsim")
+    # placed at the top level (``/schema/plots@_global_``): plot_format, plot_dpi
+    store.store(group=GROUP, name="plots", node=param_defaults(PlotOptions), provider="commsim")
     for cls in strategy_classes():
         store.store(
             group=f"{GROUP}/strategies",

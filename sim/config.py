@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -131,6 +131,58 @@ class RunOptions:
         doc="on a rerun in the same folder: reuse stored runs made by another model "
         "version (on) or redo them (off); sim.version.MODEL_VERSION",
     )
+
+
+#: the file formats the commands can write their plots in (matplotlib's writers)
+PLOT_FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class PlotOptions:
+    """``plot_format``, ``plot_dpi``: how the commands that draw (compare, optimise,
+    sensitivity, robustness, calibrate) write their plots; never what a run computes (a
+    run's key leaves them out, and the engine ignores them)."""
+
+    plot_format: str = param(
+        "png",
+        unit="-",
+        choices=PLOT_FORMATS,
+        source="-",
+        doc="the plots' file format, or a list of them (plot_format=[png,pdf]); report.html "
+        "embeds the first of png and svg",
+    )
+    plot_dpi: int = param(
+        200,
+        unit="dots per inch",
+        low=50,
+        high=1200,
+        source="assumption: print quality (matplotlib's own default is 100)",
+        doc="resolution of PNG plots and of the raster parts of SVG and PDF ones",
+    )
+
+
+def plot_options(cfg: Mapping[str, Any]) -> tuple[tuple[str, ...], int]:
+    """The checked ``plot_format`` (as a tuple of formats, in the order given) and
+    ``plot_dpi`` of a composed config (their defaults where absent).
+
+    Raises:
+        ConfigError: naming ``plot_format`` (not png, svg or pdf, an empty list, a format
+            twice) or ``plot_dpi`` (not a whole number from 50 to 1200).
+    """
+    fields = {f.name: f for f in dataclasses.fields(PlotOptions)}
+    value = cfg.get("plot_format", fields["plot_format"].default)
+    formats = [value] if isinstance(value, str) else value
+    fix = "use png, svg or pdf, or a list of them: plot_format=[png,pdf]"
+    if not isinstance(formats, Sequence) or not formats:
+        raise ConfigError("plot_format", value, fix)
+    for item in formats:
+        if not isinstance(item, str) or item.strip().lower() not in PLOT_FORMATS:
+            raise ConfigError("plot_format", item, fix)
+    chosen = tuple(item.strip().lower() for item in formats)
+    if len(set(chosen)) != len(chosen):
+        raise ConfigError("plot_format", value, "name each format once")
+    dpi = cfg.get("plot_dpi", fields["plot_dpi"].default)
+    return chosen, int(check_value("plot_dpi", dpi, fields["plot_dpi"]))
 
 
 @dataclass(frozen=True)
@@ -405,6 +457,7 @@ def parse_config(cfg: Mapping[str, Any]) -> SimConfig:
     if placement not in PLACEMENTS:
         raise ConfigError("initial_placement", placement, f"use one of: {', '.join(PLACEMENTS)}")
     _check_known_top_level(cfg)
+    plot_options(cfg)
     if start.new_per_week and acquisition.rule != "bass":
         raise ConfigError(
             "start.new_per_week",
@@ -475,6 +528,8 @@ TOP_LEVEL = {
     "playbook_description",
     "budget",  # the budget strategy's total and pacing (sim.runner.with_budget_keys)
     "budget_pacing",
+    "plot_format",  # how commands write plots (PlotOptions): checked, not used by a run
+    "plot_dpi",
 }
 
 

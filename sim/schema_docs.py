@@ -28,7 +28,7 @@ from typing import Any
 from agents.acquisition import AcquisitionParams
 from agents.segments import SegmentParams, SegmentsParams
 from sim.community import CommunitySpec
-from sim.config import SECTIONS, RunOptions
+from sim.config import SECTIONS, PlotOptions, RunOptions
 from sim.drivers import DriversParams
 from sim.kpi_settings import ChurnDefinition, Targets
 from sim.plausible import targets_table
@@ -90,7 +90,7 @@ def param_rows(prefix: str, cls: type) -> list[str]:
         if "unit" not in meta:
             continue
         cells = [
-            f"`{prefix}.{f.name}`",
+            f"`{prefix}.{f.name}`" if prefix else f"`{f.name}`",  # "": top-level keys
             fmt_value(f.default),
             meta["unit"],
             fmt_range(f),
@@ -134,7 +134,7 @@ def kpi_table() -> str:
 
 def experiments_tables() -> dict[str, str]:
     """Every generated table of ``docs/experiments.md``, by marker name."""
-    return {"kpis": kpi_table()}
+    return {"kpis": kpi_table(), "plots": param_table([("", PlotOptions)])}
 
 
 def model_tables() -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""The comparison's charts (PNG): titles, axis labels with units, legends that do not cover
-the data, in the report's language (``experiments.analysis.labels``).
+"""The comparison's charts (PNG by default; SVG, PDF with ``plot_format``): titles, axis
+labels with units, legends that do not cover the data, in the report's language
+(``experiments.analysis.labels``).
 
 - daily curves with 95% bands: members, daily active members, posts, cumulative cost;
 - what each plan adds over the baseline (extra members, extra revenue) with 95% intervals;
@@ -66,7 +67,7 @@ def curves_plot(runs: pd.DataFrame, books: list[str], lab: Labels, path: Path) -
     fig.suptitle(_("Daily curves (mean over replications, 95% band)"))
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))  # type: ignore[union-attr,call-arg]
     _legend(fig, list(axes.ravel()))
-    return save_figure(fig, path)
+    return save_figure(fig, path, embed=True)
 
 
 def effects_plot(
@@ -96,7 +97,7 @@ def effects_plot(
         ax.set_xlabel(_("{unit}, against {baseline}").format(unit=unit, baseline=baseline))
         ax.grid(alpha=0.3, axis="x")
     fig.suptitle(_("What each plan adds over the baseline (mean, 95% interval)"))
-    return save_figure(fig, path)
+    return save_figure(fig, path, embed=True)
 
 
 def cost_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) -> Path:
@@ -121,7 +122,7 @@ def cost_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) 
     ax.grid(alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_title(_("Cost against extra members (dots: runs, crosses: plan means)"))
-    return save_figure(fig, path)
+    return save_figure(fig, path, embed=True)
 
 
 def channels_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Path) -> Path:
@@ -144,7 +145,7 @@ def channels_plot(per_run: pd.DataFrame, books: list[str], lab: Labels, path: Pa
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.tick_params(axis="x", rotation=20)
     ax.set_title(_("Joins by channel"))
-    return save_figure(fig, path)
+    return save_figure(fig, path, embed=True)
 
 
 def transitions_plot(trans: pd.DataFrame, books: list[str], lab: Labels, path: Path) -> Path | None:
@@ -174,4 +175,4 @@ def transitions_plot(trans: pd.DataFrame, books: list[str], lab: Labels, path: P
         ax.set_yticks(range(len(order) - 1), names[:-1], fontsize=8)
         ax.set_title(book, fontsize=9)
     fig.suptitle(_("Monthly level transitions (row: from, column: to; share of members)"))
-    return save_figure(fig, path)
+    return save_figure(fig, path, embed=True)

@@ -59,7 +59,8 @@ def _img(path: Path | None, alt: str) -> str:
     if path is None:
         return ""
     data = base64.b64encode(path.read_bytes()).decode()
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    mime = "image/svg+xml" if path.suffix == ".svg" else "image/png"  # charts.save_figure
+    return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{data}">'
 
 
 def _cell(lab: Labels, kpi: str, row: pd.Series | None) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 from experiments.calibration.backtest import Backtest
 from experiments.calibration.fit import Problem, Restart
 from experiments.calibration.series import DAILY, Series, fit_table, vectors
-from sim.io import atomic_write, write_csv
+from sim.io import write_csv
 
 LOSS = (
     "sum over series s of w_s * SSE_s / SST_s = sum of w_s * (1 - R^2_s), over days "
@@ -144,7 +144,7 @@ def plot(
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from experiments.analysis.plots import plt, save_figure
 
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5))
     days = np.arange(obs_full.n_days)
@@ -169,8 +169,7 @@ def plot(
     axes.flat[0].legend(loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
-    atomic_write(path, lambda p: fig.savefig(p, dpi=110, format="png"))
-    plt.close(fig)
+    save_figure(fig, path)  # plot_format, plot_dpi
 
 
 def _decorate(

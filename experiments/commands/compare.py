@@ -11,10 +11,12 @@ replication and scenario (``incremental_members``, ``incremental_roi``,
 CI), ``differences.csv`` (paired differences against the baseline: mean, CI, paired t and
 Wilcoxon p-values, effect size d_z), ``ranking.csv`` (by ``rank_by``, per scenario),
 ``segments.csv`` (the KPIs by segment), ``decision.json`` and ``summary.xlsx`` (every table
-in one workbook), PNG plots and a self-contained ``report.html`` that opens with the
-decision (``experiments.analysis.decision``), in ``lang=en|zh`` with amounts in
-``currency``. Every CSV is UTF-8 with a byte-order mark (Excel shows Chinese). A rerun in
-the same folder skips finished runs.
+in one workbook), plots (PNG, or ``plot_format=[png,svg,pdf]``) and a self-contained
+``report.html`` that opens with the decision (``experiments.analysis.decision``), in
+``lang=en|zh`` with amounts in ``currency``. Every CSV is UTF-8 with a byte-order mark
+(Excel shows Chinese). A rerun in the same folder skips finished runs. ``commsim compare
+-m`` runs one comparison per job of a sweep and collects their tables, the swept
+parameters as columns (``experiments.commands.collect``).
 ``from=DIR`` (a folder of ``commsim calibrate ... as_of=DATE``) compares from the community's
 observed state on that day, with the fitted baseline (``experiments.calibration.from_folder``);
 with ``posterior=on`` (a calibration by ``calibration.method=abc``) each replication draws its

@@ -26,7 +26,7 @@ from omegaconf import DictConfig
 
 from experiments.runs import provenance
 from experiments.runs.checksums import damage, read_record, seal
-from experiments.runs.hydra_app import run_app
+from experiments.runs.hydra_app import failed_job, run_app
 from experiments.runs.jobs import plain_key
 from sim.errors import CommsimError, OutputError
 from sim.io import write_json
@@ -114,11 +114,11 @@ def run_one(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None
         print(f"commsim: error: {exc}", file=sys.stderr)
         if single:
             sys.exit(2)
-        write_json(out_dir / "error.json", {"error": str(exc), "traceback": ""})
+        failed_job(out_dir, str(exc), "", getattr(exc, "exit_code", 2))  # bad input: 2
         return None  # in a sweep, the other jobs go on; collect lists this one
     except Exception as exc:  # a crashed run is reported, the sweep goes on
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        write_json(out_dir / "error.json", {"error": str(exc), "traceback": detail})
+        failed_job(out_dir, str(exc), detail, 1)
         print(f"commsim: run crashed ({exc}); see {out_dir / 'error.json'}", file=sys.stderr)
         if single:
             sys.exit(1)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -28,11 +29,12 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from experiments.analysis import plot_settings
 from experiments.runs import provenance
 from experiments.runs.outputs import output_folder
 from sim import project
 from sim.errors import CommsimError, ConfigError, OutputError
-from sim.io import WRITE_ERRORS, check_output_folder, lock_folder
+from sim.io import WRITE_ERRORS, check_output_folder, lock_folder, write_json
 from sim.overrides import check_overrides, range_ends, unquote
 from sim.runner import compose, to_plain
 
@@ -68,11 +70,13 @@ CONFIG_DIR_FLAGS = ("--config-dir", "-cd")
 def config_dir_option(args: Sequence[str]) -> tuple[Path | None, list[str]]:
     """The project folder of a command line and the other arguments.
 
-    ``--config-dir=DIR``, ``--config-dir DIR`` and ``-cd DIR`` are accepted; the folder
+    ``--config-dir=DIR``, ``--config-dir DIR`` and ``-cd DIR`` are accepted, and so is
+    Hydra's own ``hydra.searchpath=[file://DIR]`` (:func:`searchpath_folder`); the folder
     is checked (``sim.project.check_config_dir``) and made absolute (jobs may run elsewhere).
 
     Raises:
-        ConfigError: naming ``--config-dir``: no folder given, given twice, not a folder.
+        ConfigError: naming ``--config-dir``: no folder given, given twice, not a folder;
+            naming ``hydra.searchpath``: not one ``file://`` folder, or beside ``--config-dir``.
     """
     rest: list[str] = []
     given: list[str] = []
@@ -89,13 +93,44 @@ def config_dir_option(args: Sequence[str]) -> tuple[Path | None, list[str]]:
                     project.FLAG, value or None, "give your project folder: --config-dir=DIR"
                 )
         given.append(value)
-    if len(given) > 1:
-        raise ConfigError(project.FLAG, given, "give one project folder")
-    if any(a.startswith("hydra.searchpath=") for a in rest) and given:
+    searchpath = [a for a in rest if a.lstrip("+").startswith("hydra.searchpath=")]
+    if searchpath and given:
         raise ConfigError(
             "hydra.searchpath", given[0], "give --config-dir=DIR or hydra.searchpath, not both"
         )
+    if searchpath:
+        given += [searchpath_folder(a) for a in searchpath]
+        rest = [a for a in rest if a not in searchpath]
+    if len(given) > 1:
+        raise ConfigError(project.FLAG, given, "give one project folder")
     return (project.check_config_dir(given[0]) if given else None), rest
+
+
+SEARCHPATH_FIX = (
+    "give your project folder as --config-dir=DIR (or hydra.searchpath=[file://DIR], one "
+    "folder); commsim adds it to Hydra's search path"
+)
+
+
+def searchpath_folder(arg: str) -> str:
+    """The folder of ``hydra.searchpath=[file://DIR]``: one local folder, taken as
+    ``--config-dir=DIR`` (so the checks, the playbook lists and every job see it too).
+
+    Raises:
+        ConfigError: naming ``hydra.searchpath`` for anything but one ``file://`` folder.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    value = arg.partition("=")[2]
+    try:
+        parsed = OverridesParser.create().parse_override(arg.lstrip("+")).value()
+    except HydraException:
+        raise ConfigError("hydra.searchpath", value, SEARCHPATH_FIX) from None
+    entries = parsed if isinstance(parsed, list) else [parsed]
+    if len(entries) != 1 or not str(entries[0]).startswith("file://"):
+        raise ConfigError("hydra.searchpath", value, SEARCHPATH_FIX)
+    return str(entries[0]).removeprefix("file://") or "/"
 
 
 def with_override(args: Sequence[str], override: str) -> list[str]:
@@ -225,20 +260,34 @@ def run_app(
 
     def _app(cfg: DictConfig) -> Any:
         hc = HydraConfig.get()
-        out_dir = Path(hc.runtime.output_dir)
+        out = Path(hc.runtime.output_dir)
+        sweep = hc.mode is not None and hc.mode.name == "MULTIRUN"
+        if sweep:
+            (out / "error.json").unlink(missing_ok=True)  # this attempt's, if it fails
         try:
-            multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
-            provenance.begin(out_dir, typed, cfg, Path(hc.sweep.dir) if multirun else None)
-            return job(cfg, out_dir, list(hc.overrides.task))
+            provenance.begin(out, typed, cfg, Path(hc.sweep.dir) if sweep else None)
+            with plot_settings.use(cfg):  # plot_format, plot_dpi of every plot written
+                return job(cfg, out, list(hc.overrides.task))
         except CommsimError as exc:  # bad input: 2; runs that failed (RunsFailed): 1
             print(f"commsim: error: {exc}", file=sys.stderr)
-            sys.exit(getattr(exc, "exit_code", 2))
+            code = getattr(exc, "exit_code", 2)
+            if not sweep or isinstance(exc, OutputError):
+                sys.exit(code)
+            failed_job(out, str(exc), "", code)  # the other jobs go on (FailedJobs)
+        except Exception as exc:  # in a sweep, a crashed job is reported, the others go on
+            if not sweep:
+                raise
+            detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            print(f"commsim: job crashed ({exc}); see {out / 'error.json'}", file=sys.stderr)
+            failed_job(out, str(exc), detail, 1)
+        return None
 
     _app.__module__ = job.__module__  # Hydra names the job (and its log) after the command
     app = hydra.main(version_base="1.3", config_path="pkg://configs", config_name=config_name)
     saved = sys.argv
     sys.argv = [f"commsim {name}", *args]
     FailedJobs.found.clear()
+    FailedJobs.codes.clear()
     # Hydra's own errors come back here (not as its stripped traceback): a full disk while
     # it writes .hydra/ or a log is an OutputError, anything else the command's error
     full_error = os.environ.get("HYDRA_FULL_ERROR")
@@ -267,11 +316,20 @@ def run_app(
     return FailedJobs.exit_code()
 
 
+def failed_job(out: Path, error: str, detail: str, code: int) -> None:
+    """Record a sweep's failed job in its folder: ``error.json`` with the error, the
+    traceback (empty for bad input) and the exit code it stands for (2 bad input, 1 a
+    failure during the run), which :class:`FailedJobs` reads at the end."""
+    write_json(out / "error.json", {"error": error, "traceback": detail, "exit_code": code})
+
+
 class FailedJobs(Callback):
     """Hydra callback: at the end of a multirun, list the jobs that failed (their
-    ``error.json`` without a ``summary.json``), so the command exits with code 1."""
+    ``error.json`` without a ``summary.json``), so the command exits with code 2 when a
+    job's input was refused, else 1 when a job failed during its run."""
 
     found: list[Path] = []  # noqa: RUF012 (one multirun per process at a time)
+    codes: list[int] = []  # noqa: RUF012
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Find the failed jobs of the sweep folder and name them."""
@@ -280,6 +338,7 @@ class FailedJobs(Callback):
             p.parent for p in root.rglob("error.json") if not (p.parent / "summary.json").exists()
         )
         FailedJobs.found[:] = failed
+        FailedJobs.codes[:] = [_exit_code(p / "error.json") for p in failed]
         if failed:
             names = ", ".join(str(p) for p in failed[:10]) + (" ..." if len(failed) > 10 else "")
             print(
@@ -289,5 +348,15 @@ class FailedJobs(Callback):
 
     @classmethod
     def exit_code(cls) -> int:
-        """1 when a job of the last multirun failed, else 0."""
-        return 1 if cls.found else 0
+        """Of the last multirun: 2 when a job's input was refused, 1 when a job failed
+        during its run, 0 when every job finished."""
+        return max(cls.codes, default=0) if cls.found else 0
+
+
+def _exit_code(path: Path) -> int:
+    """The exit code a failed job's ``error.json`` stands for (1 when it does not say)."""
+    from experiments.runs.checksums import read_record
+
+    record, _why = read_record(path)
+    code = record.get("exit_code") if record is not None else None
+    return 2 if code == 2 else 1

@@ -150,6 +150,8 @@ def plain_key(plain: dict[str, Any], salt: str = "") -> str:
     plain.get("run", {}).pop("progress", None)
     plain.get("run", {}).pop("handles", None)
     plain.get("run", {}).pop("reuse_other_versions", None)
+    plain.pop("plot_format", None)  # how plots are written, not what a run computes
+    plain.pop("plot_dpi", None)
     text = json.dumps(plain, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 

@@ -204,6 +204,6 @@ def test_crashed_job_is_listed_and_others_finish(tmp_path: Path) -> None:
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
     summary = pd.read_csv(tmp_path / "sweep" / "summary.csv")
     assert list(summary["initial_members"]) == [2]
-    assert proc.returncode == 1 and "initial_members" in proc.stderr  # a failed job: exit 1
+    assert proc.returncode == 2 and "initial_members" in proc.stderr  # a job's bad input: 2
     errors = pd.read_csv(tmp_path / "sweep" / "errors.csv")
     assert list(errors["initial_members"]) == [99] and "initial_members" in errors["error"][0]

@@ -45,10 +45,10 @@ def fail_where(monkeypatch: pytest.MonkeyPatch, **labels: Any) -> None:
     monkeypatch.setattr(executors, "run_job", run)
 
 
-def test_a_sweep_with_failed_jobs_exits_1_naming_them(tmp_path: Path) -> None:
+def test_a_sweep_whose_jobs_have_bad_input_exits_2_naming_them(tmp_path: Path) -> None:
     args = [*COMMSIM, "run", "-m", "days=-1,-2", f"hydra.sweep.dir={tmp_path}"]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 2, proc.stderr
     assert "2 job(s) failed" in proc.stderr and "Traceback" not in proc.stderr
 
 

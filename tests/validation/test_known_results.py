@@ -15,6 +15,31 @@ def test_bass_curve_on_complete_graph() -> None:
     assert check.passed, check.simulated
 
 
+def test_bass_test_rejects_a_curve_that_is_not_the_models() -> None:
+    """The test can fail: adoption simulated with q=0.36 is not the chain of q=0.3."""
+    curves = validate.adoption_curves(
+        [
+            "behaviour=diffusion",
+            "initial_members=0",
+            "community=complete",
+            "community.n=1000",
+            "days=40",
+            "acquisition.rule=bass",
+            "acquisition.p=0.01",
+            "acquisition.q=0.36",
+        ],
+        range(8),
+    )
+    target = validate.bass_chain(1000, 0.01, 0.3, 40)[1:].mean()
+    assert validate.one_sample(curves[:, 1:].mean(axis=1), target)[1] < 0.01
+
+
+def test_checks_take_size_seeds_and_alpha() -> None:
+    check = validate.check_kempe(validate.Settings(n=1000, seeds=(3, 4, 5), alpha=0.05))
+    assert "3 replications" in check.simulated and "alpha = 0.05" in check.test
+    assert 0 <= check.p_value <= 1 and check.passed == (check.p_value < 0.05)
+
+
 def test_bass_recursion_is_the_textbook_one() -> None:
     f = validate.bass_recursion(0.01, 0.3, 2)
     assert f[1] == pytest.approx(0.01)
