@@ -346,7 +346,7 @@ def format_discovery(found: pd.DataFrame) -> str:
             book=book, losses=first["losses"], cases=first["cases"]
         )
         if first["note"]:
-            lines.append(f"  {head}; {_(first['note'])}")
+            lines.append("  " + head + "; " + _(str(first["note"])))  # a note marked N_
             continue
         lines.append(
             "  "
