@@ -34,7 +34,12 @@ from experiments.runs.best import (
     recheck,
     summary_text,
 )
-from experiments.runs.checks import check_budget, check_ends_built, check_storage
+from experiments.runs.checks import (
+    check_budget,
+    check_ends_built,
+    check_storage,
+    storage_writes,
+)
 from experiments.runs.evaluate import evaluate
 from experiments.runs.executors import (
     Failures,
@@ -272,8 +277,17 @@ def run_study(
             trial.set_constraint("budget", cost - budget)  # feasible when <= 0
         return float(runs[kpi].astype(float).mean())
 
+    with storage_writes(search.get("storage")):  # a full disk: OutputError, exit 1
+        return _study(search, base, objective, progress)
+
+
+def _study(
+    search: dict[str, Any], base: Sequence[str], objective: Any, progress: bool | None
+) -> Any:
+    import optuna
+
     study = optuna.create_study(
-        direction="maximize" if _maximise(kpi) else "minimize",
+        direction="maximize" if _maximise(search["kpi"]) else "minimize",
         sampler=optuna.samplers.TPESampler(seed=search["seed"]),
         storage=search.get("storage"),
         study_name=search.get("name"),

@@ -9,15 +9,17 @@ an Optuna storage that can be opened.
 
 from __future__ import annotations
 
+import errno
 import functools
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from experiments.runs.space import Dimension
-from sim.errors import ConfigError
+from sim.errors import ConfigError, OutputError
 
 
 def ends(dim: Dimension) -> list[tuple[str, Any]]:
@@ -107,6 +109,37 @@ def check_storage(value: Any, key: str = "search.storage") -> str | None:
         if not folder.is_dir() or not os.access(folder, os.W_OK):
             raise ConfigError(key, value, f"the folder {folder} does not exist or is read-only")
     return value
+
+
+#: what SQLite (through SQLAlchemy and Optuna) says when it cannot write its file, and the
+#: operating system's error it stands for
+_SQLITE_WRITE_ERRORS = {
+    "database or disk is full": errno.ENOSPC,
+    "attempt to write a readonly database": errno.EROFS,
+    "disk i/o error": errno.EIO,
+    "unable to open database file": errno.EACCES,
+}
+
+
+@contextmanager
+def storage_writes(storage: str | None) -> Iterator[None]:
+    """Optuna's study storage failing to write (a full disk, a read-only one) during the
+    command: an :class:`~sim.errors.OutputError` naming the database file (exit 1; the trials
+    stored so far are kept and a rerun resumes), not SQLAlchemy's traceback."""
+    import optuna
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except (optuna.exceptions.StorageInternalError, OperationalError) as exc:
+        text = " ".join(str(e) for e in (exc, exc.__cause__, exc.__context__) if e).lower()
+        found = next((code for words, code in _SQLITE_WRITE_ERRORS.items() if words in text), None)
+        if found is None:
+            raise
+        from sqlalchemy.engine import make_url
+
+        where = make_url(storage).database if storage else None
+        raise OutputError(where or storage, OSError(found, os.strerror(found))) from exc
 
 
 def check_ends_built(dims: Sequence[Dimension], overrides: Sequence[str], where: str) -> None:

@@ -110,3 +110,41 @@ def test_a_key_given_again_keeps_its_last_value() -> None:
     merged = merge_overrides(["days=180", "+a.b=1", "community.n=1000", "days=90", "a.b=2"])
     assert merged == ["community.n=1000", "days=90", "++a.b=2"]
     assert merge_overrides(["~x", "x=1", "++y=2", "y=3"]) == ["~x", "x=1", "++y=3"]
+
+
+def test_a_full_disk_under_the_study_storage_is_an_output_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Optuna's SQLite file on a real 48 KiB tmpfs (its tables need more) where the machine
+    lets the tests mount one; otherwise SQLite's own "database or disk is full" is raised
+    from the storage."""
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(disk)]
+    real = subprocess.run(mount, capture_output=True).returncode == 0
+    try:
+        args = [*SMALL_STUDY, *LINE, f"search.storage=sqlite:///{disk}/study.db"]
+        args += [f"hydra.run.dir={tmp_path / 'out'}"]
+        if real:
+            code = opt.main(args)
+        else:
+            import sqlite3
+
+            import optuna
+            from sqlalchemy.exc import OperationalError
+
+            def full(*_: object, **__: object) -> None:
+                cause = sqlite3.OperationalError("database or disk is full")
+                raise OperationalError("INSERT INTO studies", {}, cause)
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(optuna, "create_study", full)
+                code = opt.main(args)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"cannot write {disk}/study.db (No space left on device)" in err
+    assert "rerun the same command" in err and "Traceback" not in err
