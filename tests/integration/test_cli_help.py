@@ -21,3 +21,9 @@ def test_every_command_has_help(
     if cli.COMMANDS[name].hydra:
         assert "seed" in out and "days" in out  # Hydra's help: the config's keys
     assert list(tmp_path.iterdir()) == []  # nothing run, nothing written
+
+
+def test_validate_help_names_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(option in out for option in ("n=N", "seeds=", "alpha="))
