@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_scale.py --sizes 100000 --extra playbook=full_playbook --target-seconds 20
 	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_complete.py
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache
