@@ -280,14 +280,25 @@ def main(args: Sequence[str]) -> int:
     """``commsim robustness playbooks=[a,b] scenarios=S [uncertainty=<name>]``."""
     from experiments.runs.hydra_app import run_app
 
-    return run_app("robustness", args, _job, check=_precheck)
+    line: list[str] = []
+
+    def keep(args: Sequence[str]) -> list[str]:
+        line[:] = args
+        return list(args)
+
+    return run_app("robustness", args, _job, check=lambda cfg: _precheck(cfg, line), rewrite=keep)
 
 
-def _precheck(cfg: DictConfig) -> None:
+def _precheck(cfg: DictConfig, line: Sequence[str] = ()) -> None:
+    """Everything before Hydra makes the run folder: the options, the simulation with the
+    command line's overrides, and both ends of every range."""
+    from experiments.runs.hydra_app import user_overrides
     from sim.runner import check
 
-    check_options(cfg)
+    o = check_options(cfg)
     check(sim_config(cfg, ROBUSTNESS_KEYS))
+    rest = strip_keys(user_overrides(line) or [], ROBUSTNESS_KEYS)
+    check_ends(o["dims"], [*o["base"], *rest], "uncertainty.parameters", o["playbooks"])
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

@@ -360,14 +360,25 @@ def main(args: Sequence[str]) -> int:
     """``commsim sensitivity [uncertainty=<name>] [overrides]``."""
     from experiments.runs.hydra_app import run_app
 
-    return run_app("sensitivity", args, _job, check=_precheck)
+    line: list[str] = []
+
+    def keep(args: Sequence[str]) -> list[str]:
+        line[:] = args
+        return list(args)
+
+    return run_app("sensitivity", args, _job, check=lambda cfg: _precheck(cfg, line), rewrite=keep)
 
 
-def _precheck(cfg: DictConfig) -> None:
+def _precheck(cfg: DictConfig, line: Sequence[str] = ()) -> None:
+    """Everything before Hydra makes the run folder: the options, the simulation with the
+    command line's overrides, and both ends of every range."""
+    from experiments.runs.hydra_app import user_overrides
     from sim.runner import check
 
-    check_uncertainty(cfg)
+    u = check_uncertainty(cfg)
     check(sim_config(cfg, SENSITIVITY_KEYS))
+    rest = strip_keys(user_overrides(line) or [], SENSITIVITY_KEYS)
+    check_ends(u["dims"], [*u["base"], *rest], "uncertainty.parameters")
 
 
 def _job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:

@@ -171,6 +171,19 @@ def test_a_range_end_is_checked_before_the_first_trial(
         check_ends([Dimension("acquisition.q", "float", 0.01, 5.0)], TINY, "u")
 
 
+@pytest.mark.parametrize("command", ["sensitivity", "robustness"])
+def test_a_range_end_is_checked_before_the_run_folder(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments.cli import main
+
+    folder = tmp_path / "run"
+    end = "uncertainty.parameters.acquisition.q.high"
+    assert main([command, f"{end}=5", f"hydra.run.dir={folder}"]) == 2
+    assert f"{end}=5.0 is not valid" in capsys.readouterr().err
+    assert not folder.exists()
+
+
 def test_robustness_says_over_how_many_scenarios_and_exits_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
