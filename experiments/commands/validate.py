@@ -44,6 +44,8 @@ from sim.runner import compose, run_config
 
 #: the significance level of ``commsim validate`` without ``alpha=``
 ALPHA = 0.01
+#: adoption only (no visits, no churn) from nobody at day 0: the Bass and Fibich-Gibori checks
+DIFFUSION = ["behaviour=diffusion", "initial_members=0"]
 #: the bounds of ``n`` (a check needs room for its seeds and lattice; memory is checked too)
 N_RANGE = (100, 1_000_000)
 #: the most replications one check may run
@@ -189,8 +191,7 @@ def check_bass(settings: Settings = Settings()) -> Check:
     n, seeds = settings.size(1000), settings.reps(8)
     curves = adoption_curves(
         [
-            "behaviour=diffusion",
-            "initial_members=0",
+            *DIFFUSION,
             "community=complete",
             f"community.n={n}",
             f"days={days}",
@@ -223,8 +224,7 @@ def check_fibich_gibori(settings: Settings = Settings()) -> Check:
     """Fibich & Gibori (2010): ring lattice < small world < complete graph."""
     n, seeds = settings.size(1000), settings.reps(6)
     base = [
-        "behaviour=diffusion",
-        "initial_members=0",
+        *DIFFUSION,
         "days=60",
         "acquisition.rule=bass",
         "acquisition.p=0.005",
