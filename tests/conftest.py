@@ -81,6 +81,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
         if tier == "validation" and not slow:
             raise pytest.UsageError(f"{item.nodeid}: tests in tests/validation are marked slow")
+    # the files with the most slow tests first: on pytest-xdist's workers (``--dist
+    # loadfile``, a file per worker at a time) the quick files then fill the end of the run
+    # instead of one worker finishing a long file alone
+    slow_in: dict[Path, int] = {}
+    for item in items:
+        slow_in[item.path] = slow_in.get(item.path, 0) + bool(item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow_in[item.path])
 
 
 #: when this run started: the screenshots written since are this run's
