@@ -367,13 +367,7 @@ def main(args: Sequence[str]) -> int:
     """
     from experiments.runs.hydra_app import run_app
 
-    line: list[str] = []
-
-    def keep(args: Sequence[str]) -> list[str]:
-        line[:] = args
-        return list(args)
-
-    return run_app("optimise", args, _job, check=lambda cfg: _precheck(cfg, line), rewrite=keep)
+    return run_app("optimise", args, _job, check_line=_precheck)
 
 
 def _precheck(cfg: DictConfig, line: Sequence[str]) -> None:

@@ -280,13 +280,7 @@ def main(args: Sequence[str]) -> int:
     """``commsim robustness playbooks=[a,b] scenarios=S [uncertainty=<name>]``."""
     from experiments.runs.hydra_app import run_app
 
-    line: list[str] = []
-
-    def keep(args: Sequence[str]) -> list[str]:
-        line[:] = args
-        return list(args)
-
-    return run_app("robustness", args, _job, check=lambda cfg: _precheck(cfg, line), rewrite=keep)
+    return run_app("robustness", args, _job, check_line=_precheck)
 
 
 def _precheck(cfg: DictConfig, line: Sequence[str] = ()) -> None:

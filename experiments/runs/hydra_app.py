@@ -224,6 +224,7 @@ def run_app(
     check: Callable[[DictConfig], object] | None = None,
     name: str | None = None,
     rewrite: Callable[[Sequence[str]], list[str]] | None = None,
+    check_line: Callable[[DictConfig, Sequence[str]], object] | None = None,
 ) -> int:
     """Run ``job(cfg, out_dir, overrides)`` as a Hydra app; returns the exit code.
 
@@ -237,6 +238,8 @@ def run_app(
             name (and its log file) is the last part of ``job``'s module (``run``...).
         rewrite: turns the command line into Hydra's (``from=DIR`` into overrides...); a
             ``CommsimError`` exits with code 2.
+        check_line: like ``check``, also given that command line (its overrides reach the
+            ends of a search's ranges).
     """
     name = name or config_name
     typed = ["commsim", name, *args]  # the command line as typed, for provenance.json
@@ -247,10 +250,13 @@ def run_app(
             args = with_override(args, project.searchpath_override(folder))
         if rewrite is not None:
             args = rewrite(args)
+        line = list(args)
         args = range_ends(args)  # uncertainty.parameters.acquisition.q.high=0.03...
         cfg = precompose(config_name, args)
         if cfg is not None and check is not None:
             check(cfg)
+        if cfg is not None and check_line is not None:
+            check_line(cfg, line)
         output = output_folder(config_name, args)
         if output is not None:
             check_output_folder(output[1], output[0])
